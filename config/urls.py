@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from reports import views as report_views
+
+urlpatterns = [
+    path("", report_views.home, name="home"),
+    path(
+        "konto/logg-inn/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("konto/logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("assessment.urls")),
+    path("", include("municipalities.urls")),
+    path("", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,60 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .forms import OrgUnitForm, RenameUnitForm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def units(request, number):
+    """The coordinator maintains the kommune's org units: sector → units (a tree)."""
+    municipality = selectors.get_municipality_for_coordinator(request.user, number)
+    form = OrgUnitForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.create_org_unit(
+                municipality=municipality,
+                sector=form.cleaned_data["sector"],
+                name=form.cleaned_data["name"],
+                parent=form.cleaned_data["parent"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Enheten «%s» er lagt til.") % unit.name)
+            return redirect("municipalities:units", number=number)
+    return render(
+        request,
+        "municipalities/units.html",
+        {
+            "municipality": municipality,
+            "units": selectors.list_units(municipality),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, number, unit_id):
+    municipality = selectors.get_municipality_for_coordinator(request.user, number)
+    unit = selectors.get_unit_for_coordinator(request.user, municipality, unit_id)
+    form = RenameUnitForm(request.POST or None, initial={"name": unit.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rename_org_unit(unit=unit, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error("name", exc)
+        else:
+            messages.success(request, _("Enheten har fått nytt navn."))
+            return redirect("municipalities:units", number=number)
+    return render(
+        request,
+        "municipalities/unit_edit.html",
+        {"municipality": municipality, "unit": unit, "form": form},
+    )
