@@ -213,3 +213,268 @@ def export_instrument(version: InstrumentVersion) -> dict:
 def _staff_group_order():
     order = dict(StaffGroup.objects.values_list("code", "order"))
     return lambda code: order.get(code, 99)
+
+
+# --- The questionnaire ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: str  # background | dimension | choices | review
+    dimension: DimensionSpec | None = None
+
+
+def questionnaire_pages(spec: InstrumentSpec, staff_group: str | None) -> list[Page]:
+    """Background first (it decides which statements a respondent sees), then one page per
+    dimension, the barrier/promoter page and the review page. Page numbers start at 1."""
+    pages = [Page("background")]
+    for dimension in spec.dimensions:
+        if staff_group is None or dimension.items_for(staff_group):
+            pages.append(Page("dimension", dimension))
+    pages += [Page("choices"), Page("review")]
+    return pages
+
+
+def draft_progress(spec: InstrumentSpec, draft) -> dict:
+    """How much of the questionnaire the draft has answered (for the review page)."""
+    staff_group = draft.data.get("staff_group")
+    answers = draft.data.get("answers", {})
+    per_dimension = []
+    for page_number, page in enumerate(questionnaire_pages(spec, staff_group), start=1):
+        if page.kind != "dimension":
+            continue
+        items = page.dimension.items_for(staff_group) if staff_group else page.dimension.items
+        answered = sum(1 for item in items if answers.get(item.code))
+        per_dimension.append(
+            {"page": page_number, "dimension": page.dimension, "answered": answered, "total": len(items)}
+        )
+    return {
+        "dimensions": per_dimension,
+        "answered": sum(d["answered"] for d in per_dimension),
+        "total": sum(d["total"] for d in per_dimension),
+    }
+
+
+def find_invitation(token: str) -> Invitation | None:
+    from .tokens import hash_token
+
+    return (
+        Invitation.objects.select_related("participation__round", "participation__municipality")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def find_open_link(token: str) -> OpenLink | None:
+    from .tokens import hash_token
+
+    return (
+        OpenLink.objects.select_related(
+            "participation__round", "participation__municipality", "unit__sector"
+        )
+        .filter(token_hash=hash_token(token), active=True)
+        .first()
+    )
+
+
+# --- Rounds and participations ---------------------------------------------------------------
+
+
+def list_rounds() -> QuerySet[Round]:
+    return Round.objects.select_related("instrument").annotate(
+        participant_count=Count("participations", distinct=True)
+    )
+
+
+def get_round(slug: str) -> Round:
+    round_ = Round.objects.select_related("instrument").filter(slug=slug).first()
+    if round_ is None:
+        raise Http404
+    return round_
+
+
+def rounds_for_municipality(municipality) -> dict:
+    """The kommune's participations, and the rounds it can still join."""
+    participations = list(
+        Participation.objects.filter(municipality=municipality)
+        .select_related("round")
+        .annotate(responses=Count("round__responses", filter=Q(round__responses__municipality=municipality)))
+        .order_by("-round__opens_on")
+    )
+    joined = {p.round_id for p in participations}
+    joinable = [
+        r
+        for r in Round.objects.filter(closes_on__gte=timezone.localdate()).order_by("opens_on")
+        if r.pk not in joined
+    ]
+    return {"participations": participations, "joinable": joinable}
+
+
+def get_participation_for_user(user, *, slug: str, number: str, coordinate: bool = False):
+    """The kommune's participation in a round, scoped to the user (404 otherwise)."""
+    from municipalities.selectors import (
+        get_municipality_for_coordinator,
+        get_municipality_for_user,
+    )
+
+    municipality = (
+        get_municipality_for_coordinator(user, number)
+        if coordinate
+        else get_municipality_for_user(user, number)
+    )
+    participation = (
+        Participation.objects.select_related("round__instrument", "municipality")
+        .filter(round__slug=slug, municipality=municipality)
+        .first()
+    )
+    if participation is None:
+        raise Http404
+    return participation
+
+
+def participations_for_user(user) -> list[Participation]:
+    access = get_access_for_user(user)
+    queryset = Participation.objects.select_related("round", "municipality")
+    if not access.is_national:
+        queryset = queryset.filter(municipality_id__in=access.municipality_ids)
+    return list(queryset.order_by("municipality__name", "-round__opens_on"))
+
+
+def invitation_summary(participation) -> dict:
+    rows = (
+        Invitation.objects.filter(participation=participation)
+        .values("kind")
+        .annotate(issued=Count("id"), used=Count("id", filter=Q(used=True)))
+    )
+    summary = {row["kind"]: row for row in rows}
+    pending_email = Invitation.objects.filter(
+        participation=participation, kind="email", used=False
+    ).exclude(email="").count()
+    return {
+        "email": summary.get("email", {"issued": 0, "used": 0}),
+        "printed": summary.get("printed", {"issued": 0, "used": 0}),
+        "pending_email": pending_email,
+    }
+
+
+def open_links(participation) -> list[OpenLink]:
+    return list(
+        OpenLink.objects.filter(participation=participation, active=True).select_related("unit")
+    )
+
+
+def response_count(participation) -> int:
+    return Response.objects.filter(
+        round_id=participation.round_id, municipality_id=participation.municipality_id
+    ).count()
+
+
+def response_rates(participation) -> dict:
+    """Response counts and rates per staff group, sector and unit for the coordinator.
+
+    Counts below the minimum group size are shown only as «færre enn N»; complementary
+    suppression keeps them from being found by subtraction from the total."""
+    from reports.anonymity import suppress
+
+    from .models import Headcount
+
+    min_size = participation.round.effective_min_group_size
+    base = Response.objects.filter(
+        round_id=participation.round_id, municipality_id=participation.municipality_id
+    )
+    headcounts = list(
+        Headcount.objects.filter(participation=participation).values_list(
+            "unit_id", "staff_group_id", "count"
+        )
+    )
+    total = base.count()
+    total_headcount = sum(c for _u, _g, c in headcounts)
+
+    def breakdown(field_name, labels, headcount_of, never_shown=frozenset()):
+        counts = dict(base.values_list(field_name).annotate(n=Count("id")).order_by())
+        for key in labels:
+            counts.setdefault(key, 0)
+        hidden = suppress(counts, min_size, never_shown=never_shown)
+        rows = []
+        for key, label in labels.items():
+            n = counts.get(key, 0)
+            invited = headcount_of(key)
+            shown = key not in hidden
+            rows.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "count": n if shown else None,
+                    "below_min": not shown and 0 < n < min_size,
+                    "hidden": not shown and n >= min_size,
+                    "headcount": invited or None,
+                    "rate": round(100 * n / invited) if shown and invited else None,
+                }
+            )
+        return rows
+
+    staff_groups = {g.code: g.label for g in StaffGroup.objects.all()}
+    if not participation.round.include_folkevalgte:
+        staff_groups.pop("folkevalgt", None)
+    sectors = {s.code: s.label for s in Sector.objects.all()}
+    units = {
+        u.pk: u.name
+        for u in participation.municipality.units.all().order_by("sector__order", "path")
+    }
+    units_with_none = dict(units)
+    units_with_none[None] = ""
+    unit_rows = breakdown(
+        "unit_id",
+        units_with_none,
+        lambda key: sum(c for u, _g, c in headcounts if u == key and key is not None),
+        never_shown=frozenset({None}),
+    )
+    return {
+        "min_size": min_size,
+        "total": total,
+        "headcount": total_headcount or None,
+        "rate": round(100 * total / total_headcount) if total_headcount else None,
+        "by_staff_group": breakdown(
+            "staff_group_id",
+            staff_groups,
+            lambda key: sum(c for _u, g, c in headcounts if g == key),
+        ),
+        "by_sector": breakdown("sector_id", sectors, lambda key: None),
+        "by_unit": [row for row in unit_rows if row["key"] is not None],
+    }
+
+
+def headcount_grid(participation, submitted=None) -> dict:
+    """Rows (whole kommune, then each unit) × staff groups, with the stored counts."""
+    from .models import Headcount
+
+    groups = list(StaffGroup.objects.all())
+    if not participation.round.include_folkevalgte:
+        groups = [g for g in groups if not g.is_optional]
+    stored = {
+        (u, g): c
+        for u, g, c in Headcount.objects.filter(participation=participation).values_list(
+            "unit_id", "staff_group_id", "count"
+        )
+    }
+    units = [(None, "")] + [
+        (u.pk, u.name)
+        for u in participation.municipality.units.all().order_by("sector__order", "path")
+    ]
+    rows = []
+    for unit_id, name in units:
+        cells = []
+        for group in groups:
+            field_name = f"hc-{unit_id or 0}-{group.code}"
+            value = (
+                submitted.get(field_name, "")
+                if submitted is not None
+                else stored.get((unit_id, group.code), "")
+            )
+            cells.append({"name": field_name, "staff_group": group.code, "value": value})
+        rows.append({"unit_id": unit_id, "name": name, "cells": cells})
+    return {"groups": groups, "rows": rows}
+
+
+def item_sources(version) -> dict:
+    return dict(Item.objects.filter(version=version).values_list("code", "sources"))

@@ -1,16 +1,50 @@
 """Writes for the assessment app. Every public function takes keyword arguments only."""
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import EmailValidator
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from municipalities.models import StaffGroup
+from municipalities.models import Municipality, OrgUnit, StaffGroup
 
 from .instrument_files import DEFAULT_INSTRUMENT, expand_audience, read_instrument_file
-from .models import Dimension, InstrumentVersion, Item, Option, OptionKind
+from .models import (
+    Answer,
+    Dimension,
+    Draft,
+    Headcount,
+    InstrumentVersion,
+    Invitation,
+    InvitationKind,
+    Item,
+    OpenLink,
+    Option,
+    OptionKind,
+    Participation,
+    Response,
+    ResponseChoice,
+    ResponseScore,
+    ResponseSource,
+    Round,
+    ScoreKind,
+)
+from .tokens import (
+    hash_token,
+    new_link_token,
+    new_printed_code,
+    new_resume_code,
+    new_salt,
+    normalize_code,
+    open_link_token,
+)
 
 # --- The instrument -------------------------------------------------------------------------
 
@@ -149,3 +183,436 @@ def copy_version(*, source: InstrumentVersion, new_version: str) -> InstrumentVe
         for o in source.options.all()
     )
     return copy
+
+
+# --- Rounds and participations ---------------------------------------------------------------
+
+
+@transaction.atomic
+def create_round(
+    *,
+    slug: str,
+    name: str,
+    opens_on,
+    closes_on,
+    instrument: InstrumentVersion | None = None,
+    min_group_size: int | None = None,
+    include_folkevalgte: bool = False,
+    municipality_numbers: list[str] | None = None,
+) -> Round:
+    """Open a survey round on a published instrument; optionally enrol kommuner at once."""
+    from .selectors import latest_published_version
+
+    instrument = instrument or latest_published_version()
+    if instrument is None or not instrument.is_published:
+        raise ValidationError(_("En runde må bruke en publisert versjon av spørreskjemaet."))
+    if Round.objects.filter(slug=slug).exists():
+        raise ValidationError(_("Det finnes allerede en runde med kortnavnet «%s».") % slug)
+    if closes_on < opens_on:
+        raise ValidationError(_("Runden kan ikke stenge før den åpner."))
+    floor = settings.MIN_GROUP_SIZE
+    min_group_size = floor if min_group_size is None else min_group_size
+    if min_group_size < floor:
+        raise ValidationError(
+            _("Minste gruppestørrelse kan ikke være lavere enn %d i denne installasjonen.") % floor
+        )
+    round_ = Round(
+        slug=slug,
+        name=name,
+        instrument=instrument,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        min_group_size=min_group_size,
+        include_folkevalgte=include_folkevalgte,
+    )
+    round_.full_clean()
+    round_.save()
+    if municipality_numbers is not None:
+        municipalities = Municipality.objects.all()
+        if municipality_numbers != ["all"]:
+            municipalities = municipalities.filter(number__in=municipality_numbers)
+            found = set(municipalities.values_list("number", flat=True))
+            missing = sorted(set(municipality_numbers) - found)
+            if missing:
+                raise ValidationError(_("Ukjente kommunenummer: %s") % ", ".join(missing))
+        Participation.objects.bulk_create(
+            Participation(round=round_, municipality=m) for m in municipalities
+        )
+    return round_
+
+
+@transaction.atomic
+def join_round(*, round: Round, municipality: Municipality) -> Participation:
+    if round.is_closed():
+        raise ValidationError(_("Runden er stengt, og kommunen kan ikke bli med nå."))
+    participation, _created = Participation.objects.get_or_create(
+        round=round, municipality=municipality
+    )
+    return participation
+
+
+def set_named_in_comparisons(*, participation: Participation, named: bool) -> None:
+    participation.named_in_comparisons = named
+    participation.save(update_fields=["named_in_comparisons"])
+
+
+@transaction.atomic
+def set_headcounts(*, participation: Participation, counts: dict) -> int:
+    """Replace the headcounts; `counts` maps (unit id or None, staff group code) to a number."""
+    units = set(participation.municipality.units.values_list("pk", flat=True))
+    rows = []
+    for (unit_id, staff_group), count in counts.items():
+        if unit_id is not None and unit_id not in units:
+            raise ValidationError(_("Enheten hører ikke til kommunen."))
+        if count is None or count == 0:
+            continue
+        if count < 0:
+            raise ValidationError(_("Antall kan ikke være negativt."))
+        rows.append(
+            Headcount(
+                participation=participation,
+                unit_id=unit_id,
+                staff_group_id=staff_group,
+                count=count,
+            )
+        )
+    participation.headcounts.all().delete()
+    Headcount.objects.bulk_create(rows)
+    return sum(row.count for row in rows)
+
+
+# --- Invitations and open links --------------------------------------------------------------
+
+
+def _require_open_or_upcoming(participation: Participation) -> None:
+    if participation.round.is_closed():
+        raise ValidationError(_("Runden er stengt. Det kan ikke lages nye lenker."))
+
+
+def _invitation_url(token: str) -> str:
+    return f"{settings.SITE_URL}{reverse('assessment:personal_link', args=[token])}"
+
+
+@transaction.atomic
+def invite_by_email(*, participation: Participation, emails: list[str]) -> int:
+    """Create one single-use link per address and e-mail it. Addresses already invited in this
+    round are skipped, so pasting the same list twice sends nothing twice."""
+    _require_open_or_upcoming(participation)
+    validator = EmailValidator()
+    cleaned = []
+    for raw in emails:
+        email = raw.strip().lower()
+        if not email:
+            continue
+        try:
+            validator(email)
+        except ValidationError as exc:
+            raise ValidationError(_("«%s» er ikke en gyldig e-postadresse.") % raw.strip()) from exc
+        if email not in cleaned:
+            cleaned.append(email)
+    if not cleaned:
+        raise ValidationError(_("Lim inn minst én e-postadresse."))
+    already = set(
+        participation.invitations.filter(email__in=cleaned).values_list("email", flat=True)
+    )
+    messages = []
+    for email in cleaned:
+        if email in already:
+            continue
+        token = new_link_token()
+        Invitation.objects.create(
+            participation=participation,
+            kind=InvitationKind.EMAIL,
+            token_hash=hash_token(token),
+            email=email,
+        )
+        messages.append(_invitation_message(participation, email, token, reminder=False))
+    transaction.on_commit(lambda: get_connection().send_messages(messages))
+    return len(messages)
+
+
+def _invitation_message(participation, email, token, *, reminder: bool) -> EmailMessage:
+    round_ = participation.round
+    context = {
+        "municipality": participation.municipality,
+        "round": round_,
+        "url": _invitation_url(token),
+        "reminder": reminder,
+        "min_group_size": round_.effective_min_group_size,
+    }
+    with translation.override(participation.municipality.default_language):
+        subject = (
+            _("Påminnelse: %s") % round_.name if reminder else _("Invitasjon: %s") % round_.name
+        )
+        body = render_to_string("assessment/email/invitation.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[email])
+
+
+@transaction.atomic
+def send_reminders(*, participation: Participation) -> int:
+    """Send a new link to everyone invited by e-mail who has not answered. The old link stops
+    working (only the hash was kept, so a new token is the only way to resend)."""
+    if not participation.round.is_open():
+        raise ValidationError(_("Påminnelser kan bare sendes mens runden er åpen."))
+    pending = list(
+        participation.invitations.select_for_update().filter(
+            kind=InvitationKind.EMAIL, used=False
+        ).exclude(email="")
+    )
+    messages = []
+    for invitation in pending:
+        token = new_link_token()
+        invitation.token_hash = hash_token(token)
+        invitation.reminders_sent += 1
+        messages.append(_invitation_message(participation, invitation.email, token, reminder=True))
+    Invitation.objects.bulk_update(pending, ["token_hash", "reminders_sent"])
+    transaction.on_commit(lambda: get_connection().send_messages(messages))
+    return len(messages)
+
+
+MAX_PRINTED_CODES = 500
+
+
+@transaction.atomic
+def create_printed_codes(*, participation: Participation, count: int) -> list[str]:
+    """Create `count` single-use codes for people without e-mail. The codes are returned once
+    (for the PDF) and never stored."""
+    _require_open_or_upcoming(participation)
+    if not 1 <= count <= MAX_PRINTED_CODES:
+        raise ValidationError(_("Velg mellom 1 og %d koder.") % MAX_PRINTED_CODES)
+    codes = [new_printed_code() for _ in range(count)]
+    Invitation.objects.bulk_create(
+        Invitation(participation=participation, kind=InvitationKind.PRINTED, token_hash=hash_token(c))
+        for c in codes
+    )
+    return codes
+
+
+@transaction.atomic
+def create_open_link(*, participation: Participation, unit: OrgUnit | None = None) -> OpenLink:
+    _require_open_or_upcoming(participation)
+    if unit is not None and unit.municipality_id != participation.municipality_id:
+        raise ValidationError(_("Enheten hører ikke til kommunen."))
+    salt = new_salt()
+    return OpenLink.objects.create(
+        participation=participation,
+        unit=unit,
+        salt=salt,
+        token_hash=hash_token(open_link_token(salt)),
+    )
+
+
+def deactivate_open_link(*, link: OpenLink) -> None:
+    link.active = False
+    link.save(update_fields=["active"])
+
+
+# --- Answering: drafts and submission --------------------------------------------------------
+
+
+class AlreadyAnswered(Exception):
+    """The link was used, or the draft was already submitted (double click, second tab)."""
+
+
+class RoundNotOpen(Exception):
+    def __init__(self, round_: Round):
+        super().__init__(round_.slug)
+        self.round = round_
+
+
+def _check_open(round_: Round) -> None:
+    if not round_.is_open():
+        raise RoundNotOpen(round_)
+
+
+@transaction.atomic
+def start_personal_draft(*, invitation: Invitation) -> Draft:
+    """Resume (or start) the draft of a personal link, on any device."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used:
+        raise AlreadyAnswered()
+    participation = invitation.participation
+    _check_open(participation.round)
+    draft = Draft.objects.filter(invitation=invitation).first()
+    if draft is None:
+        draft = Draft.objects.create(
+            participation=participation,
+            invitation=invitation,
+            language=participation.municipality.default_language,
+            expires_on=participation.round.closes_on,
+        )
+    return draft
+
+
+@transaction.atomic
+def start_open_draft(*, link: OpenLink, language: str | None = None) -> tuple[Draft, str]:
+    """A new draft from an open link; returns it with its resume code (shown once)."""
+    participation = link.participation
+    _check_open(participation.round)
+    code = new_resume_code()
+    data = {"unit": link.unit_id, "sector": link.unit.sector_id} if link.unit_id else {}
+    draft = Draft.objects.create(
+        participation=participation,
+        open_link=link,
+        resume_code_hash=hash_token(code),
+        language=language or participation.municipality.default_language,
+        data=data,
+        expires_on=participation.round.closes_on,
+    )
+    return draft, code
+
+
+def find_draft_by_resume_code(*, code: str) -> Draft | None:
+    draft = (
+        Draft.objects.select_related("participation__round")
+        .filter(resume_code_hash=hash_token(normalize_code(code)))
+        .first()
+    )
+    if draft is None or not draft.participation.round.is_open():
+        return None
+    return draft
+
+
+def save_draft_page(*, draft: Draft, page: int, values: dict) -> Draft:
+    """Merge one page's answers into the draft and remember where the respondent is."""
+    data = dict(draft.data)
+    answers = dict(data.get("answers", {}))
+    for key, value in values.items():
+        if key == "answers":
+            answers.update(value)
+        else:
+            data[key] = value
+    data["answers"] = answers
+    draft.data = data
+    draft.page = max(draft.page, page)
+    draft.save(update_fields=["data", "page", "updated_at"])
+    return draft
+
+
+def set_draft_language(*, draft: Draft, language: str) -> None:
+    if language in dict(settings.LANGUAGES):
+        draft.language = language
+        draft.save(update_fields=["language", "updated_at"])
+
+
+@transaction.atomic
+def submit_draft(*, draft_id: int) -> Response:
+    """Turn a draft into an anonymous response, exactly once.
+
+    The draft row is locked; a second submit (double click, second tab, back button) finds it
+    gone and gets AlreadyAnswered. The personal invitation is marked used and its e-mail address
+    erased in the same transaction, and the response keeps no link to it."""
+    draft = (
+        Draft.objects.select_for_update()
+        .select_related("participation__round__instrument", "participation__municipality")
+        .filter(pk=draft_id)
+        .first()
+    )
+    if draft is None:
+        raise AlreadyAnswered()
+    participation = draft.participation
+    _check_open(participation.round)
+    if draft.invitation_id:
+        invitation = Invitation.objects.select_for_update().get(pk=draft.invitation_id)
+        if invitation.used:
+            raise AlreadyAnswered()
+        invitation.used = True
+        invitation.email = ""
+        invitation.save(update_fields=["used", "email"])
+    data = draft.data
+    row = ResponseData(
+        municipality_id=participation.municipality_id,
+        staff_group=data.get("staff_group") or "",
+        sector=data.get("sector") or "",
+        unit_id=data.get("unit") or None,
+        tenure=data.get("tenure") or "",
+        answers={code: decode_answer(v) for code, v in data.get("answers", {}).items()},
+        barriers=list(data.get("barriers", [])),
+        promoters=list(data.get("promoters", [])),
+    )
+    if not row.staff_group or not row.sector:
+        raise ValidationError(_("Bakgrunnsspørsmålene om ansattgruppe og sektor må besvares."))
+    draft.delete()
+    responses = record_responses(
+        round_=participation.round, rows=[row], source=ResponseSource.WEB
+    )
+    return responses[0]
+
+
+def decode_answer(value) -> int | None:
+    """Draft answers are "1".."5" or "x" (vet ikke)."""
+    if value in (None, "", "x"):
+        return None
+    return int(value)
+
+
+def purge_expired_drafts(*, today=None) -> int:
+    today = today or timezone.localdate()
+    deleted, _detail = Draft.objects.filter(expires_on__lt=today).delete()
+    return deleted
+
+
+# --- Storing responses (web, import and synthetic data share this) ---------------------------
+
+
+@dataclass
+class ResponseData:
+    municipality_id: int
+    staff_group: str
+    sector: str
+    unit_id: int | None
+    tenure: str
+    answers: dict  # item code -> 1..5 or None
+    barriers: list = field(default_factory=list)
+    promoters: list = field(default_factory=list)
+
+
+def record_responses(*, round_: Round, rows: list[ResponseData], source: str) -> list[Response]:
+    """Store responses with their answers, choices and per-respondent scores in bulk."""
+    from reports.caching import invalidate_round
+    from reports.scoring import score_response
+
+    from .selectors import get_instrument_spec
+
+    spec = get_instrument_spec(round_.instrument)
+    today = timezone.localdate()
+    responses = Response.objects.bulk_create(
+        Response(
+            round=round_,
+            municipality_id=row.municipality_id,
+            staff_group_id=row.staff_group,
+            sector_id=row.sector,
+            unit_id=row.unit_id,
+            tenure=row.tenure,
+            source=source,
+            submitted_on=today,
+        )
+        for row in rows
+    )
+    options = {("barrier", o.code): o.id for o in spec.barriers}
+    options.update({("promoter", o.code): o.id for o in spec.promoters})
+    answers, scores, choices = [], [], []
+    for response, row in zip(responses, rows, strict=True):
+        visible = {item.code for item in spec.items_for(row.staff_group)}
+        for code, value in row.answers.items():
+            if code in visible:
+                answers.append(Answer(response=response, item_id=spec.items[code].id, value=value))
+        for (kind, code), value in score_response(
+            spec, staff_group=row.staff_group, answers=row.answers
+        ).items():
+            scores.append(
+                ResponseScore(
+                    response=response,
+                    kind=ScoreKind.DIMENSION if kind == "dimension" else ScoreKind.TRAIT,
+                    code=code,
+                    value=value,
+                )
+            )
+        for kind, codes in (("barrier", row.barriers), ("promoter", row.promoters)):
+            for code in codes[:3]:
+                choices.append(ResponseChoice(response=response, option_id=options[(kind, code)]))
+    Answer.objects.bulk_create(answers, batch_size=5000)
+    ResponseScore.objects.bulk_create(scores, batch_size=5000)
+    ResponseChoice.objects.bulk_create(choices, batch_size=5000)
+    transaction.on_commit(lambda: invalidate_round(round_.pk))
+    return responses

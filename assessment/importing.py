@@ -1,0 +1,161 @@
+"""`import_responses`: answers collected on paper or in another tool, all or nothing.
+
+CSV, UTF-8, comma-separated, header row: municipality, staff_group, sector, [unit], one column
+per statement code (1–5, empty for no answer, x for «vet ikke»), [barriers], [promoters]
+(`;`-separated option codes). Any error aborts with its line and column; nothing is stored.
+"""
+
+import csv
+import io
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from municipalities.models import OrgUnit, Sector, StaffGroup
+
+from .models import Participation, ResponseSource, Round
+from .selectors import get_instrument_spec
+from .services import ResponseData, record_responses
+
+REQUIRED = ("municipality", "staff_group", "sector")
+OPTIONAL = ("unit", "barriers", "promoters", "tenure")
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+class ImportError_(ValidationError):
+    pass
+
+
+def _error(line: int, column: str, message: str) -> ImportError_:
+    return ImportError_(
+        _("Linje %(line)d, kolonne «%(column)s»: %(message)s")
+        % {"line": line, "column": column, "message": message}
+    )
+
+
+def decode_csv(raw: bytes) -> str:
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportError_(_("Fila er for stor (over 50 MB)."))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportError_(
+            _("Fila er ikke UTF-8 (feil ved byte %d). Lagre den som «CSV UTF-8» og prøv igjen.")
+            % exc.start
+        ) from exc
+
+
+def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
+    """Validate every row; raise on the first error with its line and column."""
+    spec = get_instrument_spec(round_.instrument)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise ImportError_(_("Fila er tom.")) from None
+    except csv.Error as exc:
+        raise ImportError_(_("Fila kan ikke leses som CSV: %s") % exc) from exc
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise _error(1, missing[0], _("kolonnen mangler i overskriftsraden."))
+    if len(set(header)) != len(header):
+        raise _error(1, "", _("to kolonner har samme navn."))
+    for column in header:
+        if column not in REQUIRED and column not in OPTIONAL and column not in spec.items:
+            raise _error(1, column, _("ukjent kolonne (ikke en påstandskode i denne runden)."))
+
+    participations = dict(
+        Participation.objects.filter(round=round_).values_list("municipality__number", "municipality_id")
+    )
+    staff_groups = set(StaffGroup.objects.values_list("code", flat=True))
+    if not round_.include_folkevalgte:
+        staff_groups.discard("folkevalgt")
+    sectors = set(Sector.objects.values_list("code", flat=True))
+    units = {
+        (m, name.casefold()): (pk, sector)
+        for m, name, pk, sector in OrgUnit.objects.filter(
+            municipality_id__in=participations.values()
+        ).values_list("municipality_id", "name", "pk", "sector_id")
+    }
+    barrier_codes = {o.code for o in spec.barriers}
+    promoter_codes = {o.code for o in spec.promoters}
+    item_columns = [c for c in header if c in spec.items]
+
+    rows = []
+    try:
+        for line, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                raise _error(
+                    line, "", _("raden har %(got)d felt, overskriften har %(want)d.")
+                    % {"got": len(values), "want": len(header)}
+                )
+            cells = {h: v.strip() for h, v in zip(header, values, strict=True)}
+            municipality_id = participations.get(cells["municipality"])
+            if municipality_id is None:
+                raise _error(line, "municipality", _("kommunen «%s» deltar ikke i runden.") % cells["municipality"])
+            staff_group = cells["staff_group"]
+            if staff_group not in staff_groups:
+                raise _error(line, "staff_group", _("ukjent ansattgruppe «%s».") % staff_group)
+            sector = cells["sector"]
+            if sector not in sectors:
+                raise _error(line, "sector", _("ukjent sektor «%s».") % sector)
+            unit_id = None
+            if cells.get("unit"):
+                found = units.get((municipality_id, cells["unit"].casefold()))
+                if found is None:
+                    raise _error(line, "unit", _("kommunen har ingen enhet som heter «%s».") % cells["unit"])
+                if found[1] != sector:
+                    raise _error(line, "unit", _("enheten hører til en annen sektor."))
+                unit_id = found[0]
+            tenure = cells.get("tenure", "")
+            if tenure and tenure not in ("under_2", "2_10", "over_10"):
+                raise _error(line, "tenure", _("ugyldig ansiennitet «%s».") % tenure)
+            answers = {}
+            for code in item_columns:
+                value = cells[code]
+                if value == "":
+                    continue
+                if staff_group not in spec.items[code].audience:
+                    raise _error(line, code, _("påstanden gjelder ikke ansattgruppen %s.") % staff_group)
+                if value.lower() == "x":
+                    answers[code] = None
+                elif value in ("1", "2", "3", "4", "5"):
+                    answers[code] = int(value)
+                else:
+                    raise _error(line, code, _("«%s» er ikke et gyldig svar (1–5, x eller tomt).") % value)
+            choices = {}
+            for column, valid in (("barriers", barrier_codes), ("promoters", promoter_codes)):
+                codes = [c.strip() for c in cells.get(column, "").split(";") if c.strip()]
+                unknown = [c for c in codes if c not in valid]
+                if unknown:
+                    raise _error(line, column, _("ukjent kode «%s».") % unknown[0])
+                if len(codes) > 3 or len(set(codes)) != len(codes):
+                    raise _error(line, column, _("velg inntil tre ulike alternativer."))
+                choices[column] = codes
+            rows.append(
+                ResponseData(
+                    municipality_id=municipality_id,
+                    staff_group=staff_group,
+                    sector=sector,
+                    unit_id=unit_id,
+                    tenure=tenure,
+                    answers=answers,
+                    barriers=choices["barriers"],
+                    promoters=choices["promoters"],
+                )
+            )
+    except csv.Error as exc:
+        raise ImportError_(_("Fila kan ikke leses som CSV: %s") % exc) from exc
+    if not rows:
+        raise ImportError_(_("Fila har ingen svar."))
+    return rows
+
+
+@transaction.atomic
+def import_responses(*, round_: Round, raw: bytes) -> int:
+    rows = parse_responses(round_=round_, text=decode_csv(raw))
+    record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
+    return len(rows)

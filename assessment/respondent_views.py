@@ -1,0 +1,257 @@
+"""The respondent's path: link → welcome → background → statements → choices → review → thanks.
+
+No login. The draft lives on the server and is found through the session; personal links resume
+on any device, open links through a short resume code.
+"""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import BackgroundForm, ChoicesForm, CodeForm, ResumeForm, StatementsForm
+from .models import Draft
+from .tokens import normalize_code
+
+SESSION_DRAFT = "respondent_draft"
+SESSION_RESUME_CODE = "respondent_resume_code"
+SESSION_SUBMITTED = "respondent_submitted"
+
+
+def _round_not_open(request, round_):
+    status = 410 if round_.is_closed() else 403
+    return render(request, "respond/round_not_open.html", {"round": round_}, status=status)
+
+
+def _invalid_link(request):
+    return render(request, "respond/invalid_link.html", status=404)
+
+
+def _already_answered(request):
+    return render(request, "respond/already_answered.html", status=409)
+
+
+def _enter_draft(request, draft, resume_code=None):
+    request.session.cycle_key()
+    request.session[SESSION_DRAFT] = draft.pk
+    request.session.pop(SESSION_SUBMITTED, None)
+    if resume_code:
+        request.session[SESSION_RESUME_CODE] = resume_code
+
+
+@never_cache
+def personal_link(request, token):
+    invitation = selectors.find_invitation(token) or selectors.find_invitation(normalize_code(token))
+    if invitation is None:
+        return _invalid_link(request)
+    try:
+        draft = services.start_personal_draft(invitation=invitation)
+    except services.AlreadyAnswered:
+        return _already_answered(request)
+    except services.RoundNotOpen as exc:
+        return _round_not_open(request, exc.round)
+    _enter_draft(request, draft)
+    return redirect("assessment:page", page=draft.page + 1 if draft.page else 0)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enter_code(request):
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = normalize_code(form.cleaned_data["code"])
+        if selectors.find_invitation(code) is not None:
+            return redirect("assessment:personal_link", token=code)
+        form.add_error("code", _("Vi fant ingen gyldig kode. Sjekk at du har skrevet den riktig."))
+    return render(request, "respond/enter_code.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def open_link(request, token):
+    link = selectors.find_open_link(token)
+    if link is None:
+        return _invalid_link(request)
+    participation = link.participation
+    if not participation.round.is_open():
+        return _round_not_open(request, participation.round)
+    language = request.POST.get("language") or participation.municipality.default_language
+    if request.method == "POST":
+        try:
+            draft, code = services.start_open_draft(link=link, language=language)
+        except services.RoundNotOpen as exc:
+            return _round_not_open(request, exc.round)
+        _enter_draft(request, draft, resume_code=code)
+        return redirect("assessment:page", page=1)
+    with translation.override(language):
+        return render(
+            request,
+            "respond/welcome.html",
+            {
+                "participation": participation,
+                "round": participation.round,
+                "open_link": link,
+                "language": language,
+                "min_group_size": participation.round.effective_min_group_size,
+            },
+        )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def resume(request):
+    form = ResumeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        draft = services.find_draft_by_resume_code(code=form.cleaned_data["code"])
+        if draft is not None:
+            _enter_draft(request, draft, resume_code=normalize_code(form.cleaned_data["code"]))
+            return redirect("assessment:page", page=draft.page + 1 if draft.page else 1)
+        form.add_error(
+            "code",
+            _("Vi fant ingen påbegynt besvarelse med denne koden. Sjekk koden, eller start på nytt."),
+        )
+    return render(request, "respond/resume.html", {"form": form})
+
+
+def _session_draft(request) -> Draft | None:
+    draft_id = request.session.get(SESSION_DRAFT)
+    if not draft_id:
+        return None
+    return (
+        Draft.objects.select_related(
+            "participation__round__instrument", "participation__municipality"
+        )
+        .filter(pk=draft_id)
+        .first()
+    )
+
+
+def _no_draft(request):
+    if request.session.get(SESSION_SUBMITTED):
+        return redirect("assessment:thanks")
+    return render(request, "respond/no_draft.html", status=404)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def page(request, page):
+    draft = _session_draft(request)
+    if draft is None:
+        return _no_draft(request)
+    round_ = draft.participation.round
+    if not round_.is_open():
+        return _round_not_open(request, round_)
+    translation.activate(draft.language)
+    request.LANGUAGE_CODE = draft.language
+    spec = selectors.get_instrument_spec(round_.instrument)
+    staff_group = draft.data.get("staff_group")
+    pages = selectors.questionnaire_pages(spec, staff_group)
+    if page == 0:
+        return render(request, "respond/welcome.html", _context(request, draft, pages, 0))
+    if not 1 <= page <= len(pages) or (page > 1 and not staff_group):
+        return redirect("assessment:page", page=1)
+    current = pages[page - 1]
+    form = _form_for(current, draft, spec, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and current.kind != "review":
+        if form.is_valid():
+            services.save_draft_page(draft=draft, page=page, values=form.to_draft())
+            if request.POST.get("nav") == "back":
+                return redirect("assessment:page", page=max(page - 1, 1))
+            if request.POST.get("nav") == "pause":
+                return redirect("assessment:paused")
+            pages = selectors.questionnaire_pages(spec, draft.data.get("staff_group"))
+            return redirect("assessment:page", page=min(page + 1, len(pages)))
+    context = _context(request, draft, pages, page)
+    context.update({"form": form, "current": current})
+    if current.kind == "review":
+        context["progress_detail"] = selectors.draft_progress(spec, draft)
+    return render(request, f"respond/page_{current.kind}.html", context)
+
+
+def _form_for(current, draft, spec, data):
+    answers = draft.data.get("answers", {})
+    if current.kind == "background":
+        initial = {k: draft.data.get(k) for k in ("staff_group", "sector", "unit", "tenure")}
+        return BackgroundForm(data, initial=initial, participation=draft.participation)
+    if current.kind == "dimension":
+        staff_group = draft.data.get("staff_group")
+        items = current.dimension.items_for(staff_group)
+        initial = {item.code: answers.get(item.code) for item in items}
+        return StatementsForm(data, initial=initial, items=items, language=draft.language)
+    if current.kind == "choices":
+        initial = {k: draft.data.get(k, []) for k in ("barriers", "promoters")}
+        return ChoicesForm(data, initial=initial, spec=spec, language=draft.language)
+    return None
+
+
+def _context(request, draft, pages, page):
+    return {
+        "draft": draft,
+        "participation": draft.participation,
+        "round": draft.participation.round,
+        "language": draft.language,
+        "page_number": page,
+        "page_count": len(pages),
+        "percent": int(round(100 * max(page - 1, 0) / max(len(pages) - 1, 1))),
+        "resume_code": request.session.get(SESSION_RESUME_CODE),
+        "min_group_size": draft.participation.round.effective_min_group_size,
+    }
+
+
+@require_POST
+def change_language(request):
+    draft = _session_draft(request)
+    if draft is None:
+        return _no_draft(request)
+    services.set_draft_language(draft=draft, language=request.POST.get("language", ""))
+    next_page = request.POST.get("page", "1")
+    return redirect("assessment:page", page=int(next_page) if next_page.isdigit() else 1)
+
+
+@never_cache
+@require_POST
+def submit(request):
+    draft_id = request.session.get(SESSION_DRAFT)
+    if not draft_id:
+        return _no_draft(request)
+    try:
+        services.submit_draft(draft_id=draft_id)
+    except services.AlreadyAnswered:
+        if request.session.get(SESSION_SUBMITTED):
+            return redirect("assessment:thanks")
+        return _already_answered(request)
+    except services.RoundNotOpen as exc:
+        return _round_not_open(request, exc.round)
+    except services.ValidationError:
+        return redirect("assessment:page", page=1)
+    request.session.pop(SESSION_DRAFT, None)
+    request.session.pop(SESSION_RESUME_CODE, None)
+    request.session[SESSION_SUBMITTED] = True
+    return redirect("assessment:thanks")
+
+
+@never_cache
+def thanks(request):
+    if not request.session.get(SESSION_SUBMITTED):
+        raise Http404
+    return render(request, "respond/thanks.html")
+
+
+@never_cache
+def paused(request):
+    draft = _session_draft(request)
+    if draft is None:
+        return _no_draft(request)
+    return render(
+        request,
+        "respond/paused.html",
+        {
+            "draft": draft,
+            "resume_code": request.session.get(SESSION_RESUME_CODE),
+            "resume_url": reverse("assessment:resume"),
+        },
+    )

@@ -1,0 +1,49 @@
+"""Invitation tokens, open-link tokens and resume codes. Only hashes are stored."""
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+from django.conf import settings
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to type from paper
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_link_token() -> str:
+    """A personal e-mail link: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+def new_printed_code() -> str:
+    """A printed code: 26 characters from a 32-letter alphabet = 130 random bits."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(26))
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+
+
+def normalize_code(typed: str) -> str:
+    """What a person typed from a letter: case, spaces and dashes do not matter."""
+    return re.sub(r"[\s\-]", "", typed or "").upper()
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def open_link_token(salt: str) -> str:
+    """Derived from the salt with the secret key, so the coordinator can see the link again."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"open-link:{salt}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:24]).decode().rstrip("=")
+
+
+def new_resume_code() -> str:
+    """Short enough to write down (10 characters, 50 bits); it is scoped to one draft."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import respondent_views as respond
+from . import views
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("om-metoden/", views.method, name="method"),
+    # KS: rounds
+    path("runder/", views.round_list, name="round_list"),
+    path("runder/ny/", views.round_create, name="round_create"),
+    # Coordinator: the kommune's rounds, links and response rates
+    path("kommune/<str:number>/runder/", views.municipality_rounds, name="municipality_rounds"),
+    path("kommune/<str:number>/runder/<slug:slug>/delta/", views.join, name="join"),
+    path("kommune/<str:number>/runder/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("kommune/<str:number>/runder/<slug:slug>/epost/", views.invite_email, name="invite_email"),
+    path("kommune/<str:number>/runder/<slug:slug>/koder/", views.printed_codes, name="printed_codes"),
+    path("kommune/<str:number>/runder/<slug:slug>/paminnelse/", views.remind, name="remind"),
+    path("kommune/<str:number>/runder/<slug:slug>/lenker/", views.open_link_create, name="open_link_create"),
+    path("kommune/<str:number>/runder/<slug:slug>/lenker/<int:link_id>/", views.poster, name="poster"),
+    path("kommune/<str:number>/runder/<slug:slug>/lenker/<int:link_id>/stopp/", views.open_link_deactivate, name="open_link_deactivate"),
+    path("kommune/<str:number>/runder/<slug:slug>/antall/", views.headcounts, name="headcounts"),
+    path("kommune/<str:number>/runder/<slug:slug>/navn/", views.naming, name="naming"),
+    # Respondents (no login)
+    path("svar/<str:token>/", respond.personal_link, name="personal_link"),
+    path("kode/", respond.enter_code, name="enter_code"),
+    path("apen/<str:token>/", respond.open_link, name="open_link"),
+    path("fortsett/", respond.resume, name="resume"),
+    path("skjema/side/<int:page>/", respond.page, name="page"),
+    path("skjema/sprak/", respond.change_language, name="change_language"),
+    path("skjema/send/", respond.submit, name="submit"),
+    path("skjema/takk/", respond.thanks, name="thanks"),
+    path("skjema/pause/", respond.paused, name="paused"),
+]

@@ -1,0 +1,34 @@
+"""Anonymity rules of domain.md §6, in one place so no output can bypass them.
+
+`suppress` decides which categories of a breakdown are hidden: every category below the minimum
+group size, and then - complementary suppression - the next-smallest shown categories until the
+hidden ones together hold nobody or at least the minimum, so no hidden group can be found by
+subtracting what is shown from the total.
+"""
+
+from collections.abc import Hashable, Mapping
+
+
+def suppress(
+    counts: Mapping[Hashable, int],
+    min_size: int,
+    *,
+    never_shown: frozenset = frozenset(),
+) -> set:
+    """Return the keys to hide. `never_shown` keys (e.g. «no unit given») are part of the total
+    but are never displayed, so they count as hidden from the start."""
+    hidden = {key for key, n in counts.items() if key in never_shown or n < min_size}
+    while True:
+        hidden_total = sum(counts[key] for key in hidden)
+        if hidden_total == 0 or hidden_total >= min_size:
+            return hidden
+        candidates = sorted(
+            (n, str(key), key) for key, n in counts.items() if key not in hidden and n > 0
+        )
+        if not candidates:
+            return hidden
+        hidden.add(candidates[0][2])
+
+
+def is_visible(n: int | None, min_size: int) -> bool:
+    return n is not None and n >= min_size

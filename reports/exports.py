@@ -1,0 +1,96 @@
+"""XLSX and CSV of the report's numbers - only what the page may show (hidden cells are empty)."""
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+
+def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The report as tables: (sheet name, header, rows). Hidden numbers are None."""
+    def stat_cells(s):
+        return [s.mean, s.n if not s.suppressed else None, s.sd,
+                s.ci95[0] if s.ci95 else None, s.ci95[1] if s.ci95 else None, s.index, s.level,
+                _("skjult") if s.suppressed else ""]
+
+    stat_header = [_("Snitt"), "n", _("Standardavvik"), _("KI 95 % fra"), _("KI 95 % til"),
+                   _("Indeks 0–100"), _("Nivå"), _("Merknad")]
+    overall = report.get("overall")
+    tables = [(
+        _("Oversikt"),
+        [_("Felt"), _("Verdi")],
+        [[_("Kommune"), report["municipality"]["name"]],
+         [_("Kommunenummer"), report["municipality"]["number"]],
+         [_("Runde"), report["round"]["name"]],
+         [_("Enhet"), report["unit"]["name"] if report["unit"] else _("Hele kommunen")],
+         [_("Respondenter"), report["respondents"]],
+         [_("Svarprosent"), report["response_rate"]],
+         [_("Samlet modenhet (snitt)"), overall.mean if overall else None],
+         [_("Samlet indeks"), overall.index if overall else None],
+         [_("Samlet nivå"), overall.level if overall else None],
+         [_("Minste gruppestørrelse"), report["min_size"]]],
+    )]
+    if report["suppressed"]:
+        return tables
+    rows = []
+    for own, national, peer in zip(report["dimensions"], report["national"], report["peer"], strict=True):
+        rows.append([own.code, own.name, *stat_cells(own), national.mean, peer.mean])
+    tables.append((_("Dimensjoner"), [_("Kode"), _("Dimensjon"), *stat_header, _("Landet"),
+                                      _("Samme størrelsesgruppe")], rows))
+    for title, groups in ((_("Ansattgrupper"), report["staff_groups"]), (_("Sektorer"), report["sectors"]),
+                          (_("Enheter"), report["units"])):
+        rows = []
+        for group in groups:
+            for s in group.dimensions:
+                rows.append([group.label, group.respondents, s.code, s.name, *stat_cells(s)])
+        tables.append((title, [_("Gruppe"), _("Respondenter"), _("Kode"), _("Dimensjon"), *stat_header], rows))
+    tables.append((_("Kulturprofil"), [_("Kode"), _("Trekk"), *stat_header],
+                   [[s.code, s.name, *stat_cells(s)] for s in report["traits"]]))
+    tables.append((_("Forskjeller"), [_("Kode"), _("Dimensjon"), _("Ledere"),
+                                      _("Medarbeidere og tillitsvalgte"), _("Forskjell")],
+                   [[g["code"], g["name"], g["leaders"], g["staff"], g["gap"]] for g in report["gaps"]]))
+    rows = []
+    for code, items in report["items"].items():
+        for item in items:
+            counts = item["counts"] or [None] * 5
+            rows.append([code, item["code"], item["text"], *counts, item["dont_know"], item["answered"]])
+    tables.append((_("Påstander"), [_("Dimensjon"), _("Kode"), _("Påstand"), "1", "2", "3", "4", "5",
+                                    _("Vet ikke"), _("Antall svar")], rows))
+    rows = []
+    for kind, label in (("barriers", _("Hemmer")), ("promoters", _("Fremmer"))):
+        for entry in report["choices"].get(kind, []):
+            rows.append([label, entry["code"], entry["label"], entry["count"], entry["percent"]])
+    tables.append((_("Hemmer og fremmer"), [_("Type"), _("Kode"), _("Alternativ"), _("Antall"), _("Prosent")], rows))
+    return tables
+
+
+def report_xlsx(report: dict) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, header, rows in report_tables(report):
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        for column in sheet.columns:
+            width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def report_csv(report: dict) -> str:
+    """One CSV with a `tabell` column naming the table each row belongs to."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
+    writer = csv.writer(buffer)
+    for title, header, rows in report_tables(report):
+        writer.writerow([_("tabell"), *header])
+        for row in rows:
+            writer.writerow([title, *["" if v is None else v for v in row]])
+    return buffer.getvalue()

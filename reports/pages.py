@@ -1,0 +1,171 @@
+"""Turns the (already suppressed) report data into page contexts and chart figures."""
+
+from django.utils.translation import gettext as _
+
+from municipalities.models import SizeClass, localized
+
+from . import charts
+from .selectors import benchmark, national_trend, quartiles
+
+LIKERT_LABELS = None
+
+
+def likert_labels():
+    return [_("Helt uenig"), _("Uenig"), _("Verken eller"), _("Enig"), _("Helt enig")]
+
+
+def _values(stats):
+    return [s.mean for s in stats]
+
+
+def report_context(report: dict, spec) -> dict:
+    context = {"report": report, "spec": spec, "charts": {}}
+    if report["suppressed"]:
+        return context
+    axes = [d.label for d in spec.dimensions]
+    context["charts"]["radar"] = charts.to_json(charts.radar(axes, [
+        (report["municipality"]["name"] if not report["unit"] else report["unit"]["name"],
+         _values(report["dimensions"])),
+        (_("Landet"), _values(report["national"])),
+        (_("Kommuner i samme størrelsesgruppe"), _values(report["peer"])),
+    ]))
+    shown_groups = [g for g in report["staff_groups"] if not g.suppressed]
+    if shown_groups:
+        context["charts"]["staff_groups"] = charts.to_json(
+            charts.radar(axes, [(g.label, _values(g.dimensions)) for g in shown_groups])
+        )
+    units = report["units"]
+    if units:
+        context["charts"]["units"] = charts.to_json(charts.heatmap(
+            [u.label if not u.suppressed else f"{u.label} ({_('skjult')})" for u in units],
+            axes,
+            [_values(u.dimensions) for u in units],
+        ))
+    shown_traits = [t for t in report["traits"] if not t.suppressed]
+    if len(shown_traits) >= 3:
+        context["charts"]["traits"] = charts.to_json(
+            charts.radar([t.name for t in report["traits"]], [
+                (report["municipality"]["name"], _values(report["traits"]))
+            ])
+        )
+    for kind in ("barriers", "promoters"):
+        entries = report["choices"].get(kind, [])
+        if entries:
+            context["charts"][kind] = charts.to_json(
+                charts.bars([e["label"] for e in entries], [e["percent"] or 0 for e in entries])
+            )
+    if report["trend"]:
+        context["charts"]["trend"] = charts.to_json(
+            charts.trend_lines(report["trend"], [(d.code, d.label) for d in spec.dimensions])
+        )
+    context["dimension_rows"] = list(zip(spec.dimensions, report["dimensions"], report["national"],
+                                         report["peer"], strict=True))
+    return context
+
+
+def dimension_context(report: dict, spec, dimension) -> dict:
+    context = {"report": report, "dimension": dimension, "charts": {}}
+    if report["suppressed"]:
+        return context
+    stat = next(s for s in report["dimensions"] if s.code == dimension.code)
+    items = report["items"].get(dimension.code, [])
+    context.update({
+        "stat": stat,
+        "level_text": localized(dimension.levels[stat.level - 1]) if stat.level else None,
+        "levels": [localized(text) for text in dimension.levels],
+        "items": items,
+        "actions": [{"text": localized(a["text"]), "ks_tool": a.get("ks_tool")} for a in dimension.actions],
+        "national": next(s for s in report["national"] if s.code == dimension.code),
+        "peer": next(s for s in report["peer"] if s.code == dimension.code),
+        "groups": [(g, next(s for s in g.dimensions if s.code == dimension.code))
+                   for g in report["staff_groups"]],
+        "likert_labels": likert_labels(),
+    })
+    if any(not i["suppressed"] for i in items):
+        context["charts"]["items"] = charts.to_json(charts.stacked_distribution(items, likert_labels()))
+    return context
+
+
+def _display_name(row, viewer_is_national, own_id):
+    if viewer_is_national or row["id"] == own_id or row["named"]:
+        return row["name"]
+    return None
+
+
+def benchmark_context(round_, *, viewer_is_national, own_municipality_id, filters, counties) -> dict:
+    data = benchmark(round_)
+    county = filters.get("fylke", "")
+    size_class = filters.get("storrelse", "")
+    query = (filters.get("q") or "").strip().lower()
+    sort = filters.get("sorter", "nummer")
+    rows = []
+    for row in data["municipalities"]:
+        name = _display_name(row, viewer_is_national, own_municipality_id)
+        shown_name = name or _("Kommune i størrelsesgruppe %s") % row["size_class_label"].lower()
+        if county and row["county_number"] != county:
+            continue
+        if size_class and row["size_class"] != size_class:
+            continue
+        if query and (name is None or query not in name.lower()) and query != row["number"]:
+            continue
+        rows.append({**row, "display_name": shown_name, "is_named": name is not None,
+                     "is_own": row["id"] == own_municipality_id})
+    if sort == "navn":
+        rows.sort(key=lambda r: (not r["is_named"], r["display_name"]))
+    elif sort.startswith("dim:"):
+        code = sort[4:]
+        def key(r):
+            stat = next((s for s in r["dimensions"] if s.code == code), None)
+            return (stat is None or stat.mean is None, stat.mean if stat and stat.mean else 0)
+        rows.sort(key=key)
+    if not viewer_is_national:
+        # Coordinators see other kommuner only inside the distributions, never a table of names
+        # they have no consent for; their own row is listed, the rest only as points.
+        table_rows = [r for r in rows if r["is_own"] or r["is_named"]]
+    else:
+        table_rows = rows
+    highlight_number = filters.get("marker") or next(
+        (r["number"] for r in rows if r["is_own"]), None)
+    highlight = next((r for r in data["municipalities"] if r["number"] == highlight_number), None)
+    if highlight and not _display_name(highlight, viewer_is_national, own_municipality_id):
+        highlight = None
+    distributions = []
+    for index, dimension in enumerate(data["dimensions"]):
+        values = [r["dimensions"][index].mean for r in rows if r["dimensions"][index].mean is not None]
+        marked = None
+        if highlight and highlight["dimensions"][index].mean is not None:
+            marked = (highlight["name"], highlight["dimensions"][index].mean)
+        distributions.append({
+            "code": dimension["code"],
+            "name": dimension["name"],
+            "quartiles": quartiles(values),
+            "count": len(values),
+            "chart": charts.to_json(charts.distribution(dimension["name"], values, marked)) if values else None,
+        })
+    spec_axes = [d["name"] for d in data["dimensions"]]
+    radar_series = [(_("Landet"), [s.mean for s in data["national"]])]
+    if highlight:
+        radar_series.insert(0, (highlight["name"], [s.mean for s in highlight["dimensions"]]))
+        from .selectors import get_instrument_spec, peer_stats
+        spec = get_instrument_spec(round_.instrument)
+        radar_series.append((_("Samme størrelsesgruppe"),
+                             [s.mean for s in peer_stats(round_, spec, data["min_size"], highlight["size_class"])]))
+    from .selectors import get_instrument_spec
+    spec = get_instrument_spec(round_.instrument)
+    trend = national_trend(spec)
+    return {
+        "round": round_,
+        "data": data,
+        "rows": rows,
+        "table_rows": table_rows,
+        "viewer_is_national": viewer_is_national,
+        "distributions": distributions,
+        "highlight": highlight,
+        "radar": charts.to_json(charts.radar(spec_axes, radar_series)),
+        "trend": charts.to_json(charts.trend_lines(trend, [(d["code"], d["name"]) for d in data["dimensions"]]))
+        if len(trend) > 1 else None,
+        "counties": counties,
+        "size_classes": SizeClass.choices,
+        "filters": {"fylke": county, "storrelse": size_class, "q": filters.get("q", ""), "sorter": sort},
+        "shown_count": len(rows),
+    }
