@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from reports import views as report_views
+from reports.api import api
 
 urlpatterns = [
     path("", report_views.home, name="home"),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("", include("assessment.urls")),
     path("", include("municipalities.urls")),
     path("", include("reports.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

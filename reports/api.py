@@ -1,0 +1,232 @@
+"""JSON API v1 (read-only). Token authentication: `Authorization: Token <key>`.
+
+The same selectors and the same access rules as the pages: hidden groups keep their entry with
+`"suppressed": true` and null numbers; a kommune the caller may not see is a 404.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError
+from ninja.security import APIKeyHeader
+
+from assessment.models import Round
+from assessment.selectors import export_instrument, get_instrument_spec
+from municipalities.selectors import (
+    get_access_for_user,
+    get_municipality_for_user,
+    get_report_scope_for_user,
+)
+
+from .selectors import benchmark, municipality_report
+from .services import user_for_api_key
+
+
+class TokenAuth(APIKeyHeader):
+    param_name = "Authorization"
+
+    def authenticate(self, request, key):
+        if not key or not key.startswith("Token "):
+            return None
+        user = user_for_api_key(key.removeprefix("Token ").strip())
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Innovasjonsradar API",
+    version="1",
+    description="Les resultater fra Innovasjonsradar. Autentisering: `Authorization: Token <nøkkel>`.",
+    auth=TokenAuth(),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    return api.create_response(
+        request, {"detail": _("Mangler eller ugyldig API-nøkkel. Bruk «Authorization: Token <nøkkel>».")},
+        status=401,
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": _("Fant ikke ressursen, eller du har ikke tilgang.")}, status=404)
+
+
+class Error(Schema):
+    detail: str
+
+
+class RoundOut(Schema):
+    slug: str
+    name: str
+    opens: str
+    closes: str
+    instrument_version: str
+
+
+class DimensionScore(Schema):
+    code: str
+    name: str
+    mean: float | None
+    n: int | None
+    sd: float | None
+    ci95: list[float] | None
+    index: float | None
+    level: int | None
+    suppressed: bool
+
+
+class Overall(Schema):
+    mean: float | None
+    index: float | None
+    level: int | None
+
+
+class MunicipalityRef(Schema):
+    number: str
+    name: str
+
+
+class StaffGroupBreakdown(Schema):
+    staff_group: str
+    respondents: int | None
+    suppressed: bool
+    dimensions: list[DimensionScore]
+
+
+class SectorBreakdown(Schema):
+    sector: str
+    respondents: int | None
+    suppressed: bool
+    dimensions: list[DimensionScore]
+
+
+class Benchmarks(Schema):
+    national: list[DimensionScore]
+    peer_group: list[DimensionScore]
+
+
+class MunicipalityResult(Schema):
+    round: str
+    municipality: MunicipalityRef
+    respondents: int | None
+    suppressed: bool
+    overall: Overall
+    dimensions: list[DimensionScore]
+    by_staff_group: list[StaffGroupBreakdown]
+    by_sector: list[SectorBreakdown]
+    benchmarks: Benchmarks
+
+
+class BenchmarkMunicipality(Schema):
+    number: str
+    name: str | None
+    county: str
+    size_class: str
+    respondents: int | None
+    suppressed: bool
+    dimensions: list[DimensionScore]
+
+
+class BenchmarkResult(Schema):
+    round: str
+    national: list[DimensionScore]
+    municipalities: list[BenchmarkMunicipality]
+
+
+def _visible_rounds(user):
+    access = get_access_for_user(user)
+    rounds = Round.objects.select_related("instrument").order_by("-opens_on")
+    if not access.is_national:
+        rounds = rounds.filter(participations__municipality_id__in=access.municipality_ids).distinct()
+    return rounds
+
+
+def _round(user, slug) -> Round:
+    round_ = _visible_rounds(user).filter(slug=slug).first()
+    if round_ is None:
+        raise Http404
+    return round_
+
+
+def _stats(stats):
+    return [s.as_api() for s in stats]
+
+
+@api.get("/rounds/", response=list[RoundOut], summary="Runder du har tilgang til")
+def rounds(request):
+    return [
+        {"slug": r.slug, "name": r.name, "opens": r.opens_on.isoformat(), "closes": r.closes_on.isoformat(),
+         "instrument_version": r.instrument.version}
+        for r in _visible_rounds(request.auth)
+    ]
+
+
+@api.get("/rounds/{slug}/instrument/", response={200: dict, 404: Error}, summary="Spørreskjemaet i runden")
+def instrument(request, slug: str):
+    return export_instrument(_round(request.auth, slug).instrument)
+
+
+@api.get("/rounds/{slug}/municipalities/{number}/", response={200: MunicipalityResult, 404: Error},
+         summary="Resultater for én kommune")
+def municipality(request, slug: str, number: str):
+    round_ = _round(request.auth, slug)
+    found = get_municipality_for_user(request.auth, number)
+    if not round_.participations.filter(municipality=found).exists():
+        raise Http404
+    report = municipality_report(round_, get_report_scope_for_user(request.auth, found))
+    overall = report["overall"]
+    return {
+        "round": round_.slug,
+        "municipality": {"number": found.number, "name": found.name},
+        "respondents": report["respondents"],
+        "suppressed": report["suppressed"],
+        "overall": {"mean": overall.mean, "index": overall.index, "level": overall.level},
+        "dimensions": _stats(report["dimensions"]) if not report["suppressed"] else _hidden(round_),
+        "by_staff_group": [
+            {"staff_group": g.key, "respondents": g.respondents, "suppressed": g.suppressed,
+             "dimensions": _stats(g.dimensions)} for g in report["staff_groups"]
+        ],
+        "by_sector": [
+            {"sector": g.key, "respondents": g.respondents, "suppressed": g.suppressed,
+             "dimensions": _stats(g.dimensions)} for g in report["sectors"]
+        ],
+        "benchmarks": {"national": _stats(report["national"]), "peer_group": _stats(report["peer"])},
+    }
+
+
+def _hidden(round_):
+    spec = get_instrument_spec(round_.instrument)
+    from .selectors import Stat
+
+    return [Stat(code=d.code, name=d.label, suppressed=True).as_api() for d in spec.dimensions]
+
+
+@api.get("/rounds/{slug}/benchmark/", response={200: BenchmarkResult, 404: Error},
+         summary="Alle deltakende kommuner side om side")
+def benchmark_view(request, slug: str):
+    round_ = _round(request.auth, slug)
+    access = get_access_for_user(request.auth)
+    data = benchmark(round_)
+    return {
+        "round": round_.slug,
+        "national": _stats(data["national"]),
+        "municipalities": [
+            {
+                "number": m["number"],
+                "name": m["name"] if access.is_national or m["named"] or m["id"] in access.municipality_ids else None,
+                "county": m["county"],
+                "size_class": m["size_class"],
+                "respondents": m["respondents"],
+                "suppressed": m["suppressed"],
+                "dimensions": _stats(m["dimensions"]),
+            }
+            for m in data["municipalities"]
+        ],
+    }

@@ -1,0 +1,97 @@
+"""Shared fixtures. The instrument is the real one from assessment/instrument/ (published)."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.utils import timezone
+
+from assessment import services as assessment_services
+from assessment.models import ResponseSource
+from assessment.selectors import get_instrument_spec
+from assessment.synthetic import synthetic_rows
+from municipalities.models import Sector
+from municipalities.services import create_org_unit, grant_role, load_municipalities
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def municipalities(db):
+    load_municipalities()
+
+
+@pytest.fixture
+def instrument(db):
+    return assessment_services.load_instrument(publish=True)
+
+
+@pytest.fixture
+def spec(instrument):
+    return get_instrument_spec(instrument)
+
+
+@pytest.fixture
+def open_round(municipalities, instrument):
+    """A round open today with Sogndal (4640, nynorsk) and Molde (1506) taking part."""
+    today = timezone.localdate()
+    return assessment_services.create_round(
+        slug="runde-2026", name="Runde 2026", opens_on=today - timedelta(days=3),
+        closes_on=today + timedelta(days=20), municipality_numbers=["4640", "1506"],
+    )
+
+
+@pytest.fixture
+def sogndal_units(municipalities):
+    from municipalities.models import Municipality
+
+    sogndal = Municipality.objects.get(number="4640")
+    sectors = {s.code: s for s in Sector.objects.all()}
+    return {
+        "heim": create_org_unit(municipality=sogndal, sector=sectors["helse_omsorg"], name="Heimetenesta"),
+        "skule": create_org_unit(municipality=sogndal, sector=sectors["oppvekst"], name="Sogndal skule"),
+    }
+
+
+def make_user(username, role=None, **scope):
+    if role is None:
+        return get_user_model().objects.create_user(username=username, password="x")
+    membership = grant_role(username=username, role=role, **scope)
+    return membership.user
+
+
+@pytest.fixture
+def users(open_round, sogndal_units):
+    """One user per role: coordinators of kommune A (Sogndal) and B (Molde), a unit leader in A,
+    a KS analyst, a superuser and a signed-in user with no role at all."""
+    superuser = get_user_model().objects.create_superuser(username="super", password="x")
+    return {
+        "coordinator_a": make_user("koord-a", "coordinator", municipality_number="4640"),
+        "coordinator_b": make_user("koord-b", "coordinator", municipality_number="1506"),
+        "unit_leader": make_user("leder", "unit_leader", unit_id=sogndal_units["heim"].pk),
+        "ks": make_user("ks", "ks_analyst"),
+        "superuser": superuser,
+        "no_role": make_user("ingen"),
+    }
+
+
+@pytest.fixture
+def filled_round(open_round, spec, sogndal_units):
+    """Synthetic answers: 120 in Sogndal (with units) and 60 in Molde."""
+    from municipalities.models import Municipality
+
+    rng = random.Random(7)
+    by_number = {m.number: m for m in Municipality.objects.filter(number__in=["4640", "1506"])}
+    units = {"helse_omsorg": [sogndal_units["heim"].pk], "oppvekst": [sogndal_units["skule"].pk]}
+    rows = synthetic_rows(spec=spec, municipality_id=by_number["4640"].pk, count=120, rng=rng,
+                          units_by_sector=units)
+    rows += synthetic_rows(spec=spec, municipality_id=by_number["1506"].pk, count=60, rng=rng)
+    assessment_services.record_responses(round_=open_round, rows=rows, source=ResponseSource.IMPORT)
+    return open_round
