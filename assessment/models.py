@@ -396,7 +396,11 @@ class Response(models.Model):
 class Answer(models.Model):
     """One statement's answer: 1–5, or null for «vet ikke / ikke relevant»."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # The unique (response, item) index serves look-ups by response; a second index would only
+    # slow down the 10 million inserts of a national round.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     item = models.ForeignKey(Item, on_delete=models.PROTECT)
     value = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -419,7 +423,9 @@ class ResponseScore(models.Model):
     """A respondent's score on one dimension or MDI trait, computed once at submission or import
     (domain.md §5: mean of the item scores, only when at least half were answered)."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="scores")
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
     kind = models.PositiveSmallIntegerField(choices=ScoreKind.choices)
     code = models.CharField(max_length=40)
     value = models.FloatField()
@@ -434,7 +440,9 @@ class ResponseScore(models.Model):
 class ResponseChoice(models.Model):
     """A barrier or promoter the respondent chose (at most three of each)."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="choices")
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="choices", db_index=False
+    )
     option = models.ForeignKey(Option, on_delete=models.PROTECT)
 
     class Meta:

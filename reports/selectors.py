@@ -466,7 +466,16 @@ def _build_report(round_: Round, scope) -> dict:
 def benchmark(round_: Round) -> dict:
     """Every participating kommune × dimension, with suppression across kommuner (the national
     figure is the total, so hidden kommuner together hold nobody or at least the minimum)."""
-    return caching.cached(round_.pk, "benchmark", lambda: _build_benchmark(round_))
+    data = caching.cached(round_.pk, "benchmark", lambda: _build_benchmark(round_))
+    # Consent to be named can change at any time, so it is read fresh, never from the cache.
+    named = set(
+        Participation.objects.filter(round=round_, named_in_comparisons=True).values_list(
+            "municipality_id", flat=True
+        )
+    )
+    for row in data["municipalities"]:
+        row["named"] = row["id"] in named
+    return data
 
 
 def _build_benchmark(round_: Round) -> dict:
@@ -496,7 +505,6 @@ def _build_benchmark(round_: Round) -> dict:
             "id": m.pk,
             "number": m.number,
             "name": m.name,
-            "named": p.named_in_comparisons,
             "county_number": m.county_number,
             "county": m.county_name,
             "size_class": m.size_class,

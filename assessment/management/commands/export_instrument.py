@@ -9,6 +9,10 @@ from assessment.selectors import export_instrument, get_version
 class Command(BaseCommand):
     help = "Skriver hele spørreskjemaet som JSON."
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # Our --version names the instrument version, not Django's.
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("--version", dest="instrument_version", default=None)
         parser.add_argument("--format", choices=["json"], default="json")
