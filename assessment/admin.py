@@ -35,6 +35,14 @@ class FrozenWhenPublishedMixin:
     def has_delete_permission(self, request, obj=None):
         return not self._published(obj) and super().has_delete_permission(request, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # New or moved parts can only go into a draft (a form error, not a server error).
+        if db_field.name in ("version", "dimension"):
+            lookup = "published_at" if db_field.name == "version" else "version__published_at"
+            drafts = {f"{lookup}__isnull": True}
+            kwargs["queryset"] = db_field.related_model.objects.filter(**drafts)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class ItemInline(FrozenWhenPublishedMixin, admin.TabularInline):
     model = Item

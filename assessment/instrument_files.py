@@ -1,7 +1,9 @@
 """Reading and validating the instrument data file (YAML, checked against schema.json)."""
 
+import copy
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -25,12 +27,19 @@ def read_instrument_file(path: Path) -> tuple[dict, str]:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise ValidationError(_("Kan ikke lese fila %(path)s: %(error)s") % {"path": path, "error": exc}) from exc
+    sha = hashlib.sha256(raw).hexdigest()
+    data = copy.deepcopy(_parse(raw, sha))
+    validate_instrument_data(data)
+    return data, sha
+
+
+@lru_cache(maxsize=8)
+def _parse(raw: bytes, sha: str) -> dict:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        return yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ValidationError(_("Fila er ikke gyldig YAML i UTF-8: %s") % exc) from exc
-    validate_instrument_data(data)
-    return data, hashlib.sha256(raw).hexdigest()
 
 
 def expand_audience(audience, staff_group_codes: list[str]) -> list[str]:

@@ -111,9 +111,13 @@ class VersionedPart(models.Model):
         abstract = True
 
     def _version_published(self) -> bool:
-        return InstrumentVersion.objects.filter(
-            pk=self.version_id, published_at__isnull=False
-        ).exists()
+        published = InstrumentVersion.objects.filter(published_at__isnull=False)
+        # The stored row counts too: moving a part out of a published version changes that version.
+        if self.pk is not None and type(self)._base_manager.filter(
+            pk=self.pk, version__in=published
+        ).exists():
+            return True
+        return published.filter(pk=self.version_id).exists()
 
     def save(self, *args, **kwargs):
         if self._version_published():

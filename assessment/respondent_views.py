@@ -4,6 +4,7 @@ No login. The draft lives on the server and is found through the session; person
 on any device, open links through a short resume code.
 """
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -79,7 +80,9 @@ def open_link(request, token):
     participation = link.participation
     if not participation.round.is_open():
         return _round_not_open(request, participation.round)
-    language = request.POST.get("language") or participation.municipality.default_language
+    language = request.POST.get("language")
+    if language not in dict(settings.LANGUAGES):
+        language = participation.municipality.default_language
     if request.method == "POST":
         try:
             draft, code = services.start_open_draft(link=link, language=language)
@@ -209,7 +212,7 @@ def change_language(request):
         return _no_draft(request)
     services.set_draft_language(draft=draft, language=request.POST.get("language", ""))
     next_page = request.POST.get("page", "1")
-    return redirect("assessment:page", page=int(next_page) if next_page.isdigit() else 1)
+    return redirect("assessment:page", page=int(next_page) if next_page.isdecimal() else 1)
 
 
 @never_cache

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.core.validators import EmailValidator
+from django.core.validators import EmailValidator, MaxLengthValidator
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -306,6 +306,7 @@ def invite_by_email(*, participation: Participation, emails: list[str]) -> int:
             continue
         try:
             validator(email)
+            MaxLengthValidator(Invitation._meta.get_field("email").max_length)(email)
         except ValidationError as exc:
             raise ValidationError(_("«%s» er ikke en gyldig e-postadresse.") % raw.strip()) from exc
         if email not in cleaned:

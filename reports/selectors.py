@@ -116,12 +116,30 @@ def stats_for(scores_qs, spec, min_size, kind=ScoreKind.DIMENSION) -> list[Stat]
     return [_stat(code, name, rows.get((None, code)), min_size) for code, name in _scales(spec, kind)]
 
 
+def hidden_cells(keys, score_n: dict, codes, min_size, hidden_groups) -> set:
+    """Complementary suppression per score: a cell (group, dimension) whose n is below the
+    minimum is hidden, and the hidden cells of a dimension - with those of hidden groups - must
+    hold nobody or at least the minimum, else the next-smallest cell is hidden too. Otherwise a
+    hidden mean could be computed from the total's mean minus the shown ones. `score_n` maps
+    (key, code) to the number of respondents with that score."""
+    cells = set()
+    for code in codes:
+        counts = {key: score_n.get((key, code), 0) for key in keys}
+        hidden = suppress(counts, min_size, never_shown=frozenset(hidden_groups))
+        cells |= {(key, code) for key in hidden}
+    return cells
+
+
 def breakdown(responses_qs, scores_qs, spec, min_size, field_name, labels, never_shown=frozenset()):
-    """Groups of a breakdown with complementary suppression over their respondent counts."""
+    """Groups of a breakdown with complementary suppression over their respondent counts (and,
+    per dimension, over the respondents with a score)."""
     counts = dict(responses_qs.values_list(field_name).annotate(n=Count("id")).order_by())
     hidden = suppress(counts, min_size, never_shown=never_shown)
     score_field = f"response__{field_name}"
     rows = _score_rows(scores_qs, score_field)
+    scales = _scales(spec, ScoreKind.DIMENSION)
+    cells = hidden_cells(counts, {key: row["n"] for key, row in rows.items()},
+                         [code for code, _name in scales], min_size, hidden)
     groups = []
     for key, label in labels.items():
         n = counts.get(key, 0)
@@ -129,8 +147,9 @@ def breakdown(responses_qs, scores_qs, spec, min_size, field_name, labels, never
             continue
         is_hidden = key in hidden
         stats = [
-            _stat(code, name, rows.get((key, code)), min_size, hide=is_hidden)
-            for code, name in _scales(spec, ScoreKind.DIMENSION)
+            _stat(code, name, rows.get((key, code)), min_size,
+                  hide=is_hidden or (key, code) in cells)
+            for code, name in scales
         ]
         groups.append(
             Group(
@@ -188,20 +207,40 @@ def _labels(model, include=None):
     return {obj.pk: obj.label for obj in model.objects.all() if include is None or obj.pk in include}
 
 
+def _suppress_units(counts: dict, min_size, always=frozenset()) -> set:
+    """(sector, unit) keys to hide: inside each sector (sector → units, with «no unit given»
+    never shown) and then across the whole kommune. `always` keys count as hidden."""
+    hidden = set()
+    for sector in {s for s, _u in counts}:
+        in_sector = {key: n for key, n in counts.items() if key[0] == sector}
+        hidden |= suppress(in_sector, min_size, never_shown=frozenset({(sector, None)}) | always)
+    return suppress(counts, min_size, never_shown=frozenset(hidden) | always)
+
+
 def unit_breakdown(responses_qs, scores_qs, spec, min_size, units: dict):
     """Units with suppression inside each sector (sector → units, with «no unit given» never
-    shown) and then across the whole kommune."""
+    shown) and then across the whole kommune; the same again per dimension on the respondents
+    with a score."""
     counts = {
         (sector, unit): n
         for sector, unit, n in responses_qs.values_list("sector_id", "unit_id")
         .annotate(n=Count("id"))
         .order_by()
     }
-    hidden = set()
-    for sector in {s for s, _u in counts}:
-        in_sector = {key: n for key, n in counts.items() if key[0] == sector}
-        hidden |= suppress(in_sector, min_size, never_shown=frozenset({(sector, None)}))
-    hidden = suppress(counts, min_size, never_shown=frozenset(hidden))
+    hidden = _suppress_units(counts, min_size)
+    scales = _scales(spec, ScoreKind.DIMENSION)
+    score_n = {
+        ((sector, unit), code): n
+        for sector, unit, code, n in scores_qs.filter(kind=ScoreKind.DIMENSION)
+        .values_list("response__sector_id", "response__unit_id", "code")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    hidden_cells_ = set()
+    for code, _name in scales:
+        cell_counts = {key: score_n.get((key, code), 0) for key in counts}
+        for _sector, unit in _suppress_units(cell_counts, min_size, frozenset(hidden)):
+            hidden_cells_.add((unit, code))
     unit_counts = {}
     hidden_units = set()
     for (sector, unit), n in counts.items():
@@ -218,8 +257,9 @@ def unit_breakdown(responses_qs, scores_qs, spec, min_size, units: dict):
             continue
         is_hidden = unit_id in hidden_units
         stats = [
-            _stat(code, name, rows.get((unit_id, code)), min_size, hide=is_hidden)
-            for code, name in _scales(spec, ScoreKind.DIMENSION)
+            _stat(code, name, rows.get((unit_id, code)), min_size,
+                  hide=is_hidden or (unit_id, code) in hidden_cells_)
+            for code, name in scales
         ]
         groups.append(
             Group(
@@ -237,12 +277,15 @@ def unit_breakdown(responses_qs, scores_qs, spec, min_size, units: dict):
 
 def perception_gaps(scores_qs, spec, min_size, staff_groups: list[Group]) -> list[dict]:
     """Leaders against medarbeidere and tillitsvalgte, per dimension, using only staff groups
-    that are shown themselves (so the combined figures reveal nothing hidden)."""
+    that are shown themselves (so the combined figures reveal nothing hidden); a dimension where
+    one of those groups has its mean hidden gets no comparison (it would give that mean away)."""
     shown = {g.key for g in staff_groups if not g.suppressed}
     leaders = [code for code in LEADER_GROUPS if code in shown]
     staff = [code for code in ("medarbeider", "tillitsvalgt") if code in shown]
     if not leaders or not staff:
         return []
+    hidden_cells_ = {(g.key, s.code) for g in staff_groups if g.key in shown
+                     for s in g.dimensions if s.suppressed}
     side = Q(response__staff_group_id__in=leaders)
     rows = (
         scores_qs.filter(kind=ScoreKind.DIMENSION)
@@ -260,7 +303,8 @@ def perception_gaps(scores_qs, spec, min_size, staff_groups: list[Group]) -> lis
     gaps = []
     for dimension in spec.dimensions:
         row = by_code.get(dimension.code)
-        if not row or row["leader_n"] < min_size or row["staff_n"] < min_size:
+        if (not row or row["leader_n"] < min_size or row["staff_n"] < min_size
+                or any((key, dimension.code) in hidden_cells_ for key in leaders + staff)):
             gaps.append({"code": dimension.code, "name": dimension.label, "leaders": None,
                          "staff": None, "gap": None, "highlight": False})
             continue
@@ -492,13 +536,16 @@ def _build_benchmark(round_: Round) -> dict:
         counts.setdefault(p.municipality_id, 0)
     hidden = suppress(counts, min_size)
     rows = _score_rows(scores, "response__municipality_id")
+    cells = hidden_cells(counts, {key: row["n"] for key, row in rows.items()},
+                         [d.code for d in spec.dimensions], min_size, hidden)
     municipalities = []
     for p in participations:
         m = p.municipality
         n = counts.get(m.pk, 0)
         is_hidden = m.pk in hidden
         stats = [
-            _stat(d.code, d.label, rows.get((m.pk, d.code)), min_size, hide=is_hidden)
+            _stat(d.code, d.label, rows.get((m.pk, d.code)), min_size,
+                  hide=is_hidden or (m.pk, d.code) in cells)
             for d in spec.dimensions
         ]
         municipalities.append({
@@ -601,8 +648,12 @@ def cronbach_alphas(round_: Round) -> dict:
     from .scoring import cronbach_alpha
 
     def compute():
+        core = set(StaffGroup.objects.filter(is_optional=False).values_list("code", flat=True))
+        spec = get_instrument_spec(round_.instrument)
+        ids = [i.id for i in spec.items.values() if core <= i.audience] or [0]
+        base = _ALPHA_SQL + f"AND i.id IN ({', '.join(['%s'] * len(ids))})\n"
         with connection.cursor() as cursor:
-            cursor.execute(_ALPHA_AGG_SQL.format(base=_ALPHA_SQL), [round_.pk])
+            cursor.execute(_ALPHA_AGG_SQL.format(base=base), [round_.pk, *ids])
             rows = cursor.fetchall()
         result = {}
         for code, items, sum_item_var, total_var, n in rows:
@@ -634,3 +685,19 @@ def reliability_for_closed_rounds() -> list[dict]:
         })
     return result
 
+
+
+def benchmark_viewer(user, round_: Round) -> tuple[bool, int | None]:
+    """Who may see the national comparison: KS (everything) and coordinators of a kommune that
+    takes part (their own kommune by name, others only with consent). Anyone else: 404."""
+    from django.http import Http404
+
+    from municipalities.selectors import get_access_for_user
+
+    access = get_access_for_user(user)
+    if access.is_national:
+        return True, None
+    own = access.coordinator_of & set(round_.participations.values_list("municipality_id", flat=True))
+    if not own:
+        raise Http404
+    return False, min(own)

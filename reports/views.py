@@ -14,6 +14,7 @@ from municipalities.selectors import (
 )
 
 from . import exports, pages, pdf
+from .selectors import benchmark_viewer
 from .selectors import municipality_report as build_report
 
 
@@ -101,18 +102,10 @@ def export_pdf(request, slug, number):
 @login_required
 def benchmark(request, slug):
     round_ = get_round(slug)
-    access = get_access_for_user(request.user)
-    own = None
-    if not access.is_national:
-        own_ids = access.coordinator_of & set(
-            round_.participations.values_list("municipality_id", flat=True)
-        )
-        if not own_ids:
-            raise Http404
-        own = min(own_ids)
+    is_national, own = benchmark_viewer(request.user, round_)
     context = pages.benchmark_context(
         round_,
-        viewer_is_national=access.is_national,
+        viewer_is_national=is_national,
         own_municipality_id=own,
         filters=request.GET,
         counties=list_counties(),

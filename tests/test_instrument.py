@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -170,13 +171,14 @@ def test_all_three_languages_present_and_translated():
         (path, lang) for path, text in texts for lang in LANGUAGES if not str(text[lang]).strip()
     ]
     assert missing == []
-    untranslated = [
-        path for path, text in texts if text["en"] in (text["nb"], text["nn"])
-    ]
+    untranslated = [path for path, text in texts if text["en"] in (text["nb"], text["nn"])]
     assert untranslated == [], "English text identical to a Norwegian one"
     # Statements and why-texts are whole sentences: a nynorsk copy of the bokmål is a mistake.
     same_nn = [
-        (i["code"], part) for i in ITEMS for part in ("text", "why") if i[part]["nb"] == i[part]["nn"]
+        (i["code"], part)
+        for i in ITEMS
+        for part in ("text", "why")
+        if i[part]["nb"] == i[part]["nn"]
     ]
     assert same_nn == []
 
@@ -197,7 +199,12 @@ def test_sources_point_at_existing_lines_in_the_seeds():
         lines_of[path.name] = path.read_text(encoding="utf-8").splitlines()
         line_counts[path.name] = len(lines_of[path.name])
     cited = [(i["code"], s) for i in ITEMS for s in i["sources"]]
-    cited += [(o["code"], s) for k in ("barriers", "promoters") for o in DATA[k] for s in o.get("sources", [])]
+    cited += [
+        (o["code"], s)
+        for k in ("barriers", "promoters")
+        for o in DATA[k]
+        for s in o.get("sources", [])
+    ]
     assert len(cited) >= len(ITEMS)
     problems = []
     for code, source in cited:
@@ -237,7 +244,9 @@ def test_barriers_and_promoters():
         codes = [o["code"] for o in options]
         assert len(codes) == len(set(codes)), kind
     # A barrier and a promoter are different questions: no option is both, word for word.
-    assert not {o["text"]["nb"] for o in DATA["barriers"]} & {o["text"]["nb"] for o in DATA["promoters"]}
+    assert not {o["text"]["nb"] for o in DATA["barriers"]} & {
+        o["text"]["nb"] for o in DATA["promoters"]
+    }
 
 
 @pytest.mark.django_db
@@ -246,8 +255,14 @@ def test_every_staff_group_can_get_a_score_in_every_dimension(spec):
     statements their group sees; every non-optional group must see at least half of each
     dimension, and answering what they see must give them a score everywhere."""
     groups = list(StaffGroup.objects.filter(is_optional=False).values_list("code", flat=True))
-    assert set(groups) >= {"toppleder", "mellomleder", "forstelinjeleder", "medarbeider",
-                           "tillitsvalgt", "stab"}
+    assert set(groups) >= {
+        "toppleder",
+        "mellomleder",
+        "forstelinjeleder",
+        "medarbeider",
+        "tillitsvalgt",
+        "stab",
+    }
     all_codes = list(StaffGroup.objects.values_list("code", flat=True))
     too_few = []
     for d in DIMENSIONS:
@@ -261,16 +276,22 @@ def test_every_staff_group_can_get_a_score_in_every_dimension(spec):
     for group in groups:
         visible = spec.items_for(group)
         everything = {i.code: 4 for i in visible}
-        scored = {code for kind, code in score_response(spec, staff_group=group, answers=everything)
-                  if kind == "dimension"}
+        scored = {
+            code
+            for kind, code in score_response(spec, staff_group=group, answers=everything)
+            if kind == "dimension"
+        }
         assert scored == dimension_codes, group
         # Answering exactly half (rounded up) of each dimension still gives a score.
         half = {}
         for d in spec.dimensions:
             mine = d.items_for(group)
             half.update({i.code: 3 for i in mine[: math.ceil(len(mine) / 2)]})
-        scored = {code for kind, code in score_response(spec, staff_group=group, answers=half)
-                  if kind == "dimension"}
+        scored = {
+            code
+            for kind, code in score_response(spec, staff_group=group, answers=half)
+            if kind == "dimension"
+        }
         assert scored == dimension_codes, group
 
 
@@ -316,8 +337,15 @@ def test_export_instrument_prints_the_documented_json_shape(instrument):
     call_command("export_instrument", stdout=out)
     exported = json.loads(out.getvalue())
 
-    assert set(exported) == {"version", "published", "dimensions", "barriers", "promoters",
-                             "staff_groups", "sectors"}
+    assert set(exported) == {
+        "version",
+        "published",
+        "dimensions",
+        "barriers",
+        "promoters",
+        "staff_groups",
+        "sectors",
+    }
     assert exported["version"] == DATA["version"]
     assert exported["published"] is True
     assert [d["code"] for d in exported["dimensions"]] == [d["code"] for d in DIMENSIONS]
@@ -346,8 +374,10 @@ def test_export_instrument_prints_the_documented_json_shape(instrument):
             for src in item["sources"]:
                 assert set(src) == {"seed", "lines"}
             expected = (
-                all_groups if source_item["audience"] == "all"
-                else list(LEADER_GROUPS) if source_item["audience"] == "leaders"
+                all_groups
+                if source_item["audience"] == "all"
+                else list(LEADER_GROUPS)
+                if source_item["audience"] == "leaders"
                 else source_item["audience"]
             )
             assert item["audience"] == [g for g in all_groups if g in expected]
@@ -377,16 +407,22 @@ def test_export_of_a_named_draft_and_of_an_unknown_version(instrument):
 
 @pytest.mark.django_db
 def test_reloading_the_same_published_file_changes_nothing(instrument):
-    before = (instrument.published_at, instrument.source_sha256,
-              list(Item.objects.order_by("pk").values_list("pk", "code", "text")))
+    before = (
+        instrument.published_at,
+        instrument.source_sha256,
+        list(Item.objects.order_by("pk").values_list("pk", "code", "text")),
+    )
     again = services.load_instrument(publish=True)
     call_command("load_instrument", "--publish", stdout=StringIO())
     call_command("load_instrument", stdout=StringIO())
     assert again.pk == instrument.pk
     assert InstrumentVersion.objects.count() == 1
     instrument.refresh_from_db()
-    after = (instrument.published_at, instrument.source_sha256,
-             list(Item.objects.order_by("pk").values_list("pk", "code", "text")))
+    after = (
+        instrument.published_at,
+        instrument.source_sha256,
+        list(Item.objects.order_by("pk").values_list("pk", "code", "text")),
+    )
     assert after == before
 
 
@@ -545,18 +581,32 @@ def test_a_published_statement_cannot_be_moved_out_of_its_version(instrument, dr
 @pytest.mark.django_db
 def test_new_parts_cannot_be_added_to_a_published_version(instrument):
     dimension = instrument.dimensions.first()
-    new_item = dict(version=instrument, dimension=dimension, code="NY1", text=DATA["title"],
-                    audience=["medarbeider"], why=DATA["title"], sources=[])
+    new_item = dict(
+        version=instrument,
+        dimension=dimension,
+        code="NY1",
+        text=DATA["title"],
+        audience=["medarbeider"],
+        why=DATA["title"],
+        sources=[],
+    )
     with pytest.raises(FrozenInstrumentError):
         Item.objects.create(**new_item)
     with pytest.raises(FrozenInstrumentError):
         Item.objects.bulk_create([Item(**new_item)])
     with pytest.raises(FrozenInstrumentError):
-        Option.objects.bulk_create([Option(version=instrument, kind=OptionKind.BARRIER,
-                                           code="ny", text=DATA["title"])])
+        Option.objects.bulk_create(
+            [Option(version=instrument, kind=OptionKind.BARRIER, code="ny", text=DATA["title"])]
+        )
     with pytest.raises(FrozenInstrumentError):
-        Dimension.objects.create(version=instrument, code="ny", name=DATA["title"],
-                                 definition=DATA["title"], levels=[], actions=[])
+        Dimension.objects.create(
+            version=instrument,
+            code="ny",
+            name=DATA["title"],
+            definition=DATA["title"],
+            levels=[],
+            actions=[],
+        )
     assert instrument.items.count() == len(ITEMS)
     assert instrument.dimensions.count() == len(DIMENSIONS)
 
@@ -572,7 +622,7 @@ def test_bulk_update_and_delete_of_published_rows_fail(instrument, draft):
         Item.objects.filter(code="STR1").update(trait="")
     item = instrument.items.get(code="STR2")
     item.reverse = True
-    with pytest.raises(FrozenInstrumentError):
+    with pytest.raises(FrozenInstrumentError), transaction.atomic():
         Item.objects.bulk_update([item], ["reverse"])
     with pytest.raises(FrozenInstrumentError):
         Dimension.objects.filter(version=instrument).update(order=0)
@@ -595,9 +645,11 @@ def test_bulk_update_and_delete_of_published_rows_fail(instrument, draft):
     instrument.refresh_from_db()
     assert instrument.is_published
     assert instrument.items.count() == len(ITEMS)
-    assert not instrument.items.filter(reverse=True).exclude(
-        code__in=[i["code"] for i in ITEMS if i["reverse"]]
-    ).exists()
+    assert (
+        not instrument.items.filter(reverse=True)
+        .exclude(code__in=[i["code"] for i in ITEMS if i["reverse"]])
+        .exists()
+    )
     # The draft alone is not frozen: the same operations work there.
     assert draft.items.filter(code="STR1").update(trait="") == 1
     draft.items.get(code="STR3").delete()
@@ -615,10 +667,24 @@ def test_copy_version_keeps_codes_and_gives_an_editable_draft(instrument):
 
     def content(version):
         return (
-            list(version.dimensions.values_list("code", "order", "name", "definition", "levels",
-                                                "actions")),
-            list(version.items.values_list("code", "dimension__code", "order", "text", "reverse",
-                                           "audience", "trait", "why", "sources")),
+            list(
+                version.dimensions.values_list(
+                    "code", "order", "name", "definition", "levels", "actions"
+                )
+            ),
+            list(
+                version.items.values_list(
+                    "code",
+                    "dimension__code",
+                    "order",
+                    "text",
+                    "reverse",
+                    "audience",
+                    "trait",
+                    "why",
+                    "sources",
+                )
+            ),
             list(version.options.values_list("kind", "code", "order", "text", "sources")),
         )
 
@@ -632,7 +698,10 @@ def test_copy_version_keeps_codes_and_gives_an_editable_draft(instrument):
     services.publish_version(version=copy_)
     copy_.refresh_from_db()
     assert copy_.is_published
-    assert instrument.items.get(code="STR1").text["nb"] == DATA["dimensions"][0]["items"][0]["text"]["nb"]
+    assert (
+        instrument.items.get(code="STR1").text["nb"]
+        == DATA["dimensions"][0]["items"][0]["text"]["nb"]
+    )
     new_spec = get_instrument_spec(copy_)
     assert new_spec.items["STR1"].text["nb"] == "Vi har en plan for fornyelse."
     with pytest.raises(ValidationError, match="finnes allerede"):
@@ -699,15 +768,20 @@ def test_admin_cannot_add_a_statement_to_a_published_version(admin_client, instr
     response = admin_client.post(
         reverse("admin:assessment_item_add"),
         {
-            "version": instrument.pk, "dimension": dimension.pk, "code": "STR9", "order": 99,
-            "text": json.dumps({"nb": "a", "nn": "b", "en": "c"}), "audience": '["medarbeider"]',
-            "trait": "", "why": json.dumps({"nb": "a", "nn": "b", "en": "c"}),
+            "version": instrument.pk,
+            "dimension": dimension.pk,
+            "code": "STR9",
+            "order": 99,
+            "text": json.dumps({"nb": "a", "nn": "b", "en": "c"}),
+            "audience": '["medarbeider"]',
+            "trait": "",
+            "why": json.dumps({"nb": "a", "nn": "b", "en": "c"}),
             "sources": json.dumps([{"seed": "001_8209b2b4c9d22621.txt", "lines": [917, 943]}]),
         },
     )
     assert response.status_code == 200  # the form again, with an error - not a crash
-    assert response.context["adminform"].form.errors, "DEBUG"
-    print("ERRORS", response.context["adminform"].form.errors.as_data())
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"version", "dimension"}
     assert not instrument.items.filter(code="STR9").exists()
 
 
@@ -732,7 +806,9 @@ def test_admin_copy_action_makes_an_editable_draft_with_the_same_codes(admin_cli
 
 
 def _page_text(response) -> str:
-    return re.sub(r"\s+", " ", html.unescape(response.content.decode()))
+    """The page as a reader sees it: no tags, entities decoded, whitespace collapsed."""
+    text = re.sub(r"<[^>]+>", "", response.content.decode())
+    return re.sub(r"\s+", " ", html.unescape(text))
 
 
 def _norm(text: str) -> str:
@@ -816,15 +892,22 @@ def _alpha_by_hand(rows):
     columns = list(zip(*rows, strict=True))
     k = len(columns)
     totals = [sum(row) for row in rows]
-    return k / (k - 1) * (1 - sum(statistics.variance(c) for c in columns) / statistics.variance(totals))
+    return (
+        k
+        / (k - 1)
+        * (1 - sum(statistics.variance(c) for c in columns) / statistics.variance(totals))
+    )
 
 
 @pytest.fixture
 def closed_round(municipalities, instrument):
     today = timezone.localdate()
     return services.create_round(
-        slug="runde-2025", name="Runde 2025", opens_on=today - timedelta(days=60),
-        closes_on=today - timedelta(days=30), municipality_numbers=["1506"],
+        slug="runde-2025",
+        name="Runde 2025",
+        opens_on=today - timedelta(days=60),
+        closes_on=today - timedelta(days=30),
+        municipality_numbers=["1506"],
     )
 
 
@@ -832,8 +915,12 @@ def _record(round_, answer_rows, *, codes, staff_group="medarbeider"):
     molde = Municipality.objects.get(number="1506")
     rows = [
         services.ResponseData(
-            municipality_id=molde.pk, staff_group=staff_group, sector="helse_omsorg",
-            unit_id=None, tenure="", answers=dict(zip(codes, answers, strict=True)),
+            municipality_id=molde.pk,
+            staff_group=staff_group,
+            sector="helse_omsorg",
+            unit_id=None,
+            tenure="",
+            answers=dict(zip(codes, answers, strict=True)),
         )
         for answers in answer_rows
     ]
@@ -900,12 +987,59 @@ def test_method_page_shows_alpha_for_closed_rounds_only(client, closed_round, sp
     codes = [i.code for i in spec.dimension("trygghet").items]
     _record(closed_round, TRYGGHET_ANSWERS, codes=codes)
     today = timezone.localdate()
-    services.create_round(slug="apen", name="Åpen runde 2026", opens_on=today,
-                          closes_on=today + timedelta(days=10))
+    services.create_round(
+        slug="apen", name="Åpen runde 2026", opens_on=today, closes_on=today + timedelta(days=10)
+    )
     response = client.get("/om-metoden/")
     page = _page_text(response)
+    markup = re.sub(r"\s+", "", html.unescape(response.content.decode()))
     assert "Reliabilitet (Cronbachs alfa)" in page
     assert "Runde 2025" in page
     assert "Åpen runde 2026" not in page
-    name = spec.dimension("trygghet").label
-    assert re.search(rf"{re.escape(name)}</th><td>0,95</td><td>10</td>", page), page[-3000:]
+    name = re.sub(r"\s+", "", spec.dimension("trygghet").label)
+    # The row for «trygghet»: alpha 0,95 (Norwegian decimal comma) from 10 complete answers.
+    assert f'<thscope="row">{name}</th><td>0,95</td><td>10</td>' in markup
+
+
+@pytest.mark.django_db
+def test_cronbach_alpha_counts_respondents_who_answered_every_statement_they_see(
+    closed_round, spec
+):
+    """«medvirkning» has one statement only tillitsvalgte see (MED3). Alpha is computed on the
+    statements every (non-optional) staff group answers, so medarbeidere and tillitsvalgte who
+    answered all of those are complete cases - not just the tillitsvalgte."""
+    dimension = spec.dimension("medvirkning")
+    core = set(StaffGroup.objects.filter(is_optional=False).values_list("code", flat=True))
+    common = [i for i in dimension.items if core <= i.audience]
+    restricted = [i for i in dimension.items if not core <= i.audience]
+    assert [i.code for i in restricted] == ["MED3"] and len(common) == 5
+    codes = [i.code for i in common]
+    rows = [
+        (5, 4, 2, 5, 4),
+        (4, 4, 2, 4, 4),
+        (2, 3, 4, 2, 2),
+        (3, 3, 3, 4, 3),
+        (1, 2, 5, 1, 2),
+        (4, 5, 2, 4, 5),
+        (5, 5, 1, 4, 4),
+        (2, 2, 4, 3, 2),
+        (3, 4, 3, 3, 3),
+        (4, 3, 2, 5, 4),
+    ]
+    _record(closed_round, rows, codes=codes)
+    # Two tillitsvalgte who also answered MED3: complete cases as well, on the same statements.
+    _record(
+        closed_round,
+        [(2, 2, 4, 2, 1, 5), (5, 4, 1, 5, 5, 1)],
+        codes=[*codes, "MED3"],
+        staff_group="tillitsvalgt",
+    )
+    all_rows = rows + [(2, 2, 4, 2, 1), (5, 4, 1, 5, 5)]
+    scored = [
+        tuple(6 - v if item.reverse else v for v, item in zip(row, common, strict=True))
+        for row in all_rows
+    ]
+    result = cronbach_alphas(closed_round)["medvirkning"]
+    assert result["n"] == 12
+    assert result["items"] == 5
+    assert result["alpha"] == pytest.approx(_alpha_by_hand(scored), abs=0.005)

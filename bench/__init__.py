@@ -1,0 +1,1 @@
+"""Benchmark scripts (not tests). See bench/RESULTS.md and the docstring of each script."""

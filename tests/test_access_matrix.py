@@ -1,0 +1,169 @@
+"""Every URL of the project against every kind of user. A URL pattern without an entry in
+MATRIX makes `test_every_url_pattern_has_an_entry` fail, so nothing new ships unchecked."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from assessment import services
+from assessment.tokens import open_link_token
+
+ROLES = ("anon", "respondent", "no_role", "unit_leader", "coordinator_a", "coordinator_b", "ks", "superuser")
+
+
+def row(*statuses):
+    assert len(statuses) == len(ROLES)
+    return dict(zip(ROLES, statuses, strict=True))
+
+
+ALL_200 = row(*[200] * 8)
+ALL_404 = row(*[404] * 8)
+ALL_405 = row(*[405] * 8)
+POST_ONLY = row(302, 302, 405, 405, 405, 405, 405, 405)
+KS_ONLY = row(302, 302, 404, 404, 404, 404, 200, 200)
+COORDINATOR_A = row(302, 302, 404, 404, 200, 404, 404, 200)
+REPORT_A = row(302, 302, 404, 200, 200, 404, 200, 200)
+BENCHMARK = row(302, 302, 404, 404, 200, 200, 200, 200)
+API_REPORT_A = row(401, 401, 404, 200, 200, 404, 200, 200)
+RESPONDENT_ONLY = row(404, 200, 404, 404, 404, 404, 404, 404)
+
+# name -> (path template, expected status per role for GET)
+MATRIX = {
+    "home": ("/", ALL_200),
+    "login": ("/konto/logg-inn/", row(200, 200, 302, 302, 302, 302, 302, 302)),
+    "logout": ("/konto/logg-ut/", ALL_405),
+    "set_language": ("/i18n/setlang/", row(*[302] * 8)),
+    "assessment:method": ("/om-metoden/", ALL_200),
+    "assessment:round_list": ("/runder/", KS_ONLY),
+    "assessment:round_create": ("/runder/ny/", KS_ONLY),
+    "assessment:municipality_rounds": ("/kommune/4640/runder/", COORDINATOR_A),
+    "assessment:join": ("/kommune/4640/runder/runde-2026/delta/", POST_ONLY),
+    "assessment:dashboard": ("/kommune/4640/runder/runde-2026/", COORDINATOR_A),
+    "assessment:invite_email": ("/kommune/4640/runder/runde-2026/epost/", POST_ONLY),
+    "assessment:printed_codes": ("/kommune/4640/runder/runde-2026/koder/", POST_ONLY),
+    "assessment:remind": ("/kommune/4640/runder/runde-2026/paminnelse/", POST_ONLY),
+    "assessment:open_link_create": ("/kommune/4640/runder/runde-2026/lenker/", POST_ONLY),
+    "assessment:poster": ("/kommune/4640/runder/runde-2026/lenker/{link}/", COORDINATOR_A),
+    "assessment:open_link_deactivate": ("/kommune/4640/runder/runde-2026/lenker/{link}/stopp/", POST_ONLY),
+    "assessment:headcounts": ("/kommune/4640/runder/runde-2026/antall/", COORDINATOR_A),
+    "assessment:naming": ("/kommune/4640/runder/runde-2026/navn/", POST_ONLY),
+    "assessment:personal_link": ("/svar/ukjent-eller-forfalsket-token/", ALL_404),
+    "assessment:enter_code": ("/kode/", ALL_200),
+    "assessment:open_link": ("/apen/{open_token}/", ALL_200),
+    "assessment:resume": ("/fortsett/", ALL_200),
+    "assessment:page": ("/skjema/side/1/", RESPONDENT_ONLY),
+    "assessment:change_language": ("/skjema/sprak/", ALL_405),
+    "assessment:submit": ("/skjema/send/", ALL_405),
+    "assessment:thanks": ("/skjema/takk/", ALL_404),
+    "assessment:paused": ("/skjema/pause/", RESPONDENT_ONLY),
+    "municipalities:units": ("/kommune/4640/enheter/", COORDINATOR_A),
+    "municipalities:unit_edit": ("/kommune/4640/enheter/{unit}/", COORDINATOR_A),
+    "reports:municipality_report": ("/runder/runde-2026/kommuner/4640/", REPORT_A),
+    "reports:dimension": ("/runder/runde-2026/kommuner/4640/dimensjon/lederstotte/", REPORT_A),
+    "reports:export_xlsx": ("/runder/runde-2026/kommuner/4640/rapport.xlsx", REPORT_A),
+    "reports:export_csv": ("/runder/runde-2026/kommuner/4640/rapport.csv", REPORT_A),
+    "reports:export_pdf": ("/runder/runde-2026/kommuner/4640/rapport.pdf", REPORT_A),
+    "reports:benchmark": ("/runder/runde-2026/sammenligning/", BENCHMARK),
+    "api-v1:api-root": ("/api/v1/", ALL_404),
+    "api-v1:openapi-json": ("/api/v1/openapi.json", ALL_200),
+    "api-v1:rounds": ("/api/v1/rounds/", row(401, 401, 200, 200, 200, 200, 200, 200)),
+    "api-v1:instrument": ("/api/v1/rounds/runde-2026/instrument/", row(401, 401, 404, 200, 200, 200, 200, 200)),
+    "api-v1:municipality": ("/api/v1/rounds/runde-2026/municipalities/4640/", API_REPORT_A),
+    "api-v1:benchmark_view": ("/api/v1/rounds/runde-2026/benchmark/", row(401, 401, 404, 404, 200, 200, 200, 200)),
+    # The admin is checked as a whole: only staff users get in.
+    "admin:*": ("/admin/", row(302, 302, 302, 302, 302, 302, 302, 200)),
+}
+
+
+def _names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+            yield "admin:*" if name.startswith("admin:") else name
+
+
+def test_every_url_pattern_has_an_entry():
+    names = set(_names(get_resolver().url_patterns))
+    assert names - set(MATRIX) == set(), "new URL without an entry in the access matrix"
+    assert set(MATRIX) - names == set(), "matrix entry for a URL that no longer exists"
+
+
+@pytest.fixture
+def world(filled_round, users, sogndal_units, django_capture_on_commit_callbacks):
+    from reports.services import create_api_token
+
+    participation = filled_round.participations.get(municipality__number="4640")
+    link = services.create_open_link(participation=participation)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite_by_email(participation=participation, emails=["kari@example.no"])
+    token = mail.outbox[-1].body.split("/svar/")[1].split("/")[0]
+    clients, tokens = {"anon": Client()}, {}
+    respondent = Client()
+    assert respondent.get(f"/svar/{token}/").status_code == 302
+    clients["respondent"] = respondent
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        clients[role] = client
+        tokens[role] = create_api_token(username=user.username)
+    return {
+        "clients": clients,
+        "tokens": tokens,
+        "values": {"link": link.pk, "open_token": open_link_token(link.salt),
+                   "unit": sogndal_units["heim"].pk},
+    }
+
+
+def test_every_url_answers_every_role_as_the_matrix_says(world):
+    """One pass over all URLs × roles (one data set), listing every difference at once."""
+    differences = []
+    for name, (template, expected) in sorted(MATRIX.items()):
+        path = template.format(**world["values"])
+        for role in ROLES:
+            headers = {}
+            if name.startswith("api-v1:") and role in world["tokens"]:
+                headers["HTTP_AUTHORIZATION"] = f"Token {world['tokens'][role]}"
+            status = world["clients"][role].get(path, **headers).status_code
+            if status != expected[role]:
+                differences.append(f"{name} {path} as {role}: got {status}, expected {expected[role]}")
+    assert differences == []
+
+
+CROSS_TENANT_POSTS = [
+    ("/kommune/4640/runder/runde-2026/epost/", {"emails": "ola@example.no"}),
+    ("/kommune/4640/runder/runde-2026/koder/", {"count": "3"}),
+    ("/kommune/4640/runder/runde-2026/paminnelse/", {}),
+    ("/kommune/4640/runder/runde-2026/lenker/", {}),
+    ("/kommune/4640/runder/runde-2026/lenker/{link}/stopp/", {}),
+    ("/kommune/4640/runder/runde-2026/antall/", {"hc-0-medarbeider": "40"}),
+    ("/kommune/4640/runder/runde-2026/navn/", {"named": "1"}),
+    ("/kommune/4640/runder/runde-2026/delta/", {}),
+    ("/kommune/4640/enheter/", {"name": "Ny eining", "sector": "kultur"}),
+    ("/kommune/4640/enheter/{unit}/", {"name": "Nytt namn"}),
+]
+
+
+def test_writes_to_another_kommune_are_refused_and_change_nothing(world):
+    from assessment.models import Headcount, Invitation, OpenLink, Participation
+    from municipalities.models import OrgUnit
+
+    def snapshot():
+        return (
+            Invitation.objects.count(), OpenLink.objects.filter(active=True).count(),
+            Headcount.objects.count(), list(Participation.objects.values_list("named_in_comparisons", flat=True)),
+            sorted(OrgUnit.objects.values_list("name", flat=True)),
+        )
+
+    before, sent = snapshot(), len(mail.outbox)
+    for role in ("coordinator_b", "unit_leader", "ks", "no_role"):
+        for template, data in CROSS_TENANT_POSTS:
+            response = world["clients"][role].post(template.format(**world["values"]), data)
+            assert response.status_code == 404, (role, template)
+    assert snapshot() == before
+    assert len(mail.outbox) == sent
