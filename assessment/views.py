@@ -264,7 +264,7 @@ def headcounts(request, number, slug):
                 raw = request.POST.get(cell["name"], "").strip()
                 if raw == "":
                     continue
-                if not raw.isdigit() or int(raw) > 100000:
+                if not raw.isdecimal() or int(raw) > 100000:
                     errors.append(_("«%s» er ikke et gyldig antall.") % raw)
                     continue
                 counts[(row["unit_id"], cell["staff_group"])] = int(raw)

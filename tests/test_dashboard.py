@@ -112,8 +112,8 @@ def test_dashboard_counts_per_staff_group_sector_and_unit(scenario, coordinator)
     assert groups["Medarbeider"] == "10"
     assert groups["Mellomleder (enhets-/virksomhetsleder)"] == "7"
     assert groups["Toppleder (kommunedirektør og ledergruppe)"] == "færre enn 5"
-    assert groups["Stab/rådgiver"] == "færre enn 5"
-    assert groups["Tillitsvalgt/verneombud"] == "0"
+    assert groups["Stab eller rådgiver"] == "færre enn 5"
+    assert groups["Tillitsvalgt eller verneombud"] == "0"
     assert "Folkevalgt" not in " ".join(groups)  # not part of this round
 
     sectors = column(found["Svar per sektor"])
