@@ -36,7 +36,9 @@ def _skip_fk_triggers_if_allowed(cursor):
 
 def _copy_responses(round_, rows, source):
     spec = get_instrument_spec(round_.instrument)
-    options = {("b", o.code): o.id for o in spec.barriers} | {("p", o.code): o.id for o in spec.promoters}
+    options = {("b", o.code): o.id for o in spec.barriers} | {
+        ("p", o.code): o.id for o in spec.promoters
+    }
     today = timezone.localdate().isoformat()
     with connection.cursor() as cursor:
         _skip_fk_triggers_if_allowed(cursor)
@@ -52,15 +54,28 @@ def _copy_responses(round_, rows, source):
             "unit_id, tenure, source, submitted_on) FROM STDIN"
         ) as copy:
             for response_id, row in zip(ids, rows, strict=True):
-                copy.write_row((response_id, round_.pk, row.municipality_id, row.staff_group,
-                                row.sector, row.unit_id, row.tenure, source, today))
+                copy.write_row(
+                    (
+                        response_id,
+                        round_.pk,
+                        row.municipality_id,
+                        row.staff_group,
+                        row.sector,
+                        row.unit_id,
+                        row.tenure,
+                        source,
+                        today,
+                    )
+                )
         with raw.copy("COPY assessment_answer (response_id, item_id, value) FROM STDIN") as copy:
             for response_id, row in zip(ids, rows, strict=True):
                 visible = {item.code for item in spec.items_for(row.staff_group)}
                 for code, value in row.answers.items():
                     if code in visible:
                         copy.write_row((response_id, spec.items[code].id, value))
-        with raw.copy("COPY assessment_responsescore (response_id, kind, code, value) FROM STDIN") as copy:
+        with raw.copy(
+            "COPY assessment_responsescore (response_id, kind, code, value) FROM STDIN"
+        ) as copy:
             for response_id, row in zip(ids, rows, strict=True):
                 scores = score_response(spec, staff_group=row.staff_group, answers=row.answers)
                 for (kind, code), value in scores.items():

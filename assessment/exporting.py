@@ -14,20 +14,37 @@ def write_round_csv(*, round_, out) -> int:
     item_by_id = {item.id: item.code for item in spec.items.values()}
     option_by_id = {o.id: (o.kind, o.code) for o in (*spec.barriers, *spec.promoters)}
     writer = csv.writer(out)
-    writer.writerow(["municipality", "staff_group", "sector", "unit", "tenure", *item_codes, "barriers", "promoters"])
+    writer.writerow(
+        [
+            "municipality",
+            "staff_group",
+            "sector",
+            "unit",
+            "tenure",
+            *item_codes,
+            "barriers",
+            "promoters",
+        ]
+    )
     responses = (
         Response.objects.filter(round=round_)
         .order_by("pk")
-        .values_list("pk", "municipality__number", "staff_group_id", "sector_id", "unit__name", "tenure")
+        .values_list(
+            "pk", "municipality__number", "staff_group_id", "sector_id", "unit__name", "tenure"
+        )
     )
     answers = itertools.groupby(
-        Answer.objects.filter(response__round=round_).order_by("response_id").values_list(
-            "response_id", "item_id", "value").iterator(chunk_size=20000),
+        Answer.objects.filter(response__round=round_)
+        .order_by("response_id")
+        .values_list("response_id", "item_id", "value")
+        .iterator(chunk_size=20000),
         key=lambda row: row[0],
     )
     choices = itertools.groupby(
-        ResponseChoice.objects.filter(response__round=round_).order_by("response_id").values_list(
-            "response_id", "option_id").iterator(chunk_size=20000),
+        ResponseChoice.objects.filter(response__round=round_)
+        .order_by("response_id")
+        .values_list("response_id", "option_id")
+        .iterator(chunk_size=20000),
         key=lambda row: row[0],
     )
     next_answers, next_choices = next(answers, None), next(choices, None)
@@ -35,7 +52,10 @@ def write_round_csv(*, round_, out) -> int:
     for pk, number, staff_group, sector, unit, tenure in responses.iterator(chunk_size=5000):
         values = {}
         if next_answers and next_answers[0] == pk:
-            values = {item_by_id[item]: ("x" if value is None else str(value)) for _r, item, value in next_answers[1]}
+            values = {
+                item_by_id[item]: ("x" if value is None else str(value))
+                for _r, item, value in next_answers[1]
+            }
             next_answers = next(answers, None)
         chosen = {"barrier": [], "promoter": []}
         if next_choices and next_choices[0] == pk:
@@ -43,8 +63,17 @@ def write_round_csv(*, round_, out) -> int:
                 kind, code = option_by_id[option]
                 chosen[kind].append(code)
             next_choices = next(choices, None)
-        writer.writerow([number, staff_group, sector, unit or "", tenure,
-                         *[values.get(code, "") for code in item_codes],
-                         ";".join(chosen["barrier"]), ";".join(chosen["promoter"])])
+        writer.writerow(
+            [
+                number,
+                staff_group,
+                sector,
+                unit or "",
+                tenure,
+                *[values.get(code, "") for code in item_codes],
+                ";".join(chosen["barrier"]),
+                ";".join(chosen["promoter"]),
+            ]
+        )
         count += 1
     return count

@@ -44,8 +44,9 @@ class BackgroundForm(forms.Form):
         self.fields["sector"].choices = [(s.code, localized(s.name)) for s in Sector.objects.all()]
         self.units = {
             str(u.pk): u
-            for u in OrgUnit.objects.filter(municipality_id=participation.municipality_id)
-            .select_related("sector")
+            for u in OrgUnit.objects.filter(
+                municipality_id=participation.municipality_id
+            ).select_related("sector")
         }
         self.fields["unit"].choices = [("", _("— Vil ikke oppgi / finner den ikke —"))] + [
             (pk, f"{localized(u.sector.name)}: {u.name}") for pk, u in self.units.items()
@@ -106,7 +107,9 @@ class ChoicesForm(forms.Form):
 
     def __init__(self, *args, spec, language, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["barriers"].choices = [(o.code, localized(o.text, language)) for o in spec.barriers]
+        self.fields["barriers"].choices = [
+            (o.code, localized(o.text, language)) for o in spec.barriers
+        ]
         self.fields["promoters"].choices = [
             (o.code, localized(o.text, language)) for o in spec.promoters
         ]
@@ -156,7 +159,9 @@ class RoundForm(forms.Form):
     )
     opens_on = forms.DateField(label=_("Åpner"), widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(label=_("Stenger"), widget=forms.DateInput(attrs={"type": "date"}))
-    min_group_size = forms.IntegerField(label=_("Minste gruppestørrelse"), min_value=3, max_value=50)
+    min_group_size = forms.IntegerField(
+        label=_("Minste gruppestørrelse"), min_value=3, max_value=50
+    )
     include_folkevalgte = forms.BooleanField(label=_("Folkevalgte deltar"), required=False)
 
     def clean(self):

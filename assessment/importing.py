@@ -66,7 +66,9 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
             raise _error(1, column, _("ukjent kolonne (ikke en påstandskode i denne runden)."))
 
     participations = dict(
-        Participation.objects.filter(round=round_).values_list("municipality__number", "municipality_id")
+        Participation.objects.filter(round=round_).values_list(
+            "municipality__number", "municipality_id"
+        )
     )
     staff_groups = set(StaffGroup.objects.values_list("code", flat=True))
     if not round_.include_folkevalgte:
@@ -89,13 +91,19 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
                 continue
             if len(values) != len(header):
                 raise _error(
-                    line, "", _("raden har %(got)d felt, overskriften har %(want)d.")
-                    % {"got": len(values), "want": len(header)}
+                    line,
+                    "",
+                    _("raden har %(got)d felt, overskriften har %(want)d.")
+                    % {"got": len(values), "want": len(header)},
                 )
             cells = {h: v.strip() for h, v in zip(header, values, strict=True)}
             municipality_id = participations.get(cells["municipality"])
             if municipality_id is None:
-                raise _error(line, "municipality", _("kommunen «%s» deltar ikke i runden.") % cells["municipality"])
+                raise _error(
+                    line,
+                    "municipality",
+                    _("kommunen «%s» deltar ikke i runden.") % cells["municipality"],
+                )
             staff_group = cells["staff_group"]
             if staff_group not in staff_groups:
                 raise _error(line, "staff_group", _("ukjent ansattgruppe «%s».") % staff_group)
@@ -106,7 +114,9 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
             if cells.get("unit"):
                 found = units.get((municipality_id, cells["unit"].casefold()))
                 if found is None:
-                    raise _error(line, "unit", _("kommunen har ingen enhet som heter «%s».") % cells["unit"])
+                    raise _error(
+                        line, "unit", _("kommunen har ingen enhet som heter «%s».") % cells["unit"]
+                    )
                 if found[1] != sector:
                     raise _error(line, "unit", _("enheten hører til en annen sektor."))
                 unit_id = found[0]
@@ -119,13 +129,17 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
                 if value == "":
                     continue
                 if staff_group not in spec.items[code].audience:
-                    raise _error(line, code, _("påstanden gjelder ikke ansattgruppen %s.") % staff_group)
+                    raise _error(
+                        line, code, _("påstanden gjelder ikke ansattgruppen %s.") % staff_group
+                    )
                 if value.lower() == "x":
                     answers[code] = None
                 elif value in ("1", "2", "3", "4", "5"):
                     answers[code] = int(value)
                 else:
-                    raise _error(line, code, _("«%s» er ikke et gyldig svar (1–5, x eller tomt).") % value)
+                    raise _error(
+                        line, code, _("«%s» er ikke et gyldig svar (1–5, x eller tomt).") % value
+                    )
             choices = {}
             for column, valid in (("barriers", barrier_codes), ("promoters", promoter_codes)):
                 codes = [c.strip() for c in cells.get(column, "").split(";") if c.strip()]

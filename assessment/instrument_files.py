@@ -26,7 +26,9 @@ def read_instrument_file(path: Path) -> tuple[dict, str]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise ValidationError(_("Kan ikke lese fila %(path)s: %(error)s") % {"path": path, "error": exc}) from exc
+        raise ValidationError(
+            _("Kan ikke lese fila %(path)s: %(error)s") % {"path": path, "error": exc}
+        ) from exc
     sha = hashlib.sha256(raw).hexdigest()
     data = copy.deepcopy(_parse(raw, sha))
     validate_instrument_data(data)
@@ -76,15 +78,24 @@ def validate_instrument_data(data) -> None:
                 errors.append(_("Påstandskoden %s er brukt to ganger.") % item["code"])
             item_codes.add(item["code"])
             if item.get("trait") and item["trait"] not in TRAITS:
-                errors.append(_("Påstand %(code)s har ukjent kulturtrekk «%(trait)s».") % {"code": item["code"], "trait": item["trait"]})
+                errors.append(
+                    _("Påstand %(code)s har ukjent kulturtrekk «%(trait)s».")
+                    % {"code": item["code"], "trait": item["trait"]}
+                )
             audience = item["audience"]
             if isinstance(audience, list) and not set(audience) <= staff_groups:
                 unknown = ", ".join(sorted(set(audience) - staff_groups))
-                errors.append(_("Påstand %(code)s har ukjente ansattgrupper: %(groups)s") % {"code": item["code"], "groups": unknown})
+                errors.append(
+                    _("Påstand %(code)s har ukjente ansattgrupper: %(groups)s")
+                    % {"code": item["code"], "groups": unknown}
+                )
             for source in item["sources"]:
                 first, last = source["lines"]
                 if first > last:
-                    errors.append(_("Påstand %s har en kilde der første linje kommer etter siste.") % item["code"])
+                    errors.append(
+                        _("Påstand %s har en kilde der første linje kommer etter siste.")
+                        % item["code"]
+                    )
     for kind in ("barriers", "promoters"):
         codes = [option["code"] for option in data[kind]]
         if len(codes) != len(set(codes)):

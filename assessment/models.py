@@ -49,7 +49,9 @@ class FrozenQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         version_ids = {getattr(obj, "version_id", None) for obj in objs} - {None}
-        if InstrumentVersion.objects.filter(pk__in=version_ids, published_at__isnull=False).exists():
+        if InstrumentVersion.objects.filter(
+            pk__in=version_ids, published_at__isnull=False
+        ).exists():
             raise FrozenInstrumentError()
         return super().bulk_create(objs, *args, **kwargs)
 
@@ -82,15 +84,6 @@ class InstrumentVersion(models.Model):
     def __str__(self):
         return self.version
 
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
-
-    def _published_in_db(self) -> bool:
-        if self.pk is None:
-            return False
-        return InstrumentVersion.objects.filter(pk=self.pk, published_at__isnull=False).exists()
-
     def save(self, *args, **kwargs):
         if self._published_in_db():
             raise FrozenInstrumentError()
@@ -100,6 +93,15 @@ class InstrumentVersion(models.Model):
         if self._published_in_db():
             raise FrozenInstrumentError()
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def _published_in_db(self) -> bool:
+        if self.pk is None:
+            return False
+        return InstrumentVersion.objects.filter(pk=self.pk, published_at__isnull=False).exists()
 
 
 class VersionedPart(models.Model):
@@ -110,15 +112,6 @@ class VersionedPart(models.Model):
     class Meta:
         abstract = True
 
-    def _version_published(self) -> bool:
-        published = InstrumentVersion.objects.filter(published_at__isnull=False)
-        # The stored row counts too: moving a part out of a published version changes that version.
-        if self.pk is not None and type(self)._base_manager.filter(
-            pk=self.pk, version__in=published
-        ).exists():
-            return True
-        return published.filter(pk=self.version_id).exists()
-
     def save(self, *args, **kwargs):
         if self._version_published():
             raise FrozenInstrumentError()
@@ -128,6 +121,16 @@ class VersionedPart(models.Model):
         if self._version_published():
             raise FrozenInstrumentError()
         return super().delete(*args, **kwargs)
+
+    def _version_published(self) -> bool:
+        published = InstrumentVersion.objects.filter(published_at__isnull=False)
+        # The stored row counts too: moving a part out of a published version changes that version.
+        if (
+            self.pk is not None
+            and type(self)._base_manager.filter(pk=self.pk, version__in=published).exists()
+        ):
+            return True
+        return published.filter(pk=self.version_id).exists()
 
 
 class Dimension(VersionedPart):
@@ -191,9 +194,7 @@ class OptionKind(models.TextChoices):
 class Option(VersionedPart):
     """An answer option in the «velg inntil tre» barrier and promoter questions."""
 
-    version = models.ForeignKey(
-        InstrumentVersion, on_delete=models.CASCADE, related_name="options"
-    )
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.CASCADE, related_name="options")
     kind = models.CharField(max_length=10, choices=OptionKind.choices)
     code = models.CharField(_("kode"), max_length=40)
     order = models.PositiveSmallIntegerField(default=0)
@@ -273,9 +274,7 @@ class Participation(models.Model):
         verbose_name = _("deltakelse")
         verbose_name_plural = _("deltakelser")
         constraints = [
-            models.UniqueConstraint(
-                fields=["round", "municipality"], name="unique_participation"
-            )
+            models.UniqueConstraint(fields=["round", "municipality"], name="unique_participation")
         ]
 
     def __str__(self):
@@ -302,6 +301,9 @@ class Headcount(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.staff_group_id}: {self.count}"
+
 
 class InvitationKind(models.TextChoices):
     EMAIL = "email", _("Personlig lenke på e-post")
@@ -327,6 +329,9 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitasjoner")
         indexes = [models.Index(fields=["participation", "kind", "used"])]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} ({'brukt' if self.used else 'ubrukt'})"
+
 
 class OpenLink(models.Model):
     """A shared link for a whole kommune or one unit (poster with QR code in the staff room).
@@ -347,6 +352,9 @@ class OpenLink(models.Model):
         verbose_name = _("åpen lenke")
         verbose_name_plural = _("åpne lenker")
 
+    def __str__(self):
+        return f"Åpen lenke {self.pk}"
+
 
 class Draft(models.Model):
     """Answers in progress. Never counted; deleted on submission and when the round closes."""
@@ -366,6 +374,9 @@ class Draft(models.Model):
     class Meta:
         verbose_name = _("utkast")
         verbose_name_plural = _("utkast")
+
+    def __str__(self):
+        return f"Utkast {self.pk}"
 
 
 class TenureBand(models.TextChoices):
@@ -396,6 +407,9 @@ class Response(models.Model):
         verbose_name_plural = _("besvarelser")
         indexes = [models.Index(fields=["round", "municipality", "staff_group"])]
 
+    def __str__(self):
+        return f"Besvarelse {self.pk}"
+
 
 class Answer(models.Model):
     """One statement's answer: 1–5, or null for «vet ikke / ikke relevant»."""
@@ -416,6 +430,9 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "item"], name="unique_answer_per_item")
         ]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.value}"
 
 
 class ScoreKind(models.IntegerChoices):
@@ -440,6 +457,9 @@ class ResponseScore(models.Model):
         ]
         indexes = [models.Index(fields=["kind", "code"])]
 
+    def __str__(self):
+        return f"{self.code}: {self.value:.2f}"
+
 
 class ResponseChoice(models.Model):
     """A barrier or promoter the respondent chose (at most three of each)."""
@@ -450,6 +470,7 @@ class ResponseChoice(models.Model):
     option = models.ForeignKey(Option, on_delete=models.PROTECT)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["response", "option"], name="unique_choice")
-        ]
+        constraints = [models.UniqueConstraint(fields=["response", "option"], name="unique_choice")]
+
+    def __str__(self):
+        return str(self.option_id)

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.cache import never_cache
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
@@ -46,7 +46,9 @@ def _enter_draft(request, draft, resume_code=None):
 
 @never_cache
 def personal_link(request, token):
-    invitation = selectors.find_invitation(token) or selectors.find_invitation(normalize_code(token))
+    invitation = selectors.find_invitation(token) or selectors.find_invitation(
+        normalize_code(token)
+    )
     if invitation is None:
         return _invalid_link(request)
     try:
@@ -115,7 +117,9 @@ def resume(request):
             return redirect("assessment:page", page=draft.page + 1 if draft.page else 1)
         form.add_error(
             "code",
-            _("Vi fant ingen påbegynt besvarelse med denne koden. Sjekk koden, eller start på nytt."),
+            _(
+                "Vi fant ingen påbegynt besvarelse med denne koden. Sjekk koden, eller start på nytt."
+            ),
         )
     return render(request, "respond/resume.html", {"form": form})
 
@@ -159,15 +163,14 @@ def page(request, page):
         return redirect("assessment:page", page=1)
     current = pages[page - 1]
     form = _form_for(current, draft, spec, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and current.kind != "review":
-        if form.is_valid():
-            services.save_draft_page(draft=draft, page=page, values=form.to_draft())
-            if request.POST.get("nav") == "back":
-                return redirect("assessment:page", page=max(page - 1, 1))
-            if request.POST.get("nav") == "pause":
-                return redirect("assessment:paused")
-            pages = selectors.questionnaire_pages(spec, draft.data.get("staff_group"))
-            return redirect("assessment:page", page=min(page + 1, len(pages)))
+    if request.method == "POST" and current.kind != "review" and form.is_valid():
+        services.save_draft_page(draft=draft, page=page, values=form.to_draft())
+        if request.POST.get("nav") == "back":
+            return redirect("assessment:page", page=max(page - 1, 1))
+        if request.POST.get("nav") == "pause":
+            return redirect("assessment:paused")
+        pages = selectors.questionnaire_pages(spec, draft.data.get("staff_group"))
+        return redirect("assessment:page", page=min(page + 1, len(pages)))
     context = _context(request, draft, pages, page)
     context.update({"form": form, "current": current})
     if current.kind == "review":

@@ -133,7 +133,9 @@ def _build_spec(version: InstrumentVersion) -> InstrumentSpec:
         published=version.is_published,
         dimensions=dimensions,
         barriers=tuple(
-            OptionSpec(o.pk, o.kind, o.code, o.text) for o in options if o.kind == OptionKind.BARRIER
+            OptionSpec(o.pk, o.kind, o.code, o.text)
+            for o in options
+            if o.kind == OptionKind.BARRIER
         ),
         promoters=tuple(
             OptionSpec(o.pk, o.kind, o.code, o.text)
@@ -246,7 +248,12 @@ def draft_progress(spec: InstrumentSpec, draft) -> dict:
         items = page.dimension.items_for(staff_group) if staff_group else page.dimension.items
         answered = sum(1 for item in items if answers.get(item.code))
         per_dimension.append(
-            {"page": page_number, "dimension": page.dimension, "answered": answered, "total": len(items)}
+            {
+                "page": page_number,
+                "dimension": page.dimension,
+                "answered": answered,
+                "total": len(items),
+            }
         )
     return {
         "dimensions": per_dimension,
@@ -298,7 +305,11 @@ def rounds_for_municipality(municipality) -> dict:
     participations = list(
         Participation.objects.filter(municipality=municipality)
         .select_related("round")
-        .annotate(responses=Count("round__responses", filter=Q(round__responses__municipality=municipality)))
+        .annotate(
+            responses=Count(
+                "round__responses", filter=Q(round__responses__municipality=municipality)
+            )
+        )
         .order_by("-round__opens_on")
     )
     joined = {p.round_id for p in participations}
@@ -347,9 +358,11 @@ def invitation_summary(participation) -> dict:
         .annotate(issued=Count("id"), used=Count("id", filter=Q(used=True)))
     )
     summary = {row["kind"]: row for row in rows}
-    pending_email = Invitation.objects.filter(
-        participation=participation, kind="email", used=False
-    ).exclude(email="").count()
+    pending_email = (
+        Invitation.objects.filter(participation=participation, kind="email", used=False)
+        .exclude(email="")
+        .count()
+    )
     return {
         "email": summary.get("email", {"issued": 0, "used": 0}),
         "printed": summary.get("printed", {"issued": 0, "used": 0}),

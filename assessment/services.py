@@ -92,9 +92,7 @@ def _create_parts(version: InstrumentVersion, data: dict) -> None:
             name=dim["name"],
             definition=dim["definition"],
             levels=dim["levels"],
-            actions=[
-                {"text": a["text"], "ks_tool": a.get("ks_tool")} for a in dim["actions"]
-            ],
+            actions=[{"text": a["text"], "ks_tool": a.get("ks_tool")} for a in dim["actions"]],
         )
         for item in dim["items"]:
             items.append(
@@ -356,9 +354,9 @@ def send_reminders(*, participation: Participation) -> int:
     if not participation.round.is_open():
         raise ValidationError(_("Påminnelser kan bare sendes mens runden er åpen."))
     pending = list(
-        participation.invitations.select_for_update().filter(
-            kind=InvitationKind.EMAIL, used=False
-        ).exclude(email="")
+        participation.invitations.select_for_update()
+        .filter(kind=InvitationKind.EMAIL, used=False)
+        .exclude(email="")
     )
     messages = []
     for invitation in pending:
@@ -383,7 +381,9 @@ def create_printed_codes(*, participation: Participation, count: int) -> list[st
         raise ValidationError(_("Velg mellom 1 og %d koder.") % MAX_PRINTED_CODES)
     codes = [new_printed_code() for _ in range(count)]
     Invitation.objects.bulk_create(
-        Invitation(participation=participation, kind=InvitationKind.PRINTED, token_hash=hash_token(c))
+        Invitation(
+            participation=participation, kind=InvitationKind.PRINTED, token_hash=hash_token(c)
+        )
         for c in codes
     )
     return codes
@@ -534,9 +534,7 @@ def submit_draft(*, draft_id: int) -> Response:
     if not row.staff_group or not row.sector:
         raise ValidationError(_("Bakgrunnsspørsmålene om ansattgruppe og sektor må besvares."))
     draft.delete()
-    responses = record_responses(
-        round_=participation.round, rows=[row], source=ResponseSource.WEB
-    )
+    responses = record_responses(round_=participation.round, rows=[row], source=ResponseSource.WEB)
     return responses[0]
 
 

@@ -15,11 +15,23 @@ urlpatterns = [
     path("kommune/<str:number>/runder/<slug:slug>/delta/", views.join, name="join"),
     path("kommune/<str:number>/runder/<slug:slug>/", views.dashboard, name="dashboard"),
     path("kommune/<str:number>/runder/<slug:slug>/epost/", views.invite_email, name="invite_email"),
-    path("kommune/<str:number>/runder/<slug:slug>/koder/", views.printed_codes, name="printed_codes"),
+    path(
+        "kommune/<str:number>/runder/<slug:slug>/koder/", views.printed_codes, name="printed_codes"
+    ),
     path("kommune/<str:number>/runder/<slug:slug>/paminnelse/", views.remind, name="remind"),
-    path("kommune/<str:number>/runder/<slug:slug>/lenker/", views.open_link_create, name="open_link_create"),
-    path("kommune/<str:number>/runder/<slug:slug>/lenker/<int:link_id>/", views.poster, name="poster"),
-    path("kommune/<str:number>/runder/<slug:slug>/lenker/<int:link_id>/stopp/", views.open_link_deactivate, name="open_link_deactivate"),
+    path(
+        "kommune/<str:number>/runder/<slug:slug>/lenker/",
+        views.open_link_create,
+        name="open_link_create",
+    ),
+    path(
+        "kommune/<str:number>/runder/<slug:slug>/lenker/<int:link_id>/", views.poster, name="poster"
+    ),
+    path(
+        "kommune/<str:number>/runder/<slug:slug>/lenker/<int:link_id>/stopp/",
+        views.open_link_deactivate,
+        name="open_link_deactivate",
+    ),
     path("kommune/<str:number>/runder/<slug:slug>/antall/", views.headcounts, name="headcounts"),
     path("kommune/<str:number>/runder/<slug:slug>/navn/", views.naming, name="naming"),
     # Respondents (no login)

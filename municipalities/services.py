@@ -98,7 +98,9 @@ def create_org_unit(
             raise ValidationError(_("En underenhet må høre til samme sektor som den overordnede."))
     if OrgUnit.objects.filter(municipality=municipality, name__iexact=name).exists():
         raise ValidationError(_("Kommunen har allerede en enhet som heter «%s».") % name)
-    unit = OrgUnit.objects.create(municipality=municipality, sector=sector, parent=parent, name=name)
+    unit = OrgUnit.objects.create(
+        municipality=municipality, sector=sector, parent=parent, name=name
+    )
     unit.path = _unit_path(unit)
     unit.save(update_fields=["path"])
     return unit
@@ -146,7 +148,9 @@ def grant_role(
             raise ValidationError(_("Fant ingen enhet med id %s.") % unit_id)
         municipality = unit.municipality
     elif municipality_number or unit_id:
-        raise ValidationError(_("En KS-analytiker har nasjonal tilgang og ingen kommune eller enhet."))
+        raise ValidationError(
+            _("En KS-analytiker har nasjonal tilgang og ingen kommune eller enhet.")
+        )
 
     User = get_user_model()
     user = User.objects.filter(username=username).first()

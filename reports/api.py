@@ -48,14 +48,17 @@ api = NinjaAPI(
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request, exc):
     return api.create_response(
-        request, {"detail": _("Mangler eller ugyldig API-nøkkel. Bruk «Authorization: Token <nøkkel>».")},
+        request,
+        {"detail": _("Mangler eller ugyldig API-nøkkel. Bruk «Authorization: Token <nøkkel>».")},
         status=401,
     )
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return api.create_response(request, {"detail": _("Fant ikke ressursen, eller du har ikke tilgang.")}, status=404)
+    return api.create_response(
+        request, {"detail": _("Fant ikke ressursen, eller du har ikke tilgang.")}, status=404
+    )
 
 
 class Error(Schema):
@@ -144,7 +147,9 @@ def _visible_rounds(user):
     access = get_access_for_user(user)
     rounds = Round.objects.select_related("instrument").order_by("-opens_on")
     if not access.is_national:
-        rounds = rounds.filter(participations__municipality_id__in=access.municipality_ids).distinct()
+        rounds = rounds.filter(
+            participations__municipality_id__in=access.municipality_ids
+        ).distinct()
     return rounds
 
 
@@ -162,19 +167,31 @@ def _stats(stats):
 @api.get("/rounds/", response=list[RoundOut], summary="Runder du har tilgang til")
 def rounds(request):
     return [
-        {"slug": r.slug, "name": r.name, "opens": r.opens_on.isoformat(), "closes": r.closes_on.isoformat(),
-         "instrument_version": r.instrument.version}
+        {
+            "slug": r.slug,
+            "name": r.name,
+            "opens": r.opens_on.isoformat(),
+            "closes": r.closes_on.isoformat(),
+            "instrument_version": r.instrument.version,
+        }
         for r in _visible_rounds(request.auth)
     ]
 
 
-@api.get("/rounds/{slug}/instrument/", response={200: dict, 404: Error}, summary="Spørreskjemaet i runden")
+@api.get(
+    "/rounds/{slug}/instrument/",
+    response={200: dict, 404: Error},
+    summary="Spørreskjemaet i runden",
+)
 def instrument(request, slug: str):
     return export_instrument(_round(request.auth, slug).instrument)
 
 
-@api.get("/rounds/{slug}/municipalities/{number}/", response={200: MunicipalityResult, 404: Error},
-         summary="Resultater for én kommune")
+@api.get(
+    "/rounds/{slug}/municipalities/{number}/",
+    response={200: MunicipalityResult, 404: Error},
+    summary="Resultater for én kommune",
+)
 def municipality(request, slug: str, number: str):
     round_ = _round(request.auth, slug)
     found = get_municipality_for_user(request.auth, number)
@@ -190,14 +207,27 @@ def municipality(request, slug: str, number: str):
         "overall": {"mean": overall.mean, "index": overall.index, "level": overall.level},
         "dimensions": _stats(report["dimensions"]) if not report["suppressed"] else _hidden(round_),
         "by_staff_group": [
-            {"staff_group": g.key, "respondents": g.respondents, "suppressed": g.suppressed,
-             "dimensions": _stats(g.dimensions)} for g in report["staff_groups"]
+            {
+                "staff_group": g.key,
+                "respondents": g.respondents,
+                "suppressed": g.suppressed,
+                "dimensions": _stats(g.dimensions),
+            }
+            for g in report["staff_groups"]
         ],
         "by_sector": [
-            {"sector": g.key, "respondents": g.respondents, "suppressed": g.suppressed,
-             "dimensions": _stats(g.dimensions)} for g in report["sectors"]
+            {
+                "sector": g.key,
+                "respondents": g.respondents,
+                "suppressed": g.suppressed,
+                "dimensions": _stats(g.dimensions),
+            }
+            for g in report["sectors"]
         ],
-        "benchmarks": {"national": _stats(report["national"]), "peer_group": _stats(report["peer"])},
+        "benchmarks": {
+            "national": _stats(report["national"]),
+            "peer_group": _stats(report["peer"]),
+        },
     }
 
 
@@ -208,8 +238,11 @@ def _hidden(round_):
     return [Stat(code=d.code, name=d.label, suppressed=True).as_api() for d in spec.dimensions]
 
 
-@api.get("/rounds/{slug}/benchmark/", response={200: BenchmarkResult, 404: Error},
-         summary="Alle deltakende kommuner side om side")
+@api.get(
+    "/rounds/{slug}/benchmark/",
+    response={200: BenchmarkResult, 404: Error},
+    summary="Alle deltakende kommuner side om side",
+)
 def benchmark_view(request, slug: str):
     round_ = _round(request.auth, slug)
     is_national, own = benchmark_viewer(request.auth, round_)

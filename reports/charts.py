@@ -33,8 +33,15 @@ def radar(axes: list[str], series: list[tuple[str, list]], title: str = "") -> g
                 theta=_closed(axes),
                 name=name,
                 mode="lines+markers",
-                line={"color": colour, "width": 2.5, "dash": ["solid", "dash", "dot", "dashdot"][index % 4]},
-                marker={"size": 7, "symbol": ["circle", "square", "diamond", "triangle-up"][index % 4]},
+                line={
+                    "color": colour,
+                    "width": 2.5,
+                    "dash": ["solid", "dash", "dot", "dashdot"][index % 4],
+                },
+                marker={
+                    "size": 7,
+                    "symbol": ["circle", "square", "diamond", "triangle-up"][index % 4],
+                },
                 fill="toself" if index == 0 else "none",
                 fillcolor="rgba(0,114,178,0.12)" if index == 0 else None,
                 connectgaps=False,
@@ -44,8 +51,12 @@ def radar(axes: list[str], series: list[tuple[str, list]], title: str = "") -> g
     figure.update_layout(
         title={"text": title} if title else None,
         polar={
-            "radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90,
-                           "tickfont": {"size": 11}},
+            "radialaxis": {
+                "range": [1, 5],
+                "tickvals": [1, 2, 3, 4, 5],
+                "angle": 90,
+                "tickfont": {"size": 11},
+            },
             "angularaxis": {"direction": "clockwise", "tickfont": {"size": 12}},
         },
         font=FONT,
@@ -73,9 +84,13 @@ def heatmap(rows: list[str], columns: list[str], values: list[list]) -> go.Figur
             hoverongaps=False,
         )
     )
-    figure.update_layout(font=FONT, height=max(260, 60 + 36 * len(rows)),
-                         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         xaxis={"side": "top", "tickangle": -30}, yaxis={"autorange": "reversed"})
+    figure.update_layout(
+        font=FONT,
+        height=max(260, 60 + 36 * len(rows)),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"side": "top", "tickangle": -30},
+        yaxis={"autorange": "reversed"},
+    )
     return figure
 
 
@@ -87,35 +102,63 @@ def stacked_distribution(items: list[dict], labels: list[str]) -> go.Figure:
         figure.add_trace(
             go.Bar(
                 y=names,
-                x=[100 * i["counts"][position] / i["answered"] if i["answered"] else 0 for i in shown],
+                x=[
+                    100 * i["counts"][position] / i["answered"] if i["answered"] else 0
+                    for i in shown
+                ],
                 name=label,
                 orientation="h",
                 marker={"color": LIKERT_COLOURS[position]},
                 hovertemplate="%{y}<br>" + label + ": %{x:.0f} %<extra></extra>",
             )
         )
-    figure.update_layout(barmode="stack", font=FONT, height=max(220, 70 + 48 * len(shown)),
-                         xaxis={"range": [0, 100], "ticksuffix": " %"},
-                         yaxis={"autorange": "reversed", "automargin": True},
-                         legend={"orientation": "h", "y": -0.2},
-                         margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    figure.update_layout(
+        barmode="stack",
+        font=FONT,
+        height=max(220, 70 + 48 * len(shown)),
+        xaxis={"range": [0, 100], "ticksuffix": " %"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
     return figure
 
 
 def distribution(dimension_name: str, values: list[float], highlight: tuple | None) -> go.Figure:
     """Box plot of kommune means for one dimension, with one kommune marked."""
     figure = go.Figure(
-        go.Box(x=values, name=dimension_name, boxpoints="all", jitter=0.4, pointpos=0,
-               marker={"color": "#56B4E9", "size": 6}, line={"color": "#0072B2"},
-               hovertemplate="%{x:.2f}<extra></extra>", orientation="h")
+        go.Box(
+            x=values,
+            name=dimension_name,
+            boxpoints="all",
+            jitter=0.4,
+            pointpos=0,
+            marker={"color": "#56B4E9", "size": 6},
+            line={"color": "#0072B2"},
+            hovertemplate="%{x:.2f}<extra></extra>",
+            orientation="h",
+        )
     )
     if highlight is not None:
         label, value = highlight
-        figure.add_trace(go.Scatter(x=[value], y=[dimension_name], mode="markers+text",
-                                    text=[label], textposition="top center", name=label,
-                                    marker={"color": "#D55E00", "size": 14, "symbol": "diamond"}))
-    figure.update_layout(font=FONT, height=170, showlegend=False,
-                         xaxis={"range": [1, 5]}, margin={"l": 10, "r": 10, "t": 10, "b": 30})
+        figure.add_trace(
+            go.Scatter(
+                x=[value],
+                y=[dimension_name],
+                mode="markers+text",
+                text=[label],
+                textposition="top center",
+                name=label,
+                marker={"color": "#D55E00", "size": 14, "symbol": "diamond"},
+            )
+        )
+    figure.update_layout(
+        font=FONT,
+        height=170,
+        showlegend=False,
+        xaxis={"range": [1, 5]},
+        margin={"l": 10, "r": 10, "t": 10, "b": 30},
+    )
     return figure
 
 
@@ -126,18 +169,40 @@ def trend_lines(series: list[dict], dimensions: list[tuple[str, str]]) -> go.Fig
         values = [s["dimensions"].get(code) for s in series]
         if all(v is None for v in values):
             continue
-        figure.add_trace(go.Scatter(x=rounds, y=values, name=name, mode="lines+markers",
-                                    line={"color": OKABE_ITO[index % len(OKABE_ITO)]}))
-    figure.update_layout(font=FONT, yaxis={"range": [1, 5]}, height=380,
-                         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         legend={"orientation": "h", "y": -0.2})
+        figure.add_trace(
+            go.Scatter(
+                x=rounds,
+                y=values,
+                name=name,
+                mode="lines+markers",
+                line={"color": OKABE_ITO[index % len(OKABE_ITO)]},
+            )
+        )
+    figure.update_layout(
+        font=FONT,
+        yaxis={"range": [1, 5]},
+        height=380,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+    )
     return figure
 
 
 def bars(labels: list[str], values: list[float], suffix: str = " %") -> go.Figure:
-    figure = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker={"color": "#0072B2"},
-                              hovertemplate="%{y}: %{x}" + suffix + "<extra></extra>"))
-    figure.update_layout(font=FONT, height=max(220, 40 + 30 * len(labels)),
-                         yaxis={"autorange": "reversed", "automargin": True},
-                         xaxis={"ticksuffix": suffix}, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker={"color": "#0072B2"},
+            hovertemplate="%{y}: %{x}" + suffix + "<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        font=FONT,
+        height=max(220, 40 + 30 * len(labels)),
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"ticksuffix": suffix},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
     return figure

@@ -10,59 +10,130 @@ from openpyxl.styles import Font
 
 def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
     """The report as tables: (sheet name, header, rows). Hidden numbers are None."""
-    def stat_cells(s):
-        return [s.mean, s.n if not s.suppressed else None, s.sd,
-                s.ci95[0] if s.ci95 else None, s.ci95[1] if s.ci95 else None, s.index, s.level,
-                _("skjult") if s.suppressed else ""]
 
-    stat_header = [_("Snitt"), "n", _("Standardavvik"), _("KI 95 % fra"), _("KI 95 % til"),
-                   _("Indeks 0–100"), _("Nivå"), _("Merknad")]
+    def stat_cells(s):
+        return [
+            s.mean,
+            s.n if not s.suppressed else None,
+            s.sd,
+            s.ci95[0] if s.ci95 else None,
+            s.ci95[1] if s.ci95 else None,
+            s.index,
+            s.level,
+            _("skjult") if s.suppressed else "",
+        ]
+
+    stat_header = [
+        _("Snitt"),
+        "n",
+        _("Standardavvik"),
+        _("KI 95 % fra"),
+        _("KI 95 % til"),
+        _("Indeks 0–100"),
+        _("Nivå"),
+        _("Merknad"),
+    ]
     overall = report.get("overall")
-    tables = [(
-        _("Oversikt"),
-        [_("Felt"), _("Verdi")],
-        [[_("Kommune"), report["municipality"]["name"]],
-         [_("Kommunenummer"), report["municipality"]["number"]],
-         [_("Runde"), report["round"]["name"]],
-         [_("Enhet"), report["unit"]["name"] if report["unit"] else _("Hele kommunen")],
-         [_("Respondenter"), report["respondents"]],
-         [_("Svarprosent"), report["response_rate"]],
-         [_("Samlet modenhet (snitt)"), overall.mean if overall else None],
-         [_("Samlet indeks"), overall.index if overall else None],
-         [_("Samlet nivå"), overall.level if overall else None],
-         [_("Minste gruppestørrelse"), report["min_size"]]],
-    )]
+    tables = [
+        (
+            _("Oversikt"),
+            [_("Felt"), _("Verdi")],
+            [
+                [_("Kommune"), report["municipality"]["name"]],
+                [_("Kommunenummer"), report["municipality"]["number"]],
+                [_("Runde"), report["round"]["name"]],
+                [_("Enhet"), report["unit"]["name"] if report["unit"] else _("Hele kommunen")],
+                [_("Respondenter"), report["respondents"]],
+                [_("Svarprosent"), report["response_rate"]],
+                [_("Samlet modenhet (snitt)"), overall.mean if overall else None],
+                [_("Samlet indeks"), overall.index if overall else None],
+                [_("Samlet nivå"), overall.level if overall else None],
+                [_("Minste gruppestørrelse"), report["min_size"]],
+            ],
+        )
+    ]
     if report["suppressed"]:
         return tables
     rows = []
-    for own, national, peer in zip(report["dimensions"], report["national"], report["peer"], strict=True):
+    for own, national, peer in zip(
+        report["dimensions"], report["national"], report["peer"], strict=True
+    ):
         rows.append([own.code, own.name, *stat_cells(own), national.mean, peer.mean])
-    tables.append((_("Dimensjoner"), [_("Kode"), _("Dimensjon"), *stat_header, _("Landet"),
-                                      _("Samme størrelsesgruppe")], rows))
-    for title, groups in ((_("Ansattgrupper"), report["staff_groups"]), (_("Sektorer"), report["sectors"]),
-                          (_("Enheter"), report["units"])):
+    tables.append(
+        (
+            _("Dimensjoner"),
+            [_("Kode"), _("Dimensjon"), *stat_header, _("Landet"), _("Samme størrelsesgruppe")],
+            rows,
+        )
+    )
+    for title, groups in (
+        (_("Ansattgrupper"), report["staff_groups"]),
+        (_("Sektorer"), report["sectors"]),
+        (_("Enheter"), report["units"]),
+    ):
         rows = []
         for group in groups:
             for s in group.dimensions:
                 rows.append([group.label, group.respondents, s.code, s.name, *stat_cells(s)])
-        tables.append((title, [_("Gruppe"), _("Respondenter"), _("Kode"), _("Dimensjon"), *stat_header], rows))
-    tables.append((_("Kulturprofil"), [_("Kode"), _("Trekk"), *stat_header],
-                   [[s.code, s.name, *stat_cells(s)] for s in report["traits"]]))
-    tables.append((_("Forskjeller"), [_("Kode"), _("Dimensjon"), _("Ledere"),
-                                      _("Medarbeidere og tillitsvalgte"), _("Forskjell")],
-                   [[g["code"], g["name"], g["leaders"], g["staff"], g["gap"]] for g in report["gaps"]]))
+        tables.append(
+            (title, [_("Gruppe"), _("Respondenter"), _("Kode"), _("Dimensjon"), *stat_header], rows)
+        )
+    tables.append(
+        (
+            _("Kulturprofil"),
+            [_("Kode"), _("Trekk"), *stat_header],
+            [[s.code, s.name, *stat_cells(s)] for s in report["traits"]],
+        )
+    )
+    tables.append(
+        (
+            _("Forskjeller"),
+            [
+                _("Kode"),
+                _("Dimensjon"),
+                _("Ledere"),
+                _("Medarbeidere og tillitsvalgte"),
+                _("Forskjell"),
+            ],
+            [[g["code"], g["name"], g["leaders"], g["staff"], g["gap"]] for g in report["gaps"]],
+        )
+    )
     rows = []
     for code, items in report["items"].items():
         for item in items:
             counts = item["counts"] or [None] * 5
-            rows.append([code, item["code"], item["text"], *counts, item["dont_know"], item["answered"]])
-    tables.append((_("Påstander"), [_("Dimensjon"), _("Kode"), _("Påstand"), "1", "2", "3", "4", "5",
-                                    _("Vet ikke"), _("Antall svar")], rows))
+            rows.append(
+                [code, item["code"], item["text"], *counts, item["dont_know"], item["answered"]]
+            )
+    tables.append(
+        (
+            _("Påstander"),
+            [
+                _("Dimensjon"),
+                _("Kode"),
+                _("Påstand"),
+                "1",
+                "2",
+                "3",
+                "4",
+                "5",
+                _("Vet ikke"),
+                _("Antall svar"),
+            ],
+            rows,
+        )
+    )
     rows = []
     for kind, label in (("barriers", _("Hemmer")), ("promoters", _("Fremmer"))):
         for entry in report["choices"].get(kind, []):
             rows.append([label, entry["code"], entry["label"], entry["count"], entry["percent"]])
-    tables.append((_("Hemmer og fremmer"), [_("Type"), _("Kode"), _("Alternativ"), _("Antall"), _("Prosent")], rows))
+    tables.append(
+        (
+            _("Hemmer og fremmer"),
+            [_("Type"), _("Kode"), _("Alternativ"), _("Antall"), _("Prosent")],
+            rows,
+        )
+    )
     return tables
 
 

@@ -23,12 +23,21 @@ def report_context(report: dict, spec) -> dict:
     if report["suppressed"]:
         return context
     axes = [d.label for d in spec.dimensions]
-    context["charts"]["radar"] = charts.to_json(charts.radar(axes, [
-        (report["municipality"]["name"] if not report["unit"] else report["unit"]["name"],
-         _values(report["dimensions"])),
-        (_("Landet"), _values(report["national"])),
-        (_("Kommuner i samme størrelsesgruppe"), _values(report["peer"])),
-    ]))
+    context["charts"]["radar"] = charts.to_json(
+        charts.radar(
+            axes,
+            [
+                (
+                    report["municipality"]["name"]
+                    if not report["unit"]
+                    else report["unit"]["name"],
+                    _values(report["dimensions"]),
+                ),
+                (_("Landet"), _values(report["national"])),
+                (_("Kommuner i samme størrelsesgruppe"), _values(report["peer"])),
+            ],
+        )
+    )
     shown_groups = [g for g in report["staff_groups"] if not g.suppressed]
     if shown_groups:
         context["charts"]["staff_groups"] = charts.to_json(
@@ -36,17 +45,20 @@ def report_context(report: dict, spec) -> dict:
         )
     units = report["units"]
     if units:
-        context["charts"]["units"] = charts.to_json(charts.heatmap(
-            [u.label if not u.suppressed else f"{u.label} ({_('skjult')})" for u in units],
-            axes,
-            [_values(u.dimensions) for u in units],
-        ))
+        context["charts"]["units"] = charts.to_json(
+            charts.heatmap(
+                [u.label if not u.suppressed else f"{u.label} ({_('skjult')})" for u in units],
+                axes,
+                [_values(u.dimensions) for u in units],
+            )
+        )
     shown_traits = [t for t in report["traits"] if not t.suppressed]
     if len(shown_traits) >= 3:
         context["charts"]["traits"] = charts.to_json(
-            charts.radar([t.name for t in report["traits"]], [
-                (report["municipality"]["name"], _values(report["traits"]))
-            ])
+            charts.radar(
+                [t.name for t in report["traits"]],
+                [(report["municipality"]["name"], _values(report["traits"]))],
+            )
         )
     for kind in ("barriers", "promoters"):
         entries = report["choices"].get(kind, [])
@@ -58,8 +70,9 @@ def report_context(report: dict, spec) -> dict:
         context["charts"]["trend"] = charts.to_json(
             charts.trend_lines(report["trend"], [(d.code, d.label) for d in spec.dimensions])
         )
-    context["dimension_rows"] = list(zip(spec.dimensions, report["dimensions"], report["national"],
-                                         report["peer"], strict=True))
+    context["dimension_rows"] = list(
+        zip(spec.dimensions, report["dimensions"], report["national"], report["peer"], strict=True)
+    )
     return context
 
 
@@ -69,20 +82,29 @@ def dimension_context(report: dict, spec, dimension) -> dict:
         return context
     stat = next(s for s in report["dimensions"] if s.code == dimension.code)
     items = report["items"].get(dimension.code, [])
-    context.update({
-        "stat": stat,
-        "level_text": localized(dimension.levels[stat.level - 1]) if stat.level else None,
-        "levels": [localized(text) for text in dimension.levels],
-        "items": items,
-        "actions": [{"text": localized(a["text"]), "ks_tool": a.get("ks_tool")} for a in dimension.actions],
-        "national": next(s for s in report["national"] if s.code == dimension.code),
-        "peer": next(s for s in report["peer"] if s.code == dimension.code),
-        "groups": [(g, next(s for s in g.dimensions if s.code == dimension.code))
-                   for g in report["staff_groups"]],
-        "likert_labels": likert_labels(),
-    })
+    context.update(
+        {
+            "stat": stat,
+            "level_text": localized(dimension.levels[stat.level - 1]) if stat.level else None,
+            "levels": [localized(text) for text in dimension.levels],
+            "items": items,
+            "actions": [
+                {"text": localized(a["text"]), "ks_tool": a.get("ks_tool")}
+                for a in dimension.actions
+            ],
+            "national": next(s for s in report["national"] if s.code == dimension.code),
+            "peer": next(s for s in report["peer"] if s.code == dimension.code),
+            "groups": [
+                (g, next(s for s in g.dimensions if s.code == dimension.code))
+                for g in report["staff_groups"]
+            ],
+            "likert_labels": likert_labels(),
+        }
+    )
     if any(not i["suppressed"] for i in items):
-        context["charts"]["items"] = charts.to_json(charts.stacked_distribution(items, likert_labels()))
+        context["charts"]["items"] = charts.to_json(
+            charts.stacked_distribution(items, likert_labels())
+        )
     return context
 
 
@@ -92,7 +114,9 @@ def _display_name(row, viewer_is_national, own_id):
     return None
 
 
-def benchmark_context(round_, *, viewer_is_national, own_municipality_id, filters, counties) -> dict:
+def benchmark_context(
+    round_, *, viewer_is_national, own_municipality_id, filters, counties
+) -> dict:
     data = benchmark(round_)
     county = filters.get("fylke", "")
     size_class = filters.get("storrelse", "")
@@ -108,15 +132,23 @@ def benchmark_context(round_, *, viewer_is_national, own_municipality_id, filter
             continue
         if query and (name is None or query not in name.lower()) and query != row["number"]:
             continue
-        rows.append({**row, "display_name": shown_name, "is_named": name is not None,
-                     "is_own": row["id"] == own_municipality_id})
+        rows.append(
+            {
+                **row,
+                "display_name": shown_name,
+                "is_named": name is not None,
+                "is_own": row["id"] == own_municipality_id,
+            }
+        )
     if sort == "navn":
         rows.sort(key=lambda r: (not r["is_named"], r["display_name"]))
     elif sort.startswith("dim:"):
         code = sort[4:]
+
         def key(r):
             stat = next((s for s in r["dimensions"] if s.code == code), None)
             return (stat is None or stat.mean is None, stat.mean if stat and stat.mean else 0)
+
         rows.sort(key=key)
     if not viewer_is_national:
         # Coordinators see other kommuner only inside the distributions, never a table of names
@@ -125,32 +157,48 @@ def benchmark_context(round_, *, viewer_is_national, own_municipality_id, filter
     else:
         table_rows = rows
     highlight_number = filters.get("marker") or next(
-        (r["number"] for r in rows if r["is_own"]), None)
+        (r["number"] for r in rows if r["is_own"]), None
+    )
     highlight = next((r for r in data["municipalities"] if r["number"] == highlight_number), None)
     if highlight and not _display_name(highlight, viewer_is_national, own_municipality_id):
         highlight = None
     distributions = []
     for index, dimension in enumerate(data["dimensions"]):
-        values = [r["dimensions"][index].mean for r in rows if r["dimensions"][index].mean is not None]
+        values = [
+            r["dimensions"][index].mean for r in rows if r["dimensions"][index].mean is not None
+        ]
         marked = None
         if highlight and highlight["dimensions"][index].mean is not None:
             marked = (highlight["name"], highlight["dimensions"][index].mean)
-        distributions.append({
-            "code": dimension["code"],
-            "name": dimension["name"],
-            "quartiles": quartiles(values),
-            "count": len(values),
-            "chart": charts.to_json(charts.distribution(dimension["name"], values, marked)) if values else None,
-        })
+        distributions.append(
+            {
+                "code": dimension["code"],
+                "name": dimension["name"],
+                "quartiles": quartiles(values),
+                "count": len(values),
+                "chart": charts.to_json(charts.distribution(dimension["name"], values, marked))
+                if values
+                else None,
+            }
+        )
     spec_axes = [d["name"] for d in data["dimensions"]]
     radar_series = [(_("Landet"), [s.mean for s in data["national"]])]
     if highlight:
         radar_series.insert(0, (highlight["name"], [s.mean for s in highlight["dimensions"]]))
         from .selectors import get_instrument_spec, peer_stats
+
         spec = get_instrument_spec(round_.instrument)
-        radar_series.append((_("Samme størrelsesgruppe"),
-                             [s.mean for s in peer_stats(round_, spec, data["min_size"], highlight["size_class"])]))
+        radar_series.append(
+            (
+                _("Samme størrelsesgruppe"),
+                [
+                    s.mean
+                    for s in peer_stats(round_, spec, data["min_size"], highlight["size_class"])
+                ],
+            )
+        )
     from .selectors import get_instrument_spec
+
     spec = get_instrument_spec(round_.instrument)
     trend = national_trend(spec)
     return {
@@ -162,10 +210,18 @@ def benchmark_context(round_, *, viewer_is_national, own_municipality_id, filter
         "distributions": distributions,
         "highlight": highlight,
         "radar": charts.to_json(charts.radar(spec_axes, radar_series)),
-        "trend": charts.to_json(charts.trend_lines(trend, [(d["code"], d["name"]) for d in data["dimensions"]]))
-        if len(trend) > 1 else None,
+        "trend": charts.to_json(
+            charts.trend_lines(trend, [(d["code"], d["name"]) for d in data["dimensions"]])
+        )
+        if len(trend) > 1
+        else None,
         "counties": counties,
         "size_classes": SizeClass.choices,
-        "filters": {"fylke": county, "storrelse": size_class, "q": filters.get("q", ""), "sorter": sort},
+        "filters": {
+            "fylke": county,
+            "storrelse": size_class,
+            "q": filters.get("q", ""),
+            "sorter": sort,
+        },
         "shown_count": len(rows),
     }

@@ -8,7 +8,15 @@ from dataclasses import asdict, dataclass, field
 from django.db import connection
 from django.db.models import Avg, Count, F, Q, Sum
 
-from assessment.models import Answer, Participation, Response, ResponseChoice, ResponseScore, Round, ScoreKind
+from assessment.models import (
+    Answer,
+    Participation,
+    Response,
+    ResponseChoice,
+    ResponseScore,
+    Round,
+    ScoreKind,
+)
 from assessment.selectors import get_instrument_spec
 from assessment.traits import LEADER_GROUPS, TRAITS
 from municipalities.models import Municipality, Sector, SizeClass, StaffGroup, localized
@@ -113,7 +121,9 @@ def _scales(spec, kind):
 
 def stats_for(scores_qs, spec, min_size, kind=ScoreKind.DIMENSION) -> list[Stat]:
     rows = _score_rows(scores_qs, None, kind)
-    return [_stat(code, name, rows.get((None, code)), min_size) for code, name in _scales(spec, kind)]
+    return [
+        _stat(code, name, rows.get((None, code)), min_size) for code, name in _scales(spec, kind)
+    ]
 
 
 def hidden_cells(keys, score_n: dict, codes, min_size, hidden_groups) -> set:
@@ -138,8 +148,13 @@ def breakdown(responses_qs, scores_qs, spec, min_size, field_name, labels, never
     score_field = f"response__{field_name}"
     rows = _score_rows(scores_qs, score_field)
     scales = _scales(spec, ScoreKind.DIMENSION)
-    cells = hidden_cells(counts, {key: row["n"] for key, row in rows.items()},
-                         [code for code, _name in scales], min_size, hidden)
+    cells = hidden_cells(
+        counts,
+        {key: row["n"] for key, row in rows.items()},
+        [code for code, _name in scales],
+        min_size,
+        hidden,
+    )
     groups = []
     for key, label in labels.items():
         n = counts.get(key, 0)
@@ -147,8 +162,9 @@ def breakdown(responses_qs, scores_qs, spec, min_size, field_name, labels, never
             continue
         is_hidden = key in hidden
         stats = [
-            _stat(code, name, rows.get((key, code)), min_size,
-                  hide=is_hidden or (key, code) in cells)
+            _stat(
+                code, name, rows.get((key, code)), min_size, hide=is_hidden or (key, code) in cells
+            )
             for code, name in scales
         ]
         groups.append(
@@ -168,8 +184,12 @@ def breakdown(responses_qs, scores_qs, spec, min_size, field_name, labels, never
 # --- Scopes ----------------------------------------------------------------------------------
 
 
-def scope_responses(round_: Round, municipality: Municipality | None = None, unit=None,
-                    size_class: str | None = None):
+def scope_responses(
+    round_: Round,
+    municipality: Municipality | None = None,
+    unit=None,
+    size_class: str | None = None,
+):
     responses = Response.objects.filter(round=round_)
     scores = ResponseScore.objects.filter(response__round=round_)
     if municipality is not None:
@@ -204,7 +224,9 @@ def peer_stats(round_: Round, spec, min_size, size_class: str) -> list[Stat]:
 
 
 def _labels(model, include=None):
-    return {obj.pk: obj.label for obj in model.objects.all() if include is None or obj.pk in include}
+    return {
+        obj.pk: obj.label for obj in model.objects.all() if include is None or obj.pk in include
+    }
 
 
 def _suppress_units(counts: dict, min_size, always=frozenset()) -> set:
@@ -257,8 +279,13 @@ def unit_breakdown(responses_qs, scores_qs, spec, min_size, units: dict):
             continue
         is_hidden = unit_id in hidden_units
         stats = [
-            _stat(code, name, rows.get((unit_id, code)), min_size,
-                  hide=is_hidden or (unit_id, code) in hidden_cells_)
+            _stat(
+                code,
+                name,
+                rows.get((unit_id, code)),
+                min_size,
+                hide=is_hidden or (unit_id, code) in hidden_cells_,
+            )
             for code, name in scales
         ]
         groups.append(
@@ -284,8 +311,13 @@ def perception_gaps(scores_qs, spec, min_size, staff_groups: list[Group]) -> lis
     staff = [code for code in ("medarbeider", "tillitsvalgt") if code in shown]
     if not leaders or not staff:
         return []
-    hidden_cells_ = {(g.key, s.code) for g in staff_groups if g.key in shown
-                     for s in g.dimensions if s.suppressed}
+    hidden_cells_ = {
+        (g.key, s.code)
+        for g in staff_groups
+        if g.key in shown
+        for s in g.dimensions
+        if s.suppressed
+    }
     side = Q(response__staff_group_id__in=leaders)
     rows = (
         scores_qs.filter(kind=ScoreKind.DIMENSION)
@@ -303,15 +335,34 @@ def perception_gaps(scores_qs, spec, min_size, staff_groups: list[Group]) -> lis
     gaps = []
     for dimension in spec.dimensions:
         row = by_code.get(dimension.code)
-        if (not row or row["leader_n"] < min_size or row["staff_n"] < min_size
-                or any((key, dimension.code) in hidden_cells_ for key in leaders + staff)):
-            gaps.append({"code": dimension.code, "name": dimension.label, "leaders": None,
-                         "staff": None, "gap": None, "highlight": False})
+        if (
+            not row
+            or row["leader_n"] < min_size
+            or row["staff_n"] < min_size
+            or any((key, dimension.code) in hidden_cells_ for key in leaders + staff)
+        ):
+            gaps.append(
+                {
+                    "code": dimension.code,
+                    "name": dimension.label,
+                    "leaders": None,
+                    "staff": None,
+                    "gap": None,
+                    "highlight": False,
+                }
+            )
             continue
         leader_mean, staff_mean = round_mean(row["leader_mean"]), round_mean(row["staff_mean"])
-        gaps.append({"code": dimension.code, "name": dimension.label, "leaders": leader_mean,
-                     "staff": staff_mean, "gap": round(leader_mean - staff_mean, 3),
-                     "highlight": False})
+        gaps.append(
+            {
+                "code": dimension.code,
+                "name": dimension.label,
+                "leaders": leader_mean,
+                "staff": staff_mean,
+                "gap": round(leader_mean - staff_mean, 3),
+                "highlight": False,
+            }
+        )
     ranked = sorted((g for g in gaps if g["gap"] is not None), key=lambda g: -abs(g["gap"]))
     for gap in ranked[:3]:
         if abs(gap["gap"]) >= 0.3:
@@ -337,15 +388,17 @@ def item_distributions(responses_qs, spec, min_size) -> dict:
             c = counts.get(item.id, {})
             answered = sum(n for value, n in c.items() if value is not None)
             visible = answered >= min_size
-            items.append({
-                "code": item.code,
-                "text": localized(item.text),
-                "reverse": item.reverse,
-                "suppressed": not visible,
-                "counts": [c.get(v, 0) for v in (1, 2, 3, 4, 5)] if visible else None,
-                "dont_know": c.get(None, 0) if visible else None,
-                "answered": answered if visible else None,
-            })
+            items.append(
+                {
+                    "code": item.code,
+                    "text": localized(item.text),
+                    "reverse": item.reverse,
+                    "suppressed": not visible,
+                    "counts": [c.get(v, 0) for v in (1, 2, 3, 4, 5)] if visible else None,
+                    "dont_know": c.get(None, 0) if visible else None,
+                    "answered": answered if visible else None,
+                }
+            )
         result[dimension.code] = items
     return result
 
@@ -369,17 +422,23 @@ def choice_frequencies(responses_qs, spec, staff_groups: list[Group]) -> dict:
         for option in options:
             by_group = per_option.get(option.id, {})
             total = sum(by_group.values())
-            entries.append({
-                "code": option.code,
-                "label": option.label,
-                "count": total,
-                "percent": round(100 * total / respondents, 1) if respondents else None,
-                "by_staff_group": [
-                    {"staff_group": g.key, "label": g.label, "count": by_group.get(g.key, 0),
-                     "percent": round(100 * by_group.get(g.key, 0) / g.respondents, 1)}
-                    for g in shown_groups
-                ],
-            })
+            entries.append(
+                {
+                    "code": option.code,
+                    "label": option.label,
+                    "count": total,
+                    "percent": round(100 * total / respondents, 1) if respondents else None,
+                    "by_staff_group": [
+                        {
+                            "staff_group": g.key,
+                            "label": g.label,
+                            "count": by_group.get(g.key, 0),
+                            "percent": round(100 * by_group.get(g.key, 0) / g.respondents, 1),
+                        }
+                        for g in shown_groups
+                    ],
+                }
+            )
         entries.sort(key=lambda e: -e["count"])
         result[kind] = entries
     return result
@@ -389,7 +448,9 @@ def trend(municipality, round_: Round, spec, min_size) -> list[dict]:
     """The kommune's dimension means in earlier rounds, where the dimension's statements are the
     same as now (comparable), oldest first, ending with this round."""
     earlier = list(
-        Participation.objects.filter(municipality=municipality, round__opens_on__lte=round_.opens_on)
+        Participation.objects.filter(
+            municipality=municipality, round__opens_on__lte=round_.opens_on
+        )
         .select_related("round__instrument")
         .order_by("round__opens_on")
     )
@@ -403,7 +464,9 @@ def trend(municipality, round_: Round, spec, min_size) -> list[dict]:
         .order_by()
     )
     rows = _score_rows(
-        ResponseScore.objects.filter(response__municipality=municipality, response__round__in=rounds),
+        ResponseScore.objects.filter(
+            response__municipality=municipality, response__round__in=rounds
+        ),
         "response__round_id",
     )
     current_items = {d.code: {i.code for i in d.items} for d in spec.dimensions}
@@ -411,22 +474,26 @@ def trend(municipality, round_: Round, spec, min_size) -> list[dict]:
     for other in rounds:
         other_spec = get_instrument_spec(other.instrument)
         comparable = {
-            d.code for d in other_spec.dimensions
+            d.code
+            for d in other_spec.dimensions
             if current_items.get(d.code) == {i.code for i in d.items}
         }
         shown = counts.get(other.pk, 0) >= min_size
-        series.append({
-            "round": other.name,
-            "slug": other.slug,
-            "respondents": counts.get(other.pk, 0) if shown else None,
-            "dimensions": {
-                d.code: (
-                    _stat(d.code, d.label, rows.get((other.pk, d.code)), min_size).mean
-                    if shown and d.code in comparable else None
-                )
-                for d in spec.dimensions
-            },
-        })
+        series.append(
+            {
+                "round": other.name,
+                "slug": other.slug,
+                "respondents": counts.get(other.pk, 0) if shown else None,
+                "dimensions": {
+                    d.code: (
+                        _stat(d.code, d.label, rows.get((other.pk, d.code)), min_size).mean
+                        if shown and d.code in comparable
+                        else None
+                    )
+                    for d in spec.dimensions
+                },
+            }
+        )
     return series
 
 
@@ -434,8 +501,9 @@ def response_rate(round_: Round, municipality, respondents: int) -> float | None
     from assessment.models import Headcount
 
     headcount = sum(
-        Headcount.objects.filter(participation__round=round_, participation__municipality=municipality)
-        .values_list("count", flat=True)
+        Headcount.objects.filter(
+            participation__round=round_, participation__municipality=municipality
+        ).values_list("count", flat=True)
     )
     return round(100 * respondents / headcount, 1) if headcount else None
 
@@ -456,30 +524,52 @@ def _build_report(round_: Round, scope) -> dict:
     shown = respondents >= min_size
     report = {
         "round": {"slug": round_.slug, "name": round_.name, "closed": round_.is_closed()},
-        "municipality": {"number": municipality.number, "name": municipality.name,
-                         "size_class": municipality.size_class,
-                         "size_class_label": SizeClass(municipality.size_class).label},
+        "municipality": {
+            "number": municipality.number,
+            "name": municipality.name,
+            "size_class": municipality.size_class,
+            "size_class_label": SizeClass(municipality.size_class).label,
+        },
         "unit": {"id": unit.pk, "name": unit.name} if unit else None,
         "min_size": min_size,
         "respondents": respondents if shown else None,
         "suppressed": not shown,
         "below_min": not shown and respondents > 0,
-        "response_rate": response_rate(round_, municipality, respondents) if shown and not unit else None,
+        "response_rate": response_rate(round_, municipality, respondents)
+        if shown and not unit
+        else None,
         "dimensions": [],
         "national": national_stats(round_, spec, min_size),
         "peer": peer_stats(round_, spec, min_size, municipality.size_class),
     }
     if not shown:
-        report.update(overall=Overall(), staff_groups=[], sectors=[], units=[], gaps=[],
-                      traits=[], items={}, choices={}, trend=[], strengths=[], improvements=[],
-                      hidden_summary={})
+        report.update(
+            overall=Overall(),
+            staff_groups=[],
+            sectors=[],
+            units=[],
+            gaps=[],
+            traits=[],
+            items={},
+            choices={},
+            trend=[],
+            strengths=[],
+            improvements=[],
+            hidden_summary={},
+        )
         return report
     dimensions = stats_for(scores, spec, min_size)
-    staff_groups = breakdown(responses, scores, spec, min_size, "staff_group_id",
-                             _labels(StaffGroup))
+    staff_groups = breakdown(
+        responses, scores, spec, min_size, "staff_group_id", _labels(StaffGroup)
+    )
     sectors = breakdown(responses, scores, spec, min_size, "sector_id", _labels(Sector))
-    units = unit_breakdown(responses, scores, spec, min_size,
-                           {u.pk: u for u in municipality.units.all().order_by("sector__order", "path")})
+    units = unit_breakdown(
+        responses,
+        scores,
+        spec,
+        min_size,
+        {u.pk: u for u in municipality.units.all().order_by("sector__order", "path")},
+    )
     ranked = sorted((s for s in dimensions if not s.suppressed), key=lambda s: -s.mean)
     report.update(
         overall=Overall.of(dimensions),
@@ -536,32 +626,44 @@ def _build_benchmark(round_: Round) -> dict:
         counts.setdefault(p.municipality_id, 0)
     hidden = suppress(counts, min_size)
     rows = _score_rows(scores, "response__municipality_id")
-    cells = hidden_cells(counts, {key: row["n"] for key, row in rows.items()},
-                         [d.code for d in spec.dimensions], min_size, hidden)
+    cells = hidden_cells(
+        counts,
+        {key: row["n"] for key, row in rows.items()},
+        [d.code for d in spec.dimensions],
+        min_size,
+        hidden,
+    )
     municipalities = []
     for p in participations:
         m = p.municipality
         n = counts.get(m.pk, 0)
         is_hidden = m.pk in hidden
         stats = [
-            _stat(d.code, d.label, rows.get((m.pk, d.code)), min_size,
-                  hide=is_hidden or (m.pk, d.code) in cells)
+            _stat(
+                d.code,
+                d.label,
+                rows.get((m.pk, d.code)),
+                min_size,
+                hide=is_hidden or (m.pk, d.code) in cells,
+            )
             for d in spec.dimensions
         ]
-        municipalities.append({
-            "id": m.pk,
-            "number": m.number,
-            "name": m.name,
-            "county_number": m.county_number,
-            "county": m.county_name,
-            "size_class": m.size_class,
-            "size_class_label": SizeClass(m.size_class).label,
-            "respondents": None if is_hidden else n,
-            "suppressed": is_hidden,
-            "below_min": is_hidden and n < min_size,
-            "dimensions": stats,
-            "overall": Overall() if is_hidden else Overall.of(stats),
-        })
+        municipalities.append(
+            {
+                "id": m.pk,
+                "number": m.number,
+                "name": m.name,
+                "county_number": m.county_number,
+                "county": m.county_name,
+                "size_class": m.size_class,
+                "size_class_label": SizeClass(m.size_class).label,
+                "respondents": None if is_hidden else n,
+                "suppressed": is_hidden,
+                "below_min": is_hidden and n < min_size,
+                "dimensions": stats,
+                "overall": Overall() if is_hidden else Overall.of(stats),
+            }
+        )
     return {
         "round": {"slug": round_.slug, "name": round_.name},
         "min_size": min_size,
@@ -594,18 +696,25 @@ def national_trend(spec) -> list[dict]:
     series = []
     for round_ in rounds:
         other = get_instrument_spec(round_.instrument)
-        comparable = {d.code for d in other.dimensions if current.get(d.code) == {i.code for i in d.items}}
+        comparable = {
+            d.code for d in other.dimensions if current.get(d.code) == {i.code for i in d.items}
+        }
         min_size = round_.effective_min_group_size
-        series.append({
-            "round": round_.name,
-            "slug": round_.slug,
-            "respondents": counts.get(round_.pk, 0),
-            "dimensions": {
-                d.code: (_stat(d.code, d.label, rows.get((round_.pk, d.code)), min_size).mean
-                         if d.code in comparable else None)
-                for d in spec.dimensions
-            },
-        })
+        series.append(
+            {
+                "round": round_.name,
+                "slug": round_.slug,
+                "respondents": counts.get(round_.pk, 0),
+                "dimensions": {
+                    d.code: (
+                        _stat(d.code, d.label, rows.get((round_.pk, d.code)), min_size).mean
+                        if d.code in comparable
+                        else None
+                    )
+                    for d in spec.dimensions
+                },
+            }
+        )
     return [s for s in series if s["respondents"]]
 
 
@@ -676,15 +785,19 @@ def reliability_for_closed_rounds() -> list[dict]:
     for round_ in closed.order_by("-closes_on")[:3]:
         spec = get_instrument_spec(round_.instrument)
         alphas = cronbach_alphas(round_)
-        result.append({
-            "round": round_,
-            "dimensions": [
-                {"name": d.label, **alphas.get(d.code, {"alpha": None, "n": 0, "items": len(d.items)})}
-                for d in spec.dimensions
-            ],
-        })
+        result.append(
+            {
+                "round": round_,
+                "dimensions": [
+                    {
+                        "name": d.label,
+                        **alphas.get(d.code, {"alpha": None, "n": 0, "items": len(d.items)}),
+                    }
+                    for d in spec.dimensions
+                ],
+            }
+        )
     return result
-
 
 
 def benchmark_viewer(user, round_: Round) -> tuple[bool, int | None]:
@@ -697,7 +810,9 @@ def benchmark_viewer(user, round_: Round) -> tuple[bool, int | None]:
     access = get_access_for_user(user)
     if access.is_national:
         return True, None
-    own = access.coordinator_of & set(round_.participations.values_list("municipality_id", flat=True))
+    own = access.coordinator_of & set(
+        round_.participations.values_list("municipality_id", flat=True)
+    )
     if not own:
         raise Http404
     return False, min(own)

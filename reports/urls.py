@@ -5,10 +5,26 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
-    path("runder/<slug:slug>/kommuner/<str:number>/", views.municipality_report, name="municipality_report"),
-    path("runder/<slug:slug>/kommuner/<str:number>/dimensjon/<str:code>/", views.dimension_page, name="dimension"),
-    path("runder/<slug:slug>/kommuner/<str:number>/rapport.xlsx", views.export_xlsx, name="export_xlsx"),
-    path("runder/<slug:slug>/kommuner/<str:number>/rapport.csv", views.export_csv, name="export_csv"),
-    path("runder/<slug:slug>/kommuner/<str:number>/rapport.pdf", views.export_pdf, name="export_pdf"),
+    path(
+        "runder/<slug:slug>/kommuner/<str:number>/",
+        views.municipality_report,
+        name="municipality_report",
+    ),
+    path(
+        "runder/<slug:slug>/kommuner/<str:number>/dimensjon/<str:code>/",
+        views.dimension_page,
+        name="dimension",
+    ),
+    path(
+        "runder/<slug:slug>/kommuner/<str:number>/rapport.xlsx",
+        views.export_xlsx,
+        name="export_xlsx",
+    ),
+    path(
+        "runder/<slug:slug>/kommuner/<str:number>/rapport.csv", views.export_csv, name="export_csv"
+    ),
+    path(
+        "runder/<slug:slug>/kommuner/<str:number>/rapport.pdf", views.export_pdf, name="export_pdf"
+    ),
     path("runder/<slug:slug>/sammenligning/", views.benchmark, name="benchmark"),
 ]

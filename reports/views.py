@@ -28,15 +28,18 @@ def home(request):
             for municipality in get_municipalities_for_user(request.user).filter(
                 pk__in=access.municipality_ids
             ):
-                my.append({
-                    "municipality": municipality,
-                    "coordinates": access.can_coordinate(municipality.pk),
-                    "participations": [p for p in participations if p.municipality_id == municipality.pk],
-                })
+                my.append(
+                    {
+                        "municipality": municipality,
+                        "coordinates": access.can_coordinate(municipality.pk),
+                        "participations": [
+                            p for p in participations if p.municipality_id == municipality.pk
+                        ],
+                    }
+                )
         from assessment.selectors import list_rounds
 
-        context = {"my_municipalities": my,
-                   "rounds": list_rounds() if access.is_national else []}
+        context = {"my_municipalities": my, "rounds": list_rounds() if access.is_national else []}
     return render(request, "home.html", context)
 
 
@@ -78,7 +81,9 @@ def export_xlsx(request, slug, number):
         exports.report_xlsx(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="innovasjonsradar-{number}-{slug}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="innovasjonsradar-{number}-{slug}.xlsx"'
+    )
     return response
 
 
@@ -111,5 +116,3 @@ def benchmark(request, slug):
         counties=list_counties(),
     )
     return render(request, "reports/benchmark.html", context)
-
-

@@ -26,16 +26,26 @@ class Command(BaseCommand):
         parser.add_argument("--min-group-size", type=int)
         parser.add_argument("--folkevalgte", action="store_true")
 
-    def handle(self, *args, slug, name, opens, closes, municipalities, min_group_size, folkevalgte, **o):
+    def handle(
+        self, *args, slug, name, opens, closes, municipalities, min_group_size, folkevalgte, **o
+    ):
         opens_on = _date(opens) if opens else timezone.localdate()
         closes_on = _date(closes) if closes else opens_on + timedelta(days=28)
         numbers = None
         if municipalities:
-            numbers = ["all"] if municipalities == "all" else [n.strip() for n in municipalities.split(",")]
+            numbers = (
+                ["all"]
+                if municipalities == "all"
+                else [n.strip() for n in municipalities.split(",")]
+            )
         try:
             round_ = create_round(
-                slug=slug, name=name, opens_on=opens_on, closes_on=closes_on,
-                min_group_size=min_group_size, include_folkevalgte=folkevalgte,
+                slug=slug,
+                name=name,
+                opens_on=opens_on,
+                closes_on=closes_on,
+                min_group_size=min_group_size,
+                include_folkevalgte=folkevalgte,
                 municipality_numbers=numbers,
             )
         except ValidationError as exc:

@@ -21,5 +21,7 @@ class Command(BaseCommand):
         try:
             version = get_version(instrument_version)
         except InstrumentVersion.DoesNotExist as exc:
-            raise CommandError(f"Fant ingen versjon {instrument_version or ''} av spørreskjemaet.") from exc
+            raise CommandError(
+                f"Fant ingen versjon {instrument_version or ''} av spørreskjemaet."
+            ) from exc
         self.stdout.write(json.dumps(export_instrument(version), ensure_ascii=False, indent=2))

@@ -38,8 +38,13 @@ class Command(BaseCommand):
             units = {}
             for unit_id, sector in municipality.units.values_list("pk", "sector_id"):
                 units.setdefault(sector, []).append(unit_id)
-            batch += synthetic_rows(spec=spec, municipality_id=municipality.pk, count=per_municipality,
-                                    rng=rng, units_by_sector=units)
+            batch += synthetic_rows(
+                spec=spec,
+                municipality_id=municipality.pk,
+                count=per_municipality,
+                rng=rng,
+                units_by_sector=units,
+            )
             if len(batch) >= CHUNK:
                 total += store_responses(round_=round_, rows=batch, source=ResponseSource.IMPORT)
                 batch = []
@@ -58,7 +63,9 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError("--municipalities må være «all» eller et tall.") from exc
             participating = set(round_.participations.values_list("municipality_id", flat=True))
-            wanted = sorted(all_municipalities, key=lambda m: (m.pk not in participating, m.number))[:count]
+            wanted = sorted(
+                all_municipalities, key=lambda m: (m.pk not in participating, m.number)
+            )[:count]
         existing = set(round_.participations.values_list("municipality_id", flat=True))
         Participation.objects.bulk_create(
             Participation(round=round_, municipality=m) for m in wanted if m.pk not in existing

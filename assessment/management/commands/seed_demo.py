@@ -24,10 +24,16 @@ CURRENT, PREVIOUS = "innovasjonsradar-2026", "innovasjonsradar-2025"
 HOME_NUMBER = "4640"  # Sogndal: a nynorsk kommune in the 5 000–19 999 class
 OTHER_NUMBER = "1506"  # Molde
 UNITS = [
-    ("helse_omsorg", "Hjemmetenesta"), ("helse_omsorg", "Sogndal omsorgssenter"),
-    ("helse_omsorg", "Legekontoret"), ("oppvekst", "Sogndal skule"),
-    ("oppvekst", "Kaupanger skule"), ("oppvekst", "Barnehagane"), ("teknisk", "Teknisk drift"),
-    ("nav_sosial", "NAV Sogndal"), ("administrasjon", "Rådhuset"), ("kultur", "Kulturhuset"),
+    ("helse_omsorg", "Hjemmetenesta"),
+    ("helse_omsorg", "Sogndal omsorgssenter"),
+    ("helse_omsorg", "Legekontoret"),
+    ("oppvekst", "Sogndal skule"),
+    ("oppvekst", "Kaupanger skule"),
+    ("oppvekst", "Barnehagane"),
+    ("teknisk", "Teknisk drift"),
+    ("nav_sosial", "NAV Sogndal"),
+    ("administrasjon", "Rådhuset"),
+    ("kultur", "Kulturhuset"),
 ]
 
 
@@ -48,20 +54,30 @@ class Command(BaseCommand):
         spec = get_instrument_spec(version)
         chosen = self._choose_municipalities(rng)
         previous = services.create_round(
-            slug=PREVIOUS, name="Innovasjonsradar 2025", opens_on=today - timedelta(days=400),
-            closes_on=today - timedelta(days=370), instrument=version,
+            slug=PREVIOUS,
+            name="Innovasjonsradar 2025",
+            opens_on=today - timedelta(days=400),
+            closes_on=today - timedelta(days=370),
+            instrument=version,
             municipality_numbers=[m.number for m in chosen[:30]],
         )
         current = services.create_round(
-            slug=CURRENT, name="Innovasjonsradar 2026", opens_on=today - timedelta(days=14),
-            closes_on=today + timedelta(days=30), instrument=version,
+            slug=CURRENT,
+            name="Innovasjonsradar 2026",
+            opens_on=today - timedelta(days=14),
+            closes_on=today + timedelta(days=30),
+            instrument=version,
             municipality_numbers=[m.number for m in chosen],
         )
         home = Municipality.objects.get(number=HOME_NUMBER)
         sectors = {s.code: s for s in Sector.objects.all()}
-        units = [create_org_unit(municipality=home, sector=sectors[code], name=name) for code, name in UNITS]
-        create_org_unit(municipality=home, sector=sectors["helse_omsorg"], name="Nattpatruljen",
-                        parent=units[0])
+        units = [
+            create_org_unit(municipality=home, sector=sectors[code], name=name)
+            for code, name in UNITS
+        ]
+        create_org_unit(
+            municipality=home, sector=sectors["helse_omsorg"], name="Nattpatruljen", parent=units[0]
+        )
         units_by_sector = {}
         for unit in home.units.all():
             units_by_sector.setdefault(unit.sector_id, []).append(unit.pk)
@@ -69,26 +85,44 @@ class Command(BaseCommand):
         for round_, members, drift in ((previous, chosen[:30], -0.15), (current, chosen, 0.0)):
             rows = []
             for m in members:
-                size = {"under_5000": 25, "5000_19999": 45, "20000_49999": 70, "50000_plus": 110}[m.size_class]
+                size = {"under_5000": 25, "5000_19999": 45, "20000_49999": 70, "50000_plus": 110}[
+                    m.size_class
+                ]
                 count = 180 if m.number == HOME_NUMBER else max(3, int(rng.gauss(size, size / 4)))
-                rows += synthetic_rows(spec=spec, municipality_id=m.pk, count=count, rng=rng,
-                                       units_by_sector=units_by_sector if m.pk == home.pk else None,
-                                       level=levels[m.pk] + drift)
+                rows += synthetic_rows(
+                    spec=spec,
+                    municipality_id=m.pk,
+                    count=count,
+                    rng=rng,
+                    units_by_sector=units_by_sector if m.pk == home.pk else None,
+                    level=levels[m.pk] + drift,
+                )
             services.record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
-        for participation in current.participations.filter(municipality__number__in=[HOME_NUMBER, OTHER_NUMBER]):
+        for participation in current.participations.filter(
+            municipality__number__in=[HOME_NUMBER, OTHER_NUMBER]
+        ):
             participation.named_in_comparisons = True
             participation.save(update_fields=["named_in_comparisons"])
         participation = current.participations.get(municipality=home)
-        services.invite_by_email(participation=participation,
-                                 emails=[f"tilsett{i}@sogndal.example" for i in range(1, 6)])
+        services.invite_by_email(
+            participation=participation, emails=[f"tilsett{i}@sogndal.example" for i in range(1, 6)]
+        )
         self.open_link = services.create_open_link(participation=participation)
-        services.set_headcounts(participation=participation, counts={
-            (None, "toppleder"): 8, (None, "mellomleder"): 25, (None, "forstelinjeleder"): 30,
-            (None, "medarbeider"): 300, (None, "tillitsvalgt"): 20, (None, "stab"): 30,
-        })
+        services.set_headcounts(
+            participation=participation,
+            counts={
+                (None, "toppleder"): 8,
+                (None, "mellomleder"): 25,
+                (None, "forstelinjeleder"): 30,
+                (None, "medarbeider"): 300,
+                (None, "tillitsvalgt"): 20,
+                (None, "stab"): 30,
+            },
+        )
         User = get_user_model()
-        admin = User.objects.filter(username="admin").first() or User(username="admin", is_staff=True,
-                                                                      is_superuser=True)
+        admin = User.objects.filter(username="admin").first() or User(
+            username="admin", is_staff=True, is_superuser=True
+        )
         admin.set_password(PASSWORD)
         admin.save()
         for username, role, kwargs in (
@@ -115,9 +149,13 @@ class Command(BaseCommand):
 
     def _print_logins(self):
         current = Round.objects.filter(slug=CURRENT).first()
-        link = current.participations.get(municipality__number=HOME_NUMBER).open_links.first() if current else None
+        link = (
+            current.participations.get(municipality__number=HOME_NUMBER).open_links.first()
+            if current
+            else None
+        )
         url = settings.SITE_URL
-        self.stdout.write("\nDemo-innlogginger (passord for alle: %s):" % PASSWORD)
+        self.stdout.write(f"\nDemo-innlogginger (passord for alle: {PASSWORD}):")
         self.stdout.write("  ks                 KS-analytiker (alle kommuner, sammenligning)")
         self.stdout.write("  koordinator        koordinator for Sogndal (4640)")
         self.stdout.write("  koordinator-molde  koordinator for Molde (1506)")
@@ -125,5 +163,7 @@ class Command(BaseCommand):
         self.stdout.write("  admin              superbruker (/admin/)")
         self.stdout.write(f"\nLogg inn: {url}/konto/logg-inn/")
         if link:
-            self.stdout.write(f"Svar på undersøkelsen (åpen lenke for Sogndal): "
-                              f"{url}{reverse('assessment:open_link', args=[open_link_token(link.salt)])}")
+            self.stdout.write(
+                f"Svar på undersøkelsen (åpen lenke for Sogndal): "
+                f"{url}{reverse('assessment:open_link', args=[open_link_token(link.salt)])}"
+            )
