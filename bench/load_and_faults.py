@@ -243,7 +243,11 @@ async def run_phase(name, args, base, links, spec, fingerprint_items, stats, pla
     # No shared cookie jar: each respondent keeps its own cookies (see Respondent).
     jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
     async with httpx.AsyncClient(
-        limits=limits, timeout=REQUEST_TIMEOUT, cookies=jar, follow_redirects=False
+        limits=limits,
+        timeout=REQUEST_TIMEOUT,
+        cookies=jar,
+        follow_redirects=False,
+        trust_env=False,  # loopback only: never a proxy from the environment
     ) as client:
 
         async def user(index):
@@ -443,7 +447,7 @@ def wait_ready(port: int, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/om-metoden/", timeout=5).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/om-metoden/", timeout=5, trust_env=False).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import LanguageForm, Membership, Municipality, OrgUnit, Role, Sector, SizeClass
+from .national_lists import ensure_national_lists
 
 MUNICIPALITY_CSV = Path(__file__).resolve().parent / "data" / "kommuner-2025.csv"
 
@@ -56,6 +57,7 @@ def _parse_municipality_row(row: dict, line: int) -> Municipality:
 @transaction.atomic
 def load_municipalities(*, path: Path = MUNICIPALITY_CSV) -> LoadResult:
     """Upsert the kommune register from CSV; re-running updates rows and never duplicates."""
+    ensure_national_lists()
     with open(path, encoding="utf-8", newline="") as handle:
         parsed = [
             _parse_municipality_row(row, line)

@@ -13,6 +13,7 @@ from assessment.models import ResponseSource
 from assessment.selectors import get_instrument_spec
 from assessment.synthetic import synthetic_rows
 from municipalities.models import Sector
+from municipalities.national_lists import ensure_national_lists
 from municipalities.services import create_org_unit, grant_role, load_municipalities
 
 
@@ -30,6 +31,7 @@ def municipalities(db):
 
 @pytest.fixture
 def instrument(db):
+    ensure_national_lists()
     return assessment_services.load_instrument(publish=True)
 
 

@@ -105,8 +105,7 @@ def test_size_class_boundaries(population, expected):
     assert SizeClass.for_population(population) == expected
 
 
-@pytest.mark.django_db
-def test_fixed_national_lists_have_the_agreed_codes():
+def test_fixed_national_lists_have_the_agreed_codes(municipalities):
     assert list(StaffGroup.objects.values_list("code", flat=True)) == [
         "toppleder", "mellomleder", "forstelinjeleder", "medarbeider", "tillitsvalgt", "stab", "folkevalgt",
     ]

@@ -77,3 +77,29 @@ def test_session_and_csrf_cookies_are_secure_in_production():
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["True"] * 5, result.stderr
+
+
+@pytest.mark.django_db
+def test_oversized_upload_is_refused_cleanly_and_stores_nothing(client, open_round, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessment.models import Invitation
+
+    client.force_login(users["coordinator_a"])
+    big = SimpleUploadedFile("adresser.txt", b"kari@example.no\n" * 80000, content_type="text/plain")
+    response = client.post("/kommune/4640/runder/runde-2026/epost/", {"upload": big}, follow=True)
+    assert response.status_code == 200
+    assert "Fila er for stor" in response.content.decode()
+    assert Invitation.objects.count() == 0
+    latin1 = SimpleUploadedFile("adresser.txt", "kåre@example.no".encode("latin-1"), content_type="text/plain")
+    response = client.post("/kommune/4640/runder/runde-2026/epost/", {"upload": latin1}, follow=True)
+    assert "UTF-8" in response.content.decode()
+    assert Invitation.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_request_body_over_the_limit_gets_400_not_500(client, open_round, users):
+    client.force_login(users["coordinator_a"])
+    payload = {"emails": "a@example.no\n" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 10)}
+    response = client.post("/kommune/4640/runder/runde-2026/epost/", payload)
+    assert response.status_code == 400

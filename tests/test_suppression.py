@@ -383,6 +383,31 @@ def test_a_hidden_dimension_mean_cannot_be_derived_from_the_kommune_figure(open_
     assert stat(mellomleder.dimensions, "strategi").mean == 5.0
 
 
+def test_leader_staff_gap_cannot_give_away_a_hidden_leader_mean(open_round, spec):
+    """Toppledere (6, only 3 answer «samskaping») and stab (6, 4 answer it) have that mean
+    hidden; mellomledere show theirs. A «leaders» figure for samskaping (toppledere +
+    mellomledere) minus the mellomledere would give the three toppledere away."""
+    rows = [person(spec, "4640", 5, "toppleder") for _ in range(3)]
+    rows += [person(spec, "4640", 5, "toppleder", skip=("samskaping",)) for _ in range(3)]
+    rows += [person(spec, "4640", 3, "stab") for _ in range(4)]
+    rows += [person(spec, "4640", 3, "stab", skip=("samskaping",)) for _ in range(2)]
+    rows += [person(spec, "4640", 4, "mellomleder") for _ in range(6)]
+    rows += [person(spec, "4640", 2) for _ in range(10)]
+    record(open_round, rows)
+    report = report_for(open_round)
+    groups = {g.key: g for g in report["staff_groups"]}
+    assert not any(g.suppressed for g in groups.values())
+    assert stat(groups["toppleder"].dimensions, "samskaping").suppressed
+    assert stat(groups["stab"].dimensions, "samskaping").suppressed
+    assert stat(groups["mellomleder"].dimensions, "samskaping").mean == 4.0
+    gaps = {g["code"]: g for g in report["gaps"]}
+    assert gaps["samskaping"]["leaders"] is None and gaps["samskaping"]["gap"] is None
+    # other dimensions compare as usual: leaders (6 at 5, 6 at 4) against medarbeidere at 2
+    assert gaps["strategi"]["leaders"] == pytest.approx(4.5)
+    assert gaps["strategi"]["staff"] == 2.0
+    assert gaps["strategi"]["gap"] == pytest.approx(2.5)
+
+
 def test_item_distributions_below_the_minimum_are_hidden(client, users, open_round, spec):
     rows = []
     for k in range(7):

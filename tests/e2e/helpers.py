@@ -12,6 +12,7 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 MAX_SCREENSHOT_BYTES = 400 * 1024
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
+PASSWORD = "et-langt-passord-1"  # long enough for the password validators
 
 # What every axe run found; conftest prints it at the end of the session.
 AXE_RESULTS: list[dict] = []
@@ -153,3 +154,32 @@ def tab_to(page, selector: str, limit: int = 60) -> str:
         if page.evaluate("(s) => document.activeElement.matches(s)", selector):
             return page.evaluate("() => document.activeElement.id")
     raise AssertionError(f"Tab never reached {selector}")
+
+
+def answer_and_submit(page, *, staff_group="medarbeider", sector=None, value="3") -> None:
+    """From the welcome page of a link: answer everything with one value and send."""
+    if page.locator("main button.btn-primary").count():  # open link: a form that starts a draft
+        with page.expect_navigation():
+            page.click("main button.btn-primary")
+    else:
+        page.click("main a.btn-primary")
+    page.check(f"input[name=staff_group][value={staff_group}]")
+    if sector:
+        page.check(f"input[name=sector][value={sector}]")
+    next_page(page)
+    n, total = page_number(page)
+    while n < total - 1:
+        answer_statements(page, value)
+        next_page(page)
+        n, total = page_number(page)
+    next_page(page)  # choices: none chosen
+    with page.expect_navigation():
+        page.click("button.btn-success")
+    assert page.url.endswith("/skjema/takk/"), page.url
+
+
+def pdf_text(path) -> tuple[str, int]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return "\n".join(p.extract_text() or "" for p in reader.pages), len(reader.pages)

@@ -1,0 +1,55 @@
+"""The fixed national staff groups and sectors (domain.md §4). Codes never change.
+
+Migration 0002 creates them; `ensure_national_lists` restores them where a database was emptied
+(a flushed test database, a restore of only the kommune tables)."""
+
+# fmt: off
+STAFF_GROUPS = [
+    ("toppleder", True, False, "Toppleder (kommunedirektør og ledergruppe)",
+     "Toppleiar (kommunedirektør og leiargruppe)", "Top manager (chief executive and management team)"),
+    ("mellomleder", True, False, "Mellomleder (enhets-/virksomhetsleder)",
+     "Mellomleiar (einings-/verksemdsleiar)", "Middle manager (head of unit)"),
+    ("forstelinjeleder", True, False, "Førstelinjeleder (avdelings-/teamleder)",
+     "Førstelinjeleiar (avdelings-/teamleiar)", "First-line manager (department or team leader)"),
+    ("medarbeider", False, False, "Medarbeider", "Medarbeidar", "Employee"),
+    ("tillitsvalgt", False, False, "Tillitsvalgt eller verneombud",
+     "Tillitsvald eller verneombod", "Union representative or safety delegate"),
+    ("stab", False, False, "Stab eller rådgiver", "Stab eller rådgivar", "Staff or adviser"),
+    ("folkevalgt", False, True, "Folkevalgt", "Folkevald", "Elected politician"),
+]
+
+SECTORS = [
+    ("helse_omsorg", "Helse og omsorg", "Helse og omsorg", "Health and care"),
+    ("oppvekst", "Oppvekst og utdanning", "Oppvekst og utdanning", "Childhood and education"),
+    ("kultur", "Kultur", "Kultur", "Culture"),
+    ("teknisk", "Teknisk, plan og eiendom", "Teknisk, plan og eigedom",
+     "Technical services, planning and property"),
+    ("nav_sosial", "NAV og sosial", "NAV og sosial", "NAV and social services"),
+    ("administrasjon", "Administrasjon og stab", "Administrasjon og stab",
+     "Administration and staff functions"),
+    ("annet", "Annet", "Anna", "Other"),
+]
+
+
+# fmt: on
+
+
+def ensure_national_lists() -> None:
+    from .models import Sector, StaffGroup
+
+    if StaffGroup.objects.count() == len(STAFF_GROUPS) and Sector.objects.count() == len(SECTORS):
+        return
+    for order, (code, leader, optional, nb, nn, en) in enumerate(STAFF_GROUPS):
+        StaffGroup.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": {"nb": nb, "nn": nn, "en": en},
+                "order": order,
+                "is_leader": leader,
+                "is_optional": optional,
+            },
+        )
+    for order, (code, nb, nn, en) in enumerate(SECTORS):
+        Sector.objects.update_or_create(
+            code=code, defaults={"name": {"nb": nb, "nn": nn, "en": en}, "order": order}
+        )
