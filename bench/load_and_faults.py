@@ -48,7 +48,6 @@ import os
 import random
 import re
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -233,13 +232,25 @@ class Respondent:
         return "gave_up"
 
 
-async def run_phase(name, args, base, links, spec, fingerprint_items, stats, plans, counter,
-                    fault=None):  # fmt: skip
+async def run_phase(
+    name,
+    users,
+    duration,
+    args,
+    base,
+    links,
+    spec,
+    fingerprint_items,
+    stats,
+    plans,
+    counter,
+    fault=None,
+):
     import httpx
 
     started = time.monotonic()
-    deadline = started + (args.fault_duration if fault else args.duration)
-    limits = httpx.Limits(max_connections=args.users + 20, max_keepalive_connections=args.users)
+    deadline = started + duration
+    limits = httpx.Limits(max_connections=users + 20, max_keepalive_connections=users)
     # No shared cookie jar: each respondent keeps its own cookies (see Respondent).
     jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
     async with httpx.AsyncClient(
@@ -269,7 +280,7 @@ async def run_phase(name, args, base, links, spec, fingerprint_items, stats, pla
                 if args.think:
                     await asyncio.sleep(args.think)
 
-        tasks = [asyncio.create_task(user(i)) for i in range(args.users)]
+        tasks = [asyncio.create_task(user(i)) for i in range(users)]
         restart = None
         if fault:
             restart = asyncio.create_task(fault(started))
@@ -283,7 +294,11 @@ async def run_phase(name, args, base, links, spec, fingerprint_items, stats, pla
             if task.exception():
                 raise task.exception()
         restart_info = await restart if restart else None
-    return {"seconds": time.monotonic() - started, "restart": restart_info, "cancelled": len(pending)}
+    return {
+        "seconds": time.monotonic() - started,
+        "restart": restart_info,
+        "cancelled": len(pending),
+    }
 
 
 def pg_version() -> str:
@@ -447,7 +462,12 @@ def wait_ready(port: int, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/om-metoden/", timeout=5, trust_env=False).status_code == 200:
+            if (
+                httpx.get(
+                    f"http://127.0.0.1:{port}/om-metoden/", timeout=5, trust_env=False
+                ).status_code
+                == 200
+            ):
                 return
         except httpx.HTTPError:
             pass
@@ -464,12 +484,13 @@ def main() -> int:
     parser.add_argument("--no-fault", action="store_true", help="skip the fault phase")
     parser.add_argument("--think", type=float, default=0.0, help="seconds between questionnaires")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--warmup", type=float, default=20, help="warm-up seconds (not reported)")
+    parser.add_argument("--workers", type=int, default=4, help="as in the README's deployment")
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the bench-load round")
     args = parser.parse_args()
-    hard_deadline = args.duration + args.fault_duration + 900
+    hard_deadline = args.warmup + args.duration + args.fault_duration + 900
 
     def out_of_time(signum, frame):
         raise TimeoutError(f"load_and_faults: hard deadline of {hard_deadline:.0f} s reached")
@@ -479,11 +500,12 @@ def main() -> int:
 
     common.setup_django()
     common.ensure_base_data()
+    from django.db import connection
+
     from assessment import services
     from assessment.models import Round
     from assessment.selectors import get_instrument_spec
     from assessment.tokens import open_link_token
-    from django.db import connection
 
     facts = common.machine()
     common.log(f"machine: {facts}")
@@ -511,10 +533,13 @@ def main() -> int:
     phases = []
     try:
         wait_ready(args.port)
+        # Warm-up (not in the table): each worker imports the app on its first request.
+        warm = 3 * args.workers * args.threads
+        common.log(f"warm-up: {warm} respondents for {args.warmup:.0f} s")
+        common_args = (args, base, links, spec, fingerprint_items, stats, plans, counter)
+        asyncio.run(run_phase("warmup", warm, args.warmup, *common_args))
         common.log(f"phase steady: {args.users} respondents for {args.duration:.0f} s")
-        info = asyncio.run(
-            run_phase("steady", args, base, links, spec, fingerprint_items, stats, plans, counter)
-        )
+        info = asyncio.run(run_phase("steady", args.users, args.duration, *common_args))
         phases.append(("steady", info))
         if not args.no_fault:
             common.log(
@@ -523,10 +548,9 @@ def main() -> int:
             )
             info = asyncio.run(
                 run_phase(
-                    "fault", args, base, links, spec, fingerprint_items, stats, plans, counter,
-                    fault=make_fault(args),
+                    "fault", args.users, args.fault_duration, *common_args, fault=make_fault(args)
                 )
-            )  # fmt: skip
+            )
             phases.append(("fault", info))
     finally:
         stop_gunicorn(gunicorn)
@@ -552,15 +576,16 @@ def main() -> int:
             ),
         }
         recovery["recovered"] = (
-            recovery["errors_after_restart_plus_15s"] == 0
-            and recovery["thanked_after_restart"] > 0
+            recovery["errors_after_restart_plus_15s"] == 0 and recovery["thanked_after_restart"] > 0
         )
     if not args.keep:
         common.drop_round(LOAD_SLUG)
 
     print()
-    print(f"load_and_faults: {args.users} respondents, gunicorn {args.workers} × {args.worker_class}"
-          f" (threads {args.threads}); {facts}")  # fmt: skip
+    print(
+        f"load_and_faults: {args.users} respondents, gunicorn {args.workers} × {args.worker_class}"
+        f" (threads {args.threads}); {facts}"
+    )
     table = common.print_table(
         summaries,
         [

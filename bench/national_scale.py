@@ -360,7 +360,9 @@ def check_report(checks, rows, report, api_json, page_html, spec):
     for kind in ("barriers", "promoters"):
         for entry in report["choices"][kind]:
             oid = str(option_ids[entry["code"]])
-            total = sum(n for (p, k1, _k2, _c), (_m, n, _s) in got.items() if p == "choice" and k1 == oid)
+            total = sum(
+                n for (p, k1, _k2, _c), (_m, n, _s) in got.items() if p == "choice" and k1 == oid
+            )
             checks.expect(entry["count"] == total, f"choice {entry['code']}")
     # Page: the dimension table (2-decimal means, n, national, peer).
     table = table_rows(page_html, "dimension-table")[1:]
@@ -398,9 +400,7 @@ def child_rows(spec, rows):
     out = []
     for row in rows:
         visible = {item.code for item in spec.items_for(row.staff_group)}
-        answers = [
-            (spec.items[c].id, v) for c, v in row.answers.items() if c in visible
-        ]
+        answers = [(spec.items[c].id, v) for c, v in row.answers.items() if c in visible]
         scores = [
             (int(ScoreKind.DIMENSION if kind == "dimension" else ScoreKind.TRAIT), code, value)
             for (kind, code), value in score_response(
@@ -423,9 +423,16 @@ def bare_insert(round_id, row, children, today):
             "INSERT INTO assessment_response (round_id, municipality_id, staff_group_id, "
             "sector_id, unit_id, tenure, source, submitted_on) "
             "VALUES (%s, %s, %s, %s, %s, %s, 'web', %s) RETURNING id",
-            [round_id, row.municipality_id, row.staff_group, row.sector, row.unit_id,
-             row.tenure, today],
-        )  # fmt: skip
+            [
+                round_id,
+                row.municipality_id,
+                row.staff_group,
+                row.sector,
+                row.unit_id,
+                row.tenure,
+                today,
+            ],
+        )
         rid = cursor.fetchone()[0]
         cursor.execute(
             "INSERT INTO assessment_answer (response_id, item_id, value) VALUES "
@@ -587,41 +594,55 @@ def csv_for(spec, rows, unit_names) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def copy_rows(round_id, rows, children, today):
-    """The floor of an import: COPY of the same rows (ids from the sequence), one transaction."""
-    from django.db import connection, transaction
+def _copy_line(values) -> str:
+    return "\t".join("\\N" if v is None else str(v) for v in values) + "\n"
 
-    with transaction.atomic(), connection.cursor() as cursor:
+
+def prepare_copy(round_id, rows, children, today) -> dict:
+    """COPY text of the same rows an import stores, with ids taken from the sequence (untimed:
+    the floor is what PostgreSQL needs to store them)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence('assessment_response', 'id')) "
             "FROM generate_series(1, %s)",
             [len(rows)],
         )
         ids = [r[0] for r in cursor.fetchall()]
-        raw = cursor.cursor
-        with raw.copy(
-            "COPY assessment_response (id, round_id, municipality_id, staff_group_id, sector_id, "
-            "unit_id, tenure, source, submitted_on) FROM STDIN"
-        ) as copy:
-            for rid, row in zip(ids, rows, strict=True):
-                copy.write_row(
-                    (rid, round_id, row.municipality_id, row.staff_group, row.sector,
-                     row.unit_id, row.tenure, "import", today)
-                )  # fmt: skip
-        with raw.copy("COPY assessment_answer (response_id, item_id, value) FROM STDIN") as copy:
-            for rid, (answers, _s, _c) in zip(ids, children, strict=True):
-                for item, value in answers:
-                    copy.write_row((rid, item, value))
-        with raw.copy(
-            "COPY assessment_responsescore (response_id, kind, code, value) FROM STDIN"
-        ) as copy:
-            for rid, (_a, scores, _c) in zip(ids, children, strict=True):
-                for kind, code, value in scores:
-                    copy.write_row((rid, kind, code, value))
-        with raw.copy("COPY assessment_responsechoice (response_id, option_id) FROM STDIN") as copy:
-            for rid, (_a, _s, choices) in zip(ids, children, strict=True):
-                for option in choices:
-                    copy.write_row((rid, option))
+    pairs = list(zip(ids, rows, children, strict=True))
+    return {
+        "assessment_response (id, round_id, municipality_id, staff_group_id, sector_id, unit_id, "
+        "tenure, source, submitted_on)": "".join(
+            _copy_line(
+                (rid, round_id, row.municipality_id, row.staff_group, row.sector, row.unit_id)
+                + (row.tenure, "import", today)
+            )
+            for rid, row, _c in pairs
+        ),
+        "assessment_answer (response_id, item_id, value)": "".join(
+            _copy_line((rid, item, value)) for rid, _r, c in pairs for item, value in c[0]
+        ),
+        "assessment_responsescore (response_id, kind, code, value)": "".join(
+            _copy_line((rid, kind, code, repr(value)))
+            for rid, _r, c in pairs
+            for kind, code, value in c[1]
+        ),
+        "assessment_responsechoice (response_id, option_id)": "".join(
+            _copy_line((rid, option)) for rid, _r, c in pairs for option in c[2]
+        ),
+    }
+
+
+def copy_rows(prepared: dict) -> None:
+    """The floor of an import: COPY into the four tables in one transaction (the foreign-key
+    checks stay on, as for the import)."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for target, text in prepared.items():
+            with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
+                copy.write(text.encode())
 
 
 def round_counts(round_id) -> tuple:
@@ -672,8 +693,9 @@ def measure_import(round_, spec, n_rows: int, reps: int, results: list, checks: 
         stored = import_responses(round_=round_, raw=raw)
         import_times.append(time.perf_counter() - started)
         middle = round_counts(round_.pk)
+        prepared = prepare_copy(round_.pk, parsed, children, today)
         started = time.perf_counter()
-        copy_rows(round_.pk, parsed, children, today)
+        copy_rows(prepared)
         floor_times.append(time.perf_counter() - started)
         after = round_counts(round_.pk)
         by_import = tuple(b - a for a, b in zip(before, middle, strict=True))
@@ -681,14 +703,15 @@ def measure_import(round_, spec, n_rows: int, reps: int, results: list, checks: 
         checks.expect(stored == n_rows, f"import stored {stored}")
         checks.expect(by_import == by_copy, f"import rows {by_import} vs COPY rows {by_copy}")
     queries = count_queries(lambda: import_responses(round_=round_, raw=raw))
-    floor_queries = count_queries(lambda: copy_rows(round_.pk, parsed, children, today))
+    prepared = prepare_copy(round_.pk, parsed, children, today)
+    floor_queries = count_queries(lambda: copy_rows(prepared))
     value, floor = statistics.median(import_times), statistics.median(floor_times)
     results.append(
         {
             "what": f"import_responses, {n_rows} responses ({len(raw) // 1024} KiB CSV)",
             "seconds": value,
             "floor": floor,
-            "floor_what": "COPY of the same rows, FK checks on, 1 transaction",
+            "floor_what": "COPY of the same rows (4 tables), FK checks on, 1 transaction",
             "ratio": common.ratio(value, floor),
             "queries": queries,
             "floor_queries": floor_queries,
@@ -705,7 +728,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5, help="repetitions per measurement")
     parser.add_argument("--submissions", type=int, default=200)
-    parser.add_argument("--import-rows", type=int, default=10000)
+    parser.add_argument("--import-rows", type=int, default=5000)
     parser.add_argument("--import-reps", type=int, default=3)
     args = parser.parse_args()
 
@@ -789,24 +812,24 @@ def main() -> int:
     results = []
     checks = Checks()
 
-    common.log("floors: hand-written SQL")
-    floor_time, floor_rows = {}, {}
+    common.log("floors (hand-written SQL), pages and API; cold = cache cleared before each call")
+    floor_rows = {}
     for name, (sql, params) in floors.items():
         floor_rows[name] = run_sql(sql, params)  # warm-up, and the numbers to compare
-        floor_time[name] = timed(lambda sql=sql, params=params: run_sql(sql, params), reps)
-        common.log(f"  {name}: {floor_time[name]:.3f} s, {len(floor_rows[name])} rows")
-
-    common.log("pages and API, cold (cache cleared before each) and warm")
     outputs = {}
     for what, call, floor_name in targets:
+        sql, params = floors[floor_name]
         cache.clear()
         outputs[what] = call()  # warm-up of the process (templates, imports), kept for checks
-        cold = timed(call, reps, before=cache.clear)
+        cold_times, floor_times = [], []
+        for _ in range(reps):  # interleaved, so both see the same load on the machine
+            cold_times.append(timed(call, 1, before=cache.clear))
+            floor_times.append(timed(lambda sql=sql, params=params: run_sql(sql, params), 1))
         cache.clear()
         cold_queries = count_queries(call)
         warm = timed(call, reps)
         warm_queries = count_queries(call)
-        floor = floor_time[floor_name]
+        cold, floor = statistics.median(cold_times), statistics.median(floor_times)
         for label, value, queries in (("cold", cold, cold_queries), ("warm", warm, warm_queries)):
             ratio_ = common.ratio(value, floor)
             results.append(
@@ -818,11 +841,14 @@ def main() -> int:
                     "ratio": ratio_,
                     "queries": queries,
                     "floor_queries": 1,
-                    "target": "≤ 2×, ≤ 25 q",
+                    "target": "≤ 2×, ≤ 25 q" if label == "cold" else "(cached)",
                     "ok": ratio_ <= 2 and queries <= 25,
                 }
             )
-        common.log(f"  {what}: cold {cold:.3f} s ({cold_queries} q), warm {warm:.3f} s ({warm_queries} q)")
+        common.log(
+            f"  {what}: cold {cold:.3f} s ({cold_queries} q), warm {warm:.3f} s "
+            f"({warm_queries} q), floor {floor:.3f} s"
+        )
 
     common.log("checking that pages, API and SQL show the same numbers")
     municipalities = list(Municipality.objects.all())

@@ -2,6 +2,7 @@
 
 import io
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,7 +81,12 @@ def radar_drawing(
 
 
 def _fmt(value, digits=2):
-    return "–" if value is None else f"{value:.{digits}f}".replace(".", ",")
+    """Rounded half up from the decimal value, as the pages' floatformat does (3.485 -> 3,49),
+    so the PDF shows the same figures as the page."""
+    if value is None:
+        return "–"
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{rounded:.{digits}f}".replace(".", ",")
 
 
 def _table(header, rows, widths=None):

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assessment import services
+from assessment.selectors import response_count
 from assessment.models import (
     Answer,
     Draft,
@@ -95,9 +96,18 @@ class Respondent:
     def item_codes(self) -> list[str]:
         return list(dict.fromkeys(code for code, _value in ITEM_RADIO_RE.findall(self.html)))
 
+    # pages are recognised by their form, not their wording (the wording follows the language)
     @property
     def on_dimension_page(self) -> bool:
-        return "Hvor enig er du?" in self.html
+        return ITEM_RADIO_RE.search(self.html) is not None
+
+    @property
+    def on_choices_page(self) -> bool:
+        return 'name="barriers"' in self.html and 'name="promoters"' in self.html
+
+    @property
+    def on_review_page(self) -> bool:
+        return f'action="{SUBMIT}"' in self.html
 
     def get(self, path):
         self.r = self.client.get(path, follow=True)
@@ -125,7 +135,7 @@ class Respondent:
         return self.r
 
     def choices(self, barriers=(), promoters=()):
-        assert "Hva hemmer og hva fremmer?" in self.html, self.path
+        assert self.on_choices_page, self.path
         return self.post_here({"barriers": list(barriers), "promoters": list(promoters)})
 
     def submit(self):
@@ -136,7 +146,7 @@ class Respondent:
         self.background(**background)
         self.answer_dimensions(value)
         self.choices(barriers, promoters)
-        assert "Se over og send inn" in self.html
+        assert self.on_review_page
         return self.submit()
 
 
@@ -174,14 +184,26 @@ def molde(open_round):
 
 
 @pytest.fixture
-def link(sogndal, django_capture_on_commit_callbacks):
+def link(molde, django_capture_on_commit_callbacks):
+    """A personal link in Molde (bokmål), so the wording checked below is the bokmål one."""
+    return invite(molde, "kari@molde.kommune.no", django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def sogndal_link(sogndal, django_capture_on_commit_callbacks):
     return invite(sogndal, "kari@sogndal.kommune.no", django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def open_path(open_round, users):
+    """An open link in Molde, made by Molde's coordinator."""
+    return open_link_path(users["coordinator_b"], open_round, number="1506")
 
 
 # --- the answering path -----------------------------------------------------------------------
 
 
-def test_whole_path_from_personal_link_to_thank_you(link, spec, sogndal):
+def test_whole_path_from_personal_link_to_thank_you(link, spec):
     person = Respondent()
     person.get(link)
     assert person.path == page_url(0)
@@ -211,7 +233,7 @@ def test_whole_path_from_personal_link_to_thank_you(link, spec, sogndal):
     assert len(seen_codes) == len(spec.items_for("medarbeider"))
 
     person.choices(barriers=["tidspress", "silo"], promoters=["tillit"])
-    assert "Se over og send inn" in person.html
+    assert person.on_review_page
     total = len(seen_codes)
     assert f"Du har svart på {total} av {total} påstander" in person.html
     assert Response.objects.count() == 0
@@ -222,7 +244,7 @@ def test_whole_path_from_personal_link_to_thank_you(link, spec, sogndal):
 
     response = Response.objects.get()
     assert (response.municipality.number, response.staff_group_id, response.sector_id) == (
-        "4640", "medarbeider", "helse_omsorg"
+        "1506", "medarbeider", "helse_omsorg"
     )
     assert response.source == ResponseSource.WEB
     answers = dict(Answer.objects.filter(response=response).values_list("item__code", "value"))
@@ -282,7 +304,7 @@ def test_at_most_three_barriers_and_promoters(link):
     assert "barriers" not in Draft.objects.get().data
 
     person.choices(barriers=["tidspress", "silo", "okonomi"], promoters=["tillit"])
-    assert "Se over og send inn" in person.html
+    assert person.on_review_page
     person.submit()
     assert ResponseChoice.objects.filter(option__kind="barrier").count() == 3
 
@@ -308,10 +330,11 @@ def test_progress_bar_moves_from_zero_to_hundred(link):
 # --- language -----------------------------------------------------------------------------------
 
 
-def test_language_defaults_to_the_kommunes_malform_and_can_be_changed(link, spec):
+def test_language_defaults_to_the_kommunes_malform_and_can_be_changed(sogndal_link, spec):
     first = spec.dimensions[0].items_for("medarbeider")[0]
     assert first.text["nn"] != first.text["nb"]
 
+    link = sogndal_link
     person = Respondent()
     person.get(link)  # Sogndal writes nynorsk
     person.background()
@@ -383,13 +406,13 @@ def test_personal_link_resumes_where_the_person_left_on_another_device(link, spe
     assert {values[i.code] for d in dims[3:] for i in d.items_for("medarbeider")} == {1}
 
 
-def test_open_link_gives_a_resume_code_that_works_on_a_new_device(open_round, users):
-    path = open_link_path(users["coordinator_a"], open_round)
+def test_open_link_gives_a_resume_code_that_works_on_a_new_device(open_path):
+    path = open_path
     phone = Respondent()
     phone.get(path)
     assert "Start undersøkelsen" in phone.html
     assert "Har du begynt før?" in phone.html
-    phone.post(path, {"language": "nn"})
+    phone.post(path, {"language": "nb"})
     assert phone.path == page_url(1)
     code = resume_code_in(phone.html)
     assert len(code) == 10
@@ -430,24 +453,22 @@ def test_wrong_resume_code_gives_a_norwegian_message(open_round):
     assert "Skriv inn svarkoden." in person.html
 
 
-def test_a_draft_never_counts_until_it_is_submitted(link, sogndal, users):
-    from assessment.selectors import response_count
-
-    coordinator = staff_client(users["coordinator_a"])
-    dashboard = reverse("assessment:dashboard", args=["4640", sogndal.round.slug])
+def test_a_draft_never_counts_until_it_is_submitted(link, molde, users):
+    coordinator = staff_client(users["coordinator_b"])
+    dashboard = reverse("assessment:dashboard", args=["1506", molde.round.slug])
 
     person = Respondent()
     person.get(link)
     person.background()
     person.answer_dimensions()
     person.choices()
-    assert "Se over og send inn" in person.html
-    assert response_count(sogndal) == 0
+    assert person.on_review_page
+    assert response_count(molde) == 0
     assert Response.objects.count() == 0
     assert re.search(r'id="response-count">0<', coordinator.get(dashboard).content.decode())
 
     person.submit()
-    assert response_count(sogndal) == 1
+    assert response_count(molde) == 1
     assert re.search(r'id="response-count">1<', coordinator.get(dashboard).content.decode())
 
 
@@ -459,7 +480,7 @@ def _to_review(person, link):
     person.background()
     person.answer_dimensions()
     person.choices()
-    assert "Se over og send inn" in person.html
+    assert person.on_review_page
 
 
 def test_double_submit_stores_one_response(link):
@@ -493,7 +514,7 @@ def test_two_tabs_on_the_same_personal_link_store_one_response(link):
     tab_a, tab_b = Respondent(), Respondent()
     _to_review(tab_a, link)
     tab_b.get(link)
-    assert "Se over og send inn" in tab_b.html  # same draft, resumed at the review page
+    assert tab_b.on_review_page  # same draft, resumed at the review page
 
     tab_a.submit()
     assert "Takk for svarene dine!" in tab_a.html
@@ -519,8 +540,7 @@ def test_a_used_personal_link_shows_already_answered(link):
 # --- round not open, invalid links --------------------------------------------------------------
 
 
-def test_closed_round_answers_410_everywhere(link, open_round, users):
-    open_path = open_link_path(users["coordinator_a"], open_round)
+def test_closed_round_answers_410_everywhere(link, open_path, open_round):
     in_progress = Respondent()
     in_progress.get(link)
     in_progress.background()
@@ -550,9 +570,9 @@ def test_round_not_yet_open_answers_403(municipalities, instrument, django_captu
     today = timezone.localdate()
     future = services.create_round(
         slug="runde-2027", name="Runde 2027", opens_on=today + timedelta(days=10),
-        closes_on=today + timedelta(days=40), municipality_numbers=["4640"],
+        closes_on=today + timedelta(days=40), municipality_numbers=["1506"],
     )
-    path = invite(participation(future, "4640"), "per@sogndal.kommune.no", django_capture_on_commit_callbacks)
+    path = invite(participation(future, "1506"), "per@molde.kommune.no", django_capture_on_commit_callbacks)
     person = Respondent()
     person.get(path)
     assert person.r.status_code == 403
@@ -567,7 +587,7 @@ def _page_body(response) -> str:
     return re.sub(r'name="next" type="hidden" value="[^"]*"', "", html)
 
 
-def test_unknown_and_tampered_tokens_get_the_same_404_page(link, open_round, users):
+def test_unknown_and_tampered_tokens_get_the_same_404_page(link, open_path):
     token = link.rstrip("/").rsplit("/", 1)[1]
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
     unknown = Client().get(reverse("assessment:personal_link", args=["ukjent-lenke-123"]))
@@ -576,7 +596,6 @@ def test_unknown_and_tampered_tokens_get_the_same_404_page(link, open_round, use
     assert _page_body(unknown) == _page_body(changed)
     assert "Lenken virker ikke" in unknown.content.decode()
 
-    open_path = open_link_path(users["coordinator_a"], open_round)
     open_token = open_path.rstrip("/").rsplit("/", 1)[1]
     bad_open = Client().get(reverse("assessment:open_link", args=[open_token[:-1] + "0"]))
     assert bad_open.status_code == 404
@@ -668,11 +687,6 @@ def test_fuzzed_language_switch_never_500(answering, language, page):
     assert response.status_code == 302
     assert response["Location"].startswith("/skjema/side/")
     assert Draft.objects.get().language in ("nb", "nn", "en")
-
-
-@pytest.fixture
-def open_path(open_round, users):
-    return open_link_path(users["coordinator_a"], open_round)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

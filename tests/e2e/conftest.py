@@ -4,7 +4,6 @@ Run with `make e2e` (pytest -m e2e -p no:xdist). Needs /usr/bin/chromium (apt-ge
 chromium); the tests are skipped when it is missing. No browser is ever downloaded.
 """
 
-import importlib
 import json
 import os
 from pathlib import Path
@@ -44,14 +43,9 @@ def browser():
 def _national_lists(transactional_db):
     """live_server needs a transactional database, which is flushed after every test; the flush
     also removes the staff groups and sectors that a data migration created. Put them back."""
-    from django.apps import apps
+    from municipalities.national_lists import ensure_national_lists
 
-    from municipalities.models import Sector, StaffGroup
-
-    if not (StaffGroup.objects.exists() and Sector.objects.exists()):
-        importlib.import_module("municipalities.migrations.0002_national_lists").create_lists(
-            apps, None
-        )
+    ensure_national_lists()
 
 
 class Browser:

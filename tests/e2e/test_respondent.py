@@ -20,12 +20,14 @@ from .helpers import (
     page_number,
     screenshot,
     tab_to,
+    translated,
 )
 
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844, "scale": 2, "mobile": True}
 KEYBOARD_VALUES = ["1", "2", "3", "4", "5", "x"]
+NOT_FOUND = "Vi fant ingen påbegynt besvarelse med denne koden. Sjekk koden, eller start på nytt."
 
 
 def _participation(round_, number):
@@ -73,9 +75,10 @@ def _answer_with_keyboard_only(page) -> dict:
         page.keyboard.press("Tab")
         assert page.evaluate("() => document.activeElement.tagName") == "SUMMARY"
         page.keyboard.press("Enter")
-        assert page.locator(f"fieldset:has(input[name={name}]) details").get_attribute(
-            "open"
-        ) is not None
+        assert (
+            page.locator(f"fieldset:has(input[name={name}]) details").get_attribute("open")
+            is not None
+        )
     tab_to(page, "button[name=nav][value=next]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -101,7 +104,8 @@ def test_personal_link_on_a_phone_with_pause_resume_and_second_submit(web, open_
     assert_accessible(page, "questionnaire: background (phone)")
     next_page(page)
     assert page.locator("#error-summary").is_visible()
-    assert "Velg hvilken gruppe du hører til." in page.locator("#error-summary").inner_text()
+    errors = page.locator("#error-summary").inner_text()
+    assert translated(page, "Velg hvilken gruppe du hører til.") in errors
     assert_accessible(page, "questionnaire: background with errors")
     fill_background(page, staff_group="medarbeider", sector="helse_omsorg")
     next_page(page)
@@ -122,7 +126,7 @@ def test_personal_link_on_a_phone_with_pause_resume_and_second_submit(web, open_
     with page.expect_navigation():
         page.click("button[name=nav][value=pause]")
     assert page.url.endswith("/skjema/pause/")
-    assert "Svarene dine er lagret" in page.locator("h1").inner_text()
+    assert page.locator("h1").inner_text() == translated(page, "Svarene dine er lagret")
     assert_accessible(page, "questionnaire: paused")
     assert_no_console_errors(page)
     page.context.close()
@@ -158,20 +162,21 @@ def test_personal_link_on_a_phone_with_pause_resume_and_second_submit(web, open_
         n, total = page_number(page)
 
     # Choices: at most three of each.
-    assert page.locator("h1").inner_text() == "Hva hemmer og hva fremmer?"
+    assert page.locator("h1").inner_text() == translated(page, "Hva hemmer og hva fremmer?")
     assert_accessible(page, "questionnaire: choices")
     for index in range(4):
         page.tap(f"label[for=id_barriers_{index}]")
     page.tap("label[for=id_promoters_2]")
     next_page(page)
-    assert "Du kan velge inntil tre alternativer." in page.locator("#error-summary").inner_text()
+    errors = page.locator("#error-summary").inner_text()
+    assert translated(page, "Du kan velge inntil tre alternativer.") in errors
     assert_accessible(page, "questionnaire: choices with errors")
     page.tap("label[for=id_barriers_3]")
     next_page(page)
 
     # Review.
     assert page_number(page) == (14, 14)
-    summary = page.locator("main p").filter(has_text="Du har svart på").inner_text()
+    summary = page.locator("main h1 + p").inner_text()
     answered, asked = map(int, re.search(r"(\d+) av (\d+)", summary).groups())
     assert 0 < answered <= asked
     assert_no_horizontal_scroll(page, "review")
@@ -186,7 +191,7 @@ def test_personal_link_on_a_phone_with_pause_resume_and_second_submit(web, open_
     with page.expect_navigation():
         page.click("button.btn-success")
     assert page.url.endswith("/skjema/takk/")
-    assert page.locator("h1").inner_text() == "Takk for svarene dine!"
+    assert page.locator("h1").inner_text() == translated(page, "Takk for svarene dine!")
     assert_accessible(page, "questionnaire: thanks")
     assert_no_console_errors(page)
     assert _responses(open_round, "4640") == 1
@@ -194,14 +199,18 @@ def test_personal_link_on_a_phone_with_pause_resume_and_second_submit(web, open_
     # A second submit (device 3's review page) is refused without counting twice.
     with other.expect_navigation():
         other.click("button.btn-success")
-    assert other.locator("h1").inner_text() == "Denne besvarelsen er allerede sendt inn"
+    assert other.locator("h1").inner_text() == translated(
+        other, "Denne besvarelsen er allerede sendt inn"
+    )
     assert_accessible(other, "questionnaire: already answered")
     assert _responses(open_round, "4640") == 1
 
     # The link itself now answers «already answered» (409), on any device.
     response = page.goto(link)
     assert response.status == 409
-    assert page.locator("h1").inner_text() == "Denne besvarelsen er allerede sendt inn"
+    assert page.locator("h1").inner_text() == translated(
+        page, "Denne besvarelsen er allerede sendt inn"
+    )
 
     from assessment.models import Invitation
 
@@ -241,13 +250,13 @@ def test_open_link_respondent_resumes_with_the_resume_code(web, open_round):
     page = web.page(**PHONE)
     page.goto("/")
     with page.expect_navigation():
-        page.tap("text=Fortsett med en svarkode")
+        page.tap("main a[href='/fortsett/']")
     assert page.url.endswith("/fortsett/")
     assert_accessible(page, "resume (enter resume code)")
     page.fill("#id_code", "ABCD-EFGH-JK")
     with page.expect_navigation():
         page.tap("main button[type=submit]")
-    assert "Vi fant ingen påbegynt besvarelse" in page.locator("main").inner_text()
+    assert page.locator("main .invalid-feedback").inner_text() == translated(page, NOT_FOUND)
     assert_accessible(page, "resume with error")
     page.fill("#id_code", f"{code[:4].lower()} {code[4:]}")  # as typed from a note
     with page.expect_navigation():
@@ -275,4 +284,4 @@ def test_open_link_respondent_resumes_with_the_resume_code(web, open_round):
     page.fill("#id_code", code)
     with page.expect_navigation():
         page.tap("main button[type=submit]")
-    assert "Vi fant ingen påbegynt besvarelse" in page.locator("main").inner_text()
+    assert page.locator("main .invalid-feedback").inner_text() == translated(page, NOT_FOUND)

@@ -1,0 +1,432 @@
+"""The kommune report as its readers meet it: every part of the page, the same numbers in the
+exports, who may see what, the trend across rounds, how many queries a page costs at two data
+sizes, and caching (with invalidation when answers come in)."""
+
+import io
+import json
+import random
+import re
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from assessment import services as assessment_services
+from assessment.models import Response, ResponseSource
+from assessment.synthetic import synthetic_rows
+from municipalities.models import Municipality, Sector
+from municipalities.services import create_org_unit
+
+pytestmark = pytest.mark.django_db
+
+SOGNDAL, MOLDE = "4640", "1506"
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def url(name, round_, number=SOGNDAL, **extra):
+    return reverse(f"reports:{name}", kwargs={"slug": round_.slug, "number": number, **extra})
+
+
+def charts(html: str) -> dict:
+    return {
+        m.group(1): json.loads(m.group(2))
+        for m in re.finditer(
+            r'<script type="application/json" data-chart-for="([^"]+)">(.*?)</script>', html, re.S
+        )
+    }
+
+
+def table(html: str, table_id: str) -> str:
+    found = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S)
+    assert found, f"#{table_id} is missing"
+    return found.group(0)
+
+
+def body_rows(table_html: str) -> list[tuple[str, list[str]]]:
+    """(row header text, [cell texts]) for the rows of a table body."""
+    rows = []
+    body = re.search(r"<tbody>(.*?)</tbody>", table_html, re.S).group(1)
+    for row in re.findall(r"<tr.*?</tr>", body, re.S):
+        head = re.search(r'<th scope="row">(.*?)</th>', row, re.S)
+        rows.append((text(head.group(1)) if head else "",
+                     [text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]))
+    return rows
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def number(cell: str) -> float | None:
+    cell = cell.replace("\xa0", "").replace(",", ".").strip()
+    return float(cell) if re.fullmatch(r"-?\d+(\.\d+)?", cell) else None
+
+
+def kpi(html: str, element_id: str) -> str:
+    return text(re.search(rf'<div class="kpi" id="{element_id}">(.*?)</div>', html, re.S).group(1))
+
+
+def xlsx_sheets(content: bytes) -> dict:
+    workbook = load_workbook(io.BytesIO(content))
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in workbook}
+
+
+def sheet_records(rows: list[list]) -> list[dict]:
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def comma(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def record(round_, rows):
+    assessment_services.record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
+
+
+# --- every part of the page --------------------------------------------------------------------
+
+
+@pytest.fixture
+def report_page(client, users, filled_round):
+    client.force_login(users["coordinator_a"])
+    response = client.get(url("municipality_report", filled_round))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_report_page_shows_every_part(report_page, filled_round, spec, sogndal_units):
+    html = report_page
+    sogndal_count = Response.objects.filter(round=filled_round, municipality__number=SOGNDAL).count()
+    # headline
+    assert kpi(html, "respondents") == str(sogndal_count) == "120"
+    overall = number(kpi(html, "overall-mean"))
+    assert overall is not None and 1 <= overall <= 5
+
+    figures = charts(html)
+    # radar: kommune, national and peer group over every dimension
+    radar = figures["chart-radar"]
+    assert [t["name"] for t in radar["data"]] == [
+        "Sogndal", "Landet", "Kommuner i samme størrelsesgruppe"]
+    for trace in radar["data"]:
+        assert trace["type"] == "scatterpolar"
+        assert len(trace["r"]) == len(spec.dimensions) + 1  # closed polygon
+        assert all(1 <= v <= 5 for v in trace["r"])
+    # staff groups: radar of the shown groups, and the leader/staff gap table
+    staff_groups = [name for name, _cells in body_rows(table(html, "staff-group-table"))]
+    assert "Medarbeider" in " ".join(staff_groups)
+    assert len(figures["chart-staff-groups"]["data"]) >= 2
+    gap_rows = body_rows(table(html, "gap-table"))
+    assert len(gap_rows) == len(spec.dimensions)
+    assert any(number(cells[2]) is not None for _name, cells in gap_rows)
+    # sectors and the unit heatmap
+    sector_rows = dict(body_rows(table(html, "sector-table")))
+    assert len(sector_rows) >= 2
+    heatmap = figures["chart-units"]["data"][0]
+    assert heatmap["type"] == "heatmap"
+    assert heatmap["y"][0] == "Heimetenesta" and heatmap["y"][1].startswith("Sogndal skule")
+    assert len(heatmap["z"]) == 2 and all(len(row) == len(spec.dimensions) for row in heatmap["z"])
+    assert all(v is not None for v in heatmap["z"][0])
+    for label, values in zip(heatmap["y"], heatmap["z"], strict=True):
+        assert label.endswith("(skjult)") == all(v is None for v in values)
+    unit_rows = dict(body_rows(table(html, "unit-table")))
+    assert number(unit_rows["Heimetenesta"][0]) >= 5
+    # strengths and improvements: three each, highest first / lowest first
+    section = re.search(r'id="strengths-h".*?</section>', html, re.S).group(0)
+    strengths, improvements = re.findall(r"<ol>(.*?)</ol>", section, re.S)
+    strength_means = [number(m) for m in re.findall(r":\s*([\d,]+)\s*\(", text(strengths))]
+    improvement_means = [number(m) for m in re.findall(r":\s*([\d,]+)\s*\(", text(improvements))]
+    assert len(strength_means) == 3 and len(improvement_means) == 3
+    assert strength_means == sorted(strength_means, reverse=True)
+    assert improvement_means == sorted(improvement_means)
+    assert min(strength_means) >= max(improvement_means)
+    # MDI culture profile: the nine traits
+    trait_rows = body_rows(table(html, "trait-table"))
+    assert len(trait_rows) == len(spec.traits) == 9
+    assert all(number(cells[0]) is not None for _name, cells in trait_rows)
+    assert "chart-traits" in figures
+    # barriers and promoters, overall and per shown staff group
+    barriers = body_rows(table(html, "barrier-table"))
+    promoters = body_rows(table(html, "promoter-table"))
+    assert len(barriers) == len(spec.barriers) and len(promoters) == len(spec.promoters)
+    assert all(cells[0].endswith("%") for _name, cells in barriers + promoters)
+    assert "chart-barriers" in figures and "chart-promoters" in figures
+    # method box
+    method = text(re.search(r'id="method-h".*?</section>', html, re.S).group(0))
+    assert "120" in method and "5" in method
+    assert "t-fordeling" in method
+    assert reverse("assessment:method") in html
+    # export links
+    for name in ("export_pdf", "export_xlsx", "export_csv"):
+        assert url(name, filled_round) in html
+
+
+def test_dimension_page_shows_definition_level_items_and_actions(client, users, filled_round, spec):
+    client.force_login(users["coordinator_a"])
+    dimension = spec.dimension("lederstotte")
+    response = client.get(url("dimension", filled_round, code="lederstotte"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert dimension.definition["nb"] in html
+    # the level descriptor for the kommune's level
+    level = int(text(re.search(r'<div class="kpi">(\d)</div>', html).group(1)))
+    assert dimension.levels[level - 1]["nb"] in html
+    # item distribution: one row per statement, counts shown for the large groups
+    items = body_rows(table(html, "item-table"))
+    assert len(items) == len(dimension.items)
+    counted = [cells for _name, cells in items if number(cells[0]) is not None]
+    assert counted, "no item distribution is shown"
+    assert all(len(cells) == 6 for cells in counted)
+    assert "chart-items" in charts(html)
+    # actions, with the KS tool where there is one
+    for action in dimension.actions:
+        assert action["text"]["nb"] in html
+        if action.get("ks_tool"):
+            assert action["ks_tool"] in html
+
+
+def test_unknown_dimension_is_404(client, users, filled_round):
+    client.force_login(users["coordinator_a"])
+    assert client.get(url("dimension", filled_round, code="finnes-ikke")).status_code == 404
+
+
+# --- exports carry the page's numbers --------------------------------------------------------------
+
+
+def test_xlsx_csv_and_pdf_have_the_same_dimension_means_as_the_page(report_page, client, filled_round,
+                                                                    spec):
+    page_means = {}
+    for name, cells in body_rows(table(report_page, "dimension-table")):
+        page_means[name] = number(cells[0])
+    assert len(page_means) == len(spec.dimensions)
+    assert all(v is not None for v in page_means.values())
+
+    sheets = xlsx_sheets(client.get(url("export_xlsx", filled_round)).content)
+    xlsx_means = {r["Dimensjon"]: r["Snitt"] for r in sheet_records(sheets["Dimensjoner"])}
+    assert set(xlsx_means) == set(page_means)
+    for name, mean in page_means.items():
+        # the page rounds the 3-decimal mean half up to 2 decimals
+        shown = Decimal(str(xlsx_means[name])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        assert float(shown) == pytest.approx(mean), name
+    overview = {r[0]: r[1] for r in sheets["Oversikt"]}
+    assert overview["Respondenter"] == 120
+
+    csv_text = client.get(url("export_csv", filled_round)).content.decode("utf-8-sig")
+    for name, mean in xlsx_means.items():
+        assert f"{mean}" in csv_text
+
+    pdf = pdf_text(client.get(url("export_pdf", filled_round)).content)
+    # the PDF's dimension table, one cell per line: name, mean, n, CI, level, national, peer
+    # (the table may run onto a second page and repeat its header)
+    lines = pdf.splitlines()
+    table_lines = lines[lines.index("Størrelsesgr.") + 1:]
+    pdf_means = {name: table_lines[table_lines.index(name) + 1] for name in page_means}
+    assert pdf_means == {name: comma(mean) for name, mean in page_means.items()}
+
+
+# --- tenancy --------------------------------------------------------------------------------------
+
+REPORT_URLS = ["municipality_report", "dimension", "export_xlsx", "export_csv", "export_pdf"]
+
+
+def _all_urls(round_, number):
+    return [url(name, round_, number, **({"code": "strategi"} if name == "dimension" else {}))
+            for name in REPORT_URLS]
+
+
+def test_coordinator_of_another_kommune_gets_404_everywhere(client, users, filled_round):
+    client.force_login(users["coordinator_b"])
+    for address in _all_urls(filled_round, SOGNDAL):
+        assert client.get(address).status_code == 404, address
+    for address in _all_urls(filled_round, MOLDE):  # their own kommune works
+        assert client.get(address).status_code == 200, address
+
+
+def test_user_without_role_gets_404_and_anonymous_is_sent_to_login(client, users, filled_round):
+    for address in _all_urls(filled_round, SOGNDAL):
+        response = client.get(address)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    client.force_login(users["no_role"])
+    for address in _all_urls(filled_round, SOGNDAL):
+        assert client.get(address).status_code == 404, address
+
+
+def test_unit_leader_sees_only_their_subtree(client, users, filled_round, sogndal_units):
+    heim = sogndal_units["heim"]
+    in_heim = Response.objects.filter(round=filled_round, unit=heim).count()
+    in_sogndal = Response.objects.filter(round=filled_round, municipality__number=SOGNDAL).count()
+    assert 5 <= in_heim < in_sogndal
+    client.force_login(users["unit_leader"])
+    html = client.get(url("municipality_report", filled_round)).content.decode()
+    assert kpi(html, "respondents") == str(in_heim)
+    assert "Heimetenesta" in html
+    unit_names = [name for name, _cells in body_rows(table(html, "unit-table"))]
+    assert unit_names == ["Heimetenesta"]
+    sheets = xlsx_sheets(client.get(url("export_xlsx", filled_round)).content)
+    overview = {r[0]: r[1] for r in sheets["Oversikt"]}
+    assert (overview["Enhet"], overview["Respondenter"]) == ("Heimetenesta", in_heim)
+    # not another kommune, and not the benchmark
+    assert client.get(url("municipality_report", filled_round, MOLDE)).status_code == 404
+    assert client.get(reverse("reports:benchmark", kwargs={"slug": filled_round.slug})).status_code == 404
+
+
+def test_ks_sees_every_participating_kommune_and_nothing_else(client, users, filled_round):
+    client.force_login(users["ks"])
+    for number, count in ((SOGNDAL, 120), (MOLDE, 60)):
+        html = client.get(url("municipality_report", filled_round, number)).content.decode()
+        assert kpi(html, "respondents") == str(count)
+        for address in _all_urls(filled_round, number):
+            assert client.get(address).status_code == 200, address
+    # a kommune that does not take part in the round
+    assert client.get(url("municipality_report", filled_round, "0301")).status_code == 404
+
+
+# --- trend ----------------------------------------------------------------------------------------
+
+
+def test_trend_appears_when_the_kommune_took_part_in_an_earlier_round(client, users, filled_round,
+                                                                      spec):
+    client.force_login(users["coordinator_a"])
+    html = client.get(url("municipality_report", filled_round)).content.decode()
+    assert 'id="trend-h"' not in html and "chart-trend" not in charts(html)
+
+    today = timezone.localdate()
+    earlier = assessment_services.create_round(
+        slug="runde-2025", name="Runde 2025", opens_on=today - timedelta(days=400),
+        closes_on=today - timedelta(days=380), municipality_numbers=[SOGNDAL],
+    )
+    sogndal = Municipality.objects.get(number=SOGNDAL)
+    rows = synthetic_rows(spec=spec, municipality_id=sogndal.pk, count=30, rng=random.Random(3),
+                          level=2.0)
+    record(earlier, rows)
+    cache.clear()
+    html = client.get(url("municipality_report", filled_round)).content.decode()
+    assert 'id="trend-h"' in html
+    trend = charts(html)["chart-trend"]
+    assert len(trend["data"]) == len(spec.dimensions)
+    for trace in trend["data"]:
+        assert trace["x"] == ["Runde 2025", "Runde 2026"]
+    # the earlier round's table row shows its own respondents and lower means (level 2 data)
+    trend_table = re.search(r'id="trend-h".*?</section>', html, re.S).group(0)
+    rows_ = dict(body_rows(trend_table))
+    assert rows_["Runde 2025"][0] == "30"
+    assert rows_["Runde 2026"][0] == "120"
+    earlier_means = [number(c) for c in rows_["Runde 2025"][1:]]
+    now_means = [number(c) for c in rows_["Runde 2026"][1:]]
+    assert all(v is not None for v in earlier_means + now_means)
+    assert sum(earlier_means) < sum(now_means)
+
+
+# --- efficiency --------------------------------------------------------------------------------------
+
+
+def _build(round_, spec, *, sogndal_count, molde_count, units_per_sector):
+    sogndal = Municipality.objects.get(number=SOGNDAL)
+    molde = Municipality.objects.get(number=MOLDE)
+    sectors = {s.code: s for s in Sector.objects.all()}
+    units = {}
+    for code in ("helse_omsorg", "oppvekst", "teknisk"):
+        units[code] = []
+        for i in range(units_per_sector):
+            parent = create_org_unit(municipality=sogndal, sector=sectors[code], name=f"{code} {i}")
+            child = create_org_unit(municipality=sogndal, sector=sectors[code],
+                                    name=f"{code} {i} team", parent=parent)
+            units[code] += [parent.pk, child.pk]
+    rng = random.Random(11)
+    rows = synthetic_rows(spec=spec, municipality_id=sogndal.pk, count=sogndal_count, rng=rng,
+                          units_by_sector=units)
+    rows += synthetic_rows(spec=spec, municipality_id=molde.pk, count=molde_count, rng=rng)
+    record(round_, rows)
+
+
+PAGES = {
+    "report": lambda r: url("municipality_report", r),
+    "dimension": lambda r: url("dimension", r, code="samarbeid"),
+    "xlsx": lambda r: url("export_xlsx", r),
+    "benchmark": lambda r: reverse("reports:benchmark", kwargs={"slug": r.slug}),
+}
+# Measured on SQLite and PostgreSQL alike, at 40 and at 400 responses (2 and 24 units): report
+# 27, dimension 27, XLSX 27 and benchmark 13 queries, including the session and user. The bound
+# leaves a little room for change but none for a query per group, unit or response.
+MAX_QUERIES = {"report": 30, "dimension": 30, "xlsx": 30, "benchmark": 16}
+
+
+@pytest.mark.parametrize(("sogndal_count", "molde_count", "units_per_sector"),
+                         [(30, 10, 1), (300, 100, 4)], ids=["40-responses", "400-responses"])
+def test_query_count_does_not_grow_with_the_data(client, users, open_round, spec,
+                                                 django_assert_max_num_queries,
+                                                 sogndal_count, molde_count, units_per_sector):
+    _build(open_round, spec, sogndal_count=sogndal_count, molde_count=molde_count,
+           units_per_sector=units_per_sector)
+    for page in sorted(PAGES):
+        client.force_login(users["ks"] if page == "benchmark" else users["coordinator_a"])
+        address = PAGES[page](open_round)
+        cache.clear()
+        with django_assert_max_num_queries(MAX_QUERIES[page]):
+            response = client.get(address)
+        assert response.status_code == 200, page
+        if page == "report":
+            assert kpi(response.content.decode(), "respondents") == str(sogndal_count)
+            units = body_rows(table(response.content.decode(), "unit-table"))
+            assert len(units) == 3 * 2 * units_per_sector
+
+
+# --- caching ------------------------------------------------------------------------------------------
+
+
+def _queries(client, address):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_second_request_is_served_from_the_cache_until_new_answers_arrive(
+        client, users, filled_round, spec, django_capture_on_commit_callbacks):
+    client.force_login(users["coordinator_a"])
+    address = url("municipality_report", filled_round)
+    cold, html = _queries(client, address)
+    warm, html_again = _queries(client, address)
+    assert warm < cold
+    assert warm <= 8  # session, user, access, round, scope checks - no aggregation
+    assert kpi(html_again, "respondents") == kpi(html, "respondents") == "120"
+
+    sogndal = Municipality.objects.get(number=SOGNDAL)
+    new_rows = synthetic_rows(spec=spec, municipality_id=sogndal.pk, count=7, rng=random.Random(5))
+    with django_capture_on_commit_callbacks(execute=True):
+        record(filled_round, new_rows)
+    after, html_after = _queries(client, address)
+    assert after > warm  # recomputed
+    assert kpi(html_after, "respondents") == "127"
+    again, _html = _queries(client, address)
+    assert again == warm
+
+
+def test_xlsx_and_benchmark_also_see_new_answers(client, users, filled_round, spec,
+                                                 django_capture_on_commit_callbacks):
+    client.force_login(users["ks"])
+    sheets = xlsx_sheets(client.get(url("export_xlsx", filled_round, MOLDE)).content)
+    assert {r[0]: r[1] for r in sheets["Oversikt"]}["Respondenter"] == 60
+    bench = reverse("reports:benchmark", kwargs={"slug": filled_round.slug})
+    assert "180 svar" in client.get(bench).content.decode()
+
+    molde = Municipality.objects.get(number=MOLDE)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(filled_round, synthetic_rows(spec=spec, municipality_id=molde.pk, count=5,
+                                            rng=random.Random(9)))
+    sheets = xlsx_sheets(client.get(url("export_xlsx", filled_round, MOLDE)).content)
+    assert {r[0]: r[1] for r in sheets["Oversikt"]}["Respondenter"] == 65
+    assert "185 svar" in client.get(bench).content.decode()
