@@ -18,11 +18,24 @@ def round_generation(round_id: int) -> int:
     return generation
 
 
-def invalidate_round(round_id: int) -> None:
+def _bump(round_id: int) -> None:
     try:
         cache.incr(_generation_key(round_id))
     except ValueError:
         cache.set(_generation_key(round_id), 2, timeout=None)
+
+
+def invalidate_round(round_id: int) -> None:
+    """New answers in a round change its results, and the trend of every later round (a
+    kommune report shows the earlier rounds' means), so those are invalidated as well."""
+    from assessment.models import Round
+
+    opens_on = Round.objects.filter(pk=round_id).values_list("opens_on", flat=True).first()
+    later = set()
+    if opens_on is not None:
+        later = set(Round.objects.filter(opens_on__gte=opens_on).values_list("pk", flat=True))
+    for pk in later | {round_id}:
+        _bump(pk)
 
 
 def cached(round_id: int, name: str, compute):

@@ -21,17 +21,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assessment import services
-from assessment.selectors import response_count
 from assessment.models import (
     Answer,
     Draft,
-    Invitation,
     Participation,
     Response,
     ResponseChoice,
     ResponseSource,
     Round,
 )
+from assessment.selectors import response_count
 
 # --- helpers (also used by the other test modules) --------------------------------------------
 

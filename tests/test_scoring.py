@@ -59,12 +59,24 @@ def everything(spec, staff_group, score=3) -> dict:
     return raw_for(spec, {item.code: score for item in spec.items_for(staff_group)})
 
 
-def row(municipality, answers, staff_group="medarbeider", sector="helse_omsorg", unit=None,
-        barriers=(), promoters=()):
+def row(
+    municipality,
+    answers,
+    staff_group="medarbeider",
+    sector="helse_omsorg",
+    unit=None,
+    barriers=(),
+    promoters=(),
+):
     return ResponseData(
-        municipality_id=municipality.pk, staff_group=staff_group, sector=sector,
-        unit_id=unit.pk if unit else None, tenure="", answers=answers,
-        barriers=list(barriers), promoters=list(promoters),
+        municipality_id=municipality.pk,
+        staff_group=staff_group,
+        sector=sector,
+        unit_id=unit.pk if unit else None,
+        tenure="",
+        answers=answers,
+        barriers=list(barriers),
+        promoters=list(promoters),
     )
 
 
@@ -80,7 +92,9 @@ def record(round_, rows):
 
 
 def stored_scores(response, kind=ScoreKind.DIMENSION) -> dict:
-    return dict(ResponseScore.objects.filter(response=response, kind=kind).values_list("code", "value"))
+    return dict(
+        ResponseScore.objects.filter(response=response, kind=kind).values_list("code", "value")
+    )
 
 
 def report_for(round_, number):
@@ -122,7 +136,10 @@ def test_dont_know_is_left_out_not_counted_as_a_value(open_round, spec):
     ("answers", "scored"),
     [
         ({"STR1": 4, "STR2": 4}, False),  # 2 of 5: below half (rounded up = 3)
-        ({"STR1": 4, "STR2": 4, "STR3": None, "STR4": None, "STR5": None}, False),  # vet ikke is missing
+        (
+            {"STR1": 4, "STR2": 4, "STR3": None, "STR4": None, "STR5": None},
+            False,
+        ),  # vet ikke is missing
         ({"STR1": 4, "STR2": 4, "STR3": 2}, True),  # 3 of 5
     ],
 )
@@ -142,10 +159,13 @@ def test_half_answered_rule_counts_only_statements_the_staff_group_sees(open_rou
     assert len(spec.dimension("ressurser").items_for("folkevalgt")) == 2
     assert len(spec.dimension("ressurser").items_for("medarbeider")) == 3
     answers = {"IDE2": 4, "IDE4": 2, "RES2": 5}
-    folkevalgt, medarbeider = record(open_round, [
-        row(kommune("4640"), answers, staff_group="folkevalgt"),
-        row(kommune("4640"), answers, staff_group="medarbeider"),
-    ])
+    folkevalgt, medarbeider = record(
+        open_round,
+        [
+            row(kommune("4640"), answers, staff_group="folkevalgt"),
+            row(kommune("4640"), answers, staff_group="medarbeider"),
+        ],
+    )
     assert stored_scores(folkevalgt)["ideer"] == pytest.approx(3.0)
     assert stored_scores(folkevalgt)["ressurser"] == pytest.approx(5.0)
     assert "ideer" not in stored_scores(medarbeider)
@@ -163,7 +183,11 @@ def leaders_only_round(municipalities, instrument):
     assessment_services.publish_version(version=copy)
     today = timezone.localdate()
     return assessment_services.create_round(
-        slug="leder-runde", name="Lederrunde", opens_on=today, closes_on=today, instrument=copy,
+        slug="leder-runde",
+        name="Lederrunde",
+        opens_on=today,
+        closes_on=today,
+        instrument=copy,
         municipality_numbers=["4640"],
     )
 
@@ -173,16 +197,21 @@ def test_a_leaders_only_statement_changes_the_count_for_leaders_only(leaders_onl
     assert len(spec.dimension("strategi").items_for("medarbeider")) == 4
     assert len(spec.dimension("strategi").items_for("mellomleder")) == 5
     two = {"STR1": 4, "STR2": 2}
-    leader, employee = record(leaders_only_round, [
-        row(kommune("4640"), two, staff_group="mellomleder"),
-        row(kommune("4640"), two, staff_group="medarbeider"),
-    ])
+    leader, employee = record(
+        leaders_only_round,
+        [
+            row(kommune("4640"), two, staff_group="mellomleder"),
+            row(kommune("4640"), two, staff_group="medarbeider"),
+        ],
+    )
     assert "strategi" not in stored_scores(leader)  # 2 of 5
     assert stored_scores(employee)["strategi"] == pytest.approx(3.0)  # 2 of 4
 
     # An answer to a statement the group is not asked is ignored (not stored, not scored).
-    (employee,) = record(leaders_only_round, [
-        row(kommune("4640"), {"STR1": 4, "STR2": 4, "STR5": 5}, staff_group="medarbeider")])
+    (employee,) = record(
+        leaders_only_round,
+        [row(kommune("4640"), {"STR1": 4, "STR2": 4, "STR5": 5}, staff_group="medarbeider")],
+    )
     assert stored_scores(employee)["strategi"] == pytest.approx(4.0)
     assert not employee.answers.filter(item__code="STR5").exists()
 
@@ -206,8 +235,17 @@ def test_group_mean_is_the_mean_of_respondent_scores_with_n_sd_and_t_interval(op
     high = {"STR1": 5, "STR2": 5, "STR3": 5, "STR4": None, "STR5": None}  # score 5 from 3 items
     low = raw_for(spec, {"STR1": 1, "STR2": 1, "STR3": 1, "STR4": 1, "STR5": 1})  # score 1 from 5
     too_few = {"STR1": 5}  # no score: does not count in n
-    record(open_round, [row(sogndal, high), row(sogndal, high), row(sogndal, low), row(sogndal, low),
-                        row(sogndal, low), row(sogndal, too_few)])
+    record(
+        open_round,
+        [
+            row(sogndal, high),
+            row(sogndal, high),
+            row(sogndal, low),
+            row(sogndal, low),
+            row(sogndal, low),
+            row(sogndal, too_few),
+        ],
+    )
 
     report = report_for(open_round, "4640")
     assert report["respondents"] == 6
@@ -244,13 +282,18 @@ def test_level_and_index_from_database_means_at_the_boundaries(open_round, spec)
     sogndal = kommune("4640")
     # strategi: respondent scores 3.2, 3.6, 3.2, 3.6, 3.4 -> mean 3.4
     per_respondent = [
-        [3, 3, 3, 3, 4], [4, 4, 4, 3, 3], [3, 3, 3, 3, 4], [4, 4, 4, 3, 3], [3, 4, 3, 4, 3],
+        [3, 3, 3, 3, 4],
+        [4, 4, 4, 3, 3],
+        [3, 3, 3, 3, 4],
+        [4, 4, 4, 3, 3],
+        [3, 4, 3, 4, 3],
     ]
     rows = []
     for values in per_respondent:
         answers = everything(spec, "medarbeider", 3)
-        answers.update(raw_for(spec, dict(zip(["STR1", "STR2", "STR3", "STR4", "STR5"], values,
-                                               strict=True))))
+        answers.update(
+            raw_for(spec, dict(zip(["STR1", "STR2", "STR3", "STR4", "STR5"], values, strict=True)))
+        )
         rows.append(row(sogndal, answers))
     record(open_round, rows)
     dimensions = report_for(open_round, "4640")["dimensions"]
@@ -267,12 +310,27 @@ def test_level_and_index_from_database_means_at_the_boundaries(open_round, spec)
 @pytest.mark.parametrize(
     ("score", "level"),
     [
-        (1.0, 1), (1.79, 1), (1.8, 2), (2.59, 2), (2.6, 3), (3.39, 3), (3.4, 4), (4.19, 4),
-        (4.2, 5), (5.0, 5),
+        (1.0, 1),
+        (1.79, 1),
+        (1.8, 2),
+        (2.59, 2),
+        (2.6, 3),
+        (3.39, 3),
+        (3.4, 4),
+        (4.19, 4),
+        (4.2, 5),
+        (5.0, 5),
         # the same thresholds as floating-point arithmetic produces them
-        (1 + 0.8, 2), (1 + 2 * 0.8, 3), (1 + 3 * 0.8, 4), (1 + 4 * 0.8, 5),
-        (17 / 5, 4), (3.3999999999999995, 4), (0.1 * 34, 4), (sum([0.68] * 5), 4),
-        (4.2 - 1e-12, 5), (1.8 - 1e-9, 2),
+        (1 + 0.8, 2),
+        (1 + 2 * 0.8, 3),
+        (1 + 3 * 0.8, 4),
+        (1 + 4 * 0.8, 5),
+        (17 / 5, 4),
+        (3.3999999999999995, 4),
+        (0.1 * 34, 4),
+        (sum([0.68] * 5), 4),
+        (4.2 - 1e-12, 5),
+        (1.8 - 1e-9, 2),
     ],
 )
 def test_level_thresholds(score, level):
@@ -285,8 +343,10 @@ def test_level_and_index_of_nothing_is_nothing():
     assert scale_score([], visible_count=0) is None
 
 
-@pytest.mark.parametrize(("score", "index"), [(1, 0.0), (2, 25.0), (3, 50.0), (3.4, 60.0), (5, 100.0),
-                                              (4.2, 80.0), (2.6, 40.0)])
+@pytest.mark.parametrize(
+    ("score", "index"),
+    [(1, 0.0), (2, 25.0), (3, 50.0), (3.4, 60.0), (5, 100.0), (4.2, 80.0), (2.6, 40.0)],
+)
 def test_index_is_score_minus_one_over_four_times_hundred(score, index):
     assert to_index(score) == pytest.approx(index)
 
@@ -297,8 +357,12 @@ def test_overall_maturity_only_when_every_dimension_has_a_score(open_round, spec
     # Molde: everyone skips «samskaping» entirely -> no score there -> no overall maturity.
     skip = {code: v for code, v in full.items() if not code.startswith("SKA")}
     # Sogndal: 5 full respondents at 4, plus 4 more answering 2 on every statement -> all shown
-    record(open_round, [row(sogndal, full)] * 5 + [row(sogndal, everything(spec, "medarbeider", 2))] * 4
-           + [row(molde, skip)] * 6)
+    record(
+        open_round,
+        [row(sogndal, full)] * 5
+        + [row(sogndal, everything(spec, "medarbeider", 2))] * 4
+        + [row(molde, skip)] * 6,
+    )
     sogndal_report = report_for(open_round, "4640")
     expected = (5 * 4 + 4 * 2) / 9
     assert all(s.mean == pytest.approx(expected, abs=1e-3) for s in sogndal_report["dimensions"])
@@ -425,20 +489,37 @@ def test_confidence_interval_matches_scipy_t(values):
     assert confidence_interval(mean, sd, 1) is None
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60, deadline=None)
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60, deadline=None
+)
 @given(data=st.data())
 def test_score_response_matches_the_rule_for_random_answers(spec, data):
     """A second, independent reading of §5 against score_response for random respondents."""
-    staff_group = data.draw(st.sampled_from(
-        ["toppleder", "mellomleder", "forstelinjeleder", "medarbeider", "tillitsvalgt", "stab",
-         "folkevalgt"]))
+    staff_group = data.draw(
+        st.sampled_from(
+            [
+                "toppleder",
+                "mellomleder",
+                "forstelinjeleder",
+                "medarbeider",
+                "tillitsvalgt",
+                "stab",
+                "folkevalgt",
+            ]
+        )
+    )
     codes = list(spec.items)
-    answers = data.draw(st.dictionaries(st.sampled_from(codes), st.one_of(st.none(), st.integers(1, 5))))
+    answers = data.draw(
+        st.dictionaries(st.sampled_from(codes), st.one_of(st.none(), st.integers(1, 5)))
+    )
     result = score_response(spec, staff_group=staff_group, answers=answers)
     for dimension in spec.dimensions:
         seen = [i for i in dimension.items if staff_group in i.audience]
-        values = [6 - answers[i.code] if i.reverse else answers[i.code]
-                  for i in seen if answers.get(i.code) is not None]
+        values = [
+            6 - answers[i.code] if i.reverse else answers[i.code]
+            for i in seen
+            if answers.get(i.code) is not None
+        ]
         key = ("dimension", dimension.code)
         if seen and len(values) >= (len(seen) + 1) // 2:
             assert result[key] == pytest.approx(sum(values) / len(values))

@@ -52,7 +52,10 @@ def test_empty_categories_are_hidden_but_need_no_complement():
 
 def test_never_shown_keys_are_hidden_and_count_towards_the_hidden_total():
     # «no unit given» (2) is never shown, so the smallest unit must go with it
-    assert suppress({None: 2, "u1": 8, "u2": 20}, MIN, never_shown=frozenset({None})) == {None, "u1"}
+    assert suppress({None: 2, "u1": 8, "u2": 20}, MIN, never_shown=frozenset({None})) == {
+        None,
+        "u1",
+    }
     assert suppress({None: 6, "u1": 8}, MIN, never_shown=frozenset({None})) == {None}
     assert suppress({None: 0, "u1": 8}, MIN, never_shown=frozenset({None})) == {None}
 
@@ -63,13 +66,16 @@ def test_is_visible():
 
 # --- suppress(): properties ----------------------------------------------------------------------
 
-counts_strategy = st.dictionaries(st.text("abcdefgh", min_size=1, max_size=2), st.integers(0, 30),
-                                  max_size=8)
+counts_strategy = st.dictionaries(
+    st.text("abcdefgh", min_size=1, max_size=2), st.integers(0, 30), max_size=8
+)
 
 
 @given(counts_strategy, st.integers(3, 10), st.data())
 def test_suppress_properties(counts, min_size, data):
-    never = frozenset(data.draw(st.sets(st.sampled_from(sorted(counts))))) if counts else frozenset()
+    never = (
+        frozenset(data.draw(st.sets(st.sampled_from(sorted(counts))))) if counts else frozenset()
+    )
     hidden = suppress(counts, min_size, never_shown=never)
     shown = set(counts) - hidden
     hidden_total = sum(counts[k] for k in hidden)
@@ -108,12 +114,24 @@ def answers_scoring(spec, staff_group, score, skip=()):
     }
 
 
-def person(spec, number, score, staff_group="medarbeider", sector="helse_omsorg", unit=None,
-           skip=(), barriers=()):
+def person(
+    spec,
+    number,
+    score,
+    staff_group="medarbeider",
+    sector="helse_omsorg",
+    unit=None,
+    skip=(),
+    barriers=(),
+):
     return ResponseData(
-        municipality_id=kommune(number).pk, staff_group=staff_group, sector=sector,
-        unit_id=unit.pk if unit else None, tenure="",
-        answers=answers_scoring(spec, staff_group, score, skip), barriers=list(barriers),
+        municipality_id=kommune(number).pk,
+        staff_group=staff_group,
+        sector=sector,
+        unit_id=unit.pk if unit else None,
+        tenure="",
+        answers=answers_scoring(spec, staff_group, score, skip),
+        barriers=list(barriers),
     )
 
 
@@ -149,8 +167,11 @@ def charts(html: str) -> dict:
 
     return {
         m.group(1): json.loads(m.group(2))
-        for m in re.finditer(r'<script type="application/json" data-chart-for="([^"]+)">(.*?)</script>',
-                             html, flags=re.S)
+        for m in re.finditer(
+            r'<script type="application/json" data-chart-for="([^"]+)">(.*?)</script>',
+            html,
+            flags=re.S,
+        )
     }
 
 
@@ -209,7 +230,9 @@ def small_staff_group(open_round, spec, sogndal_units):
     heim = sogndal_units["heim"]
     rows = [person(spec, "4640", 3, unit=heim) for _ in range(10)]
     rows += [person(spec, "4640", s, "mellomleder", unit=heim) for s in (5, 5, 5, 5, 4, 4)]
-    rows += [person(spec, "4640", s, "tillitsvalgt", unit=heim, barriers=["silo"]) for s in (2, 2, 1)]
+    rows += [
+        person(spec, "4640", s, "tillitsvalgt", unit=heim, barriers=["silo"]) for s in (2, 2, 1)
+    ]
     record(open_round, rows)
     return open_round
 
@@ -254,7 +277,9 @@ def test_staff_group_of_three_is_hidden_in_page_xlsx_csv_and_pdf(client, users, 
     for key in ("tillitsvalgt", "mellomleder"):
         row = table_row(out["page"], "staff-group-table", label(StaffGroup, key))
         assert all('class="suppressed"' in c for c in cells(row)), row
-    medarbeider = cells(table_row(out["page"], "staff-group-table", label(StaffGroup, "medarbeider")))
+    medarbeider = cells(
+        table_row(out["page"], "staff-group-table", label(StaffGroup, "medarbeider"))
+    )
     assert medarbeider[0].strip() == "10"
     figures = charts(out["page"])
     names = [trace["name"] for trace in figures["chart-staff-groups"]["data"]]
@@ -263,20 +288,32 @@ def test_staff_group_of_three_is_hidden_in_page_xlsx_csv_and_pdf(client, users, 
         for trace in figure["data"]:
             values = [v for v in (trace.get("r") or trace.get("z") or []) if v is not None]
             flat = [x for v in values for x in (v if isinstance(v, list) else [v])]
-            assert not any(x is not None and abs(x - 5 / 3) < 0.01 or x is not None and abs(x - 28 / 6) < 0.01
-                           for x in flat)
+            assert not any(
+                x is not None and abs(x - 5 / 3) < 0.01 or x is not None and abs(x - 28 / 6) < 0.01
+                for x in flat
+            )
     # barrier table has no column for the hidden groups
-    barrier_table = re.search(r'<table[^>]*id="barrier-table".*?</table>', out["page"], re.S).group(0)
+    barrier_table = re.search(r'<table[^>]*id="barrier-table".*?</table>', out["page"], re.S).group(
+        0
+    )
     assert label(StaffGroup, "tillitsvalgt") not in barrier_table
 
     # XLSX: the group rows are kept, their numbers are empty
     staff_sheet = out["xlsx"]["Ansattgrupper"]
     header = staff_sheet[0]
+    assert {r[0] for r in staff_sheet[1:]} >= {label(StaffGroup, "tillitsvalgt")}
     for row in staff_sheet[1:]:
         record_ = dict(zip(header, row, strict=True))
-        if record_["Gruppe"] in (label(StaffGroup, "tillitsvalgt"), label(StaffGroup, "mellomleder")):
+        if record_["Gruppe"] in (
+            label(StaffGroup, "tillitsvalgt"),
+            label(StaffGroup, "mellomleder"),
+        ):
             assert record_["Respondenter"] is None
-            assert record_["Snitt"] is None and record_["n"] is None and record_["Standardavvik"] is None
+            assert (
+                record_["Snitt"] is None
+                and record_["n"] is None
+                and record_["Standardavvik"] is None
+            )
             assert record_["Merknad"] == "skjult"
     numbers = [v for rows in out["xlsx"].values() for r in rows for v in r if isinstance(v, float)]
     assert not any(abs(v - 5 / 3) < 0.001 or abs(v - 28 / 6) < 0.001 for v in numbers)
@@ -285,9 +322,13 @@ def test_staff_group_of_three_is_hidden_in_page_xlsx_csv_and_pdf(client, users, 
     # CSV: same tables
     csv_text = "\n".join(",".join(r) for r in out["csv"])
     assert not any(v in csv_text for v in hidden_means)
-    for row in out["csv"]:
-        if row[0] == "Ansattgrupper" and row[1] == label(StaffGroup, "tillitsvalgt"):
-            assert row[2] == "" and row[5] == ""
+    hidden_rows = [
+        row
+        for row in out["csv"]
+        if row[0] == "Ansattgrupper" and row[1] == label(StaffGroup, "tillitsvalgt")
+    ]
+    assert len(hidden_rows) == len(report_for(small_staff_group)["dimensions"])
+    assert all(row[2] == "" and row[5] == "" for row in hidden_rows)
 
     # PDF
     assert not any(v in out["pdf"] for v in hidden_means)
@@ -299,14 +340,17 @@ def test_staff_group_of_three_is_hidden_in_page_xlsx_csv_and_pdf(client, users, 
 
 
 def test_sectors_get_complementary_suppression_and_units_cannot_reveal_a_hidden_sector(
-        open_round, spec, sogndal_units):
+    open_round, spec, sogndal_units
+):
     heim, skule = sogndal_units["heim"], sogndal_units["skule"]
     rows = [person(spec, "4640", 3, sector="helse_omsorg", unit=heim) for _ in range(10)]
     rows += [person(spec, "4640", s, sector="oppvekst", unit=skule) for s in (5, 5, 5, 5, 4, 4)]
     rows += [person(spec, "4640", s, sector="kultur") for s in (2, 2, 1)]
     record(open_round, rows)
     report = report_for(open_round)
-    kultur, oppvekst, helse = (group(report["sectors"], k) for k in ("kultur", "oppvekst", "helse_omsorg"))
+    kultur, oppvekst, helse = (
+        group(report["sectors"], k) for k in ("kultur", "oppvekst", "helse_omsorg")
+    )
     assert kultur.suppressed and kultur.below_min
     assert oppvekst.suppressed and not oppvekst.below_min
     assert (helse.suppressed, helse.respondents) == (False, 10)
@@ -317,7 +361,8 @@ def test_sectors_get_complementary_suppression_and_units_cannot_reveal_a_hidden_
 
 
 def test_a_unit_is_hidden_when_only_respondents_without_unit_would_stay_hidden_in_its_sector(
-        open_round, spec, sogndal_units):
+    open_round, spec, sogndal_units
+):
     """Sector helse (10) is shown; Heimetenesta has 8 of them, 2 gave no unit. Showing
     Heimetenesta would give those two away as sector minus unit."""
     heim, skule = sogndal_units["heim"], sogndal_units["skule"]
@@ -416,8 +461,16 @@ def test_item_distributions_below_the_minimum_are_hidden(client, users, open_rou
             answers["STR1"] = None  # vet ikke: STR1 answered by 4
         if k < 2:
             answers["STR2"] = None  # STR2 answered by exactly 5
-        rows.append(ResponseData(municipality_id=kommune("4640").pk, staff_group="medarbeider",
-                                 sector="helse_omsorg", unit_id=None, tenure="", answers=answers))
+        rows.append(
+            ResponseData(
+                municipality_id=kommune("4640").pk,
+                staff_group="medarbeider",
+                sector="helse_omsorg",
+                unit_id=None,
+                tenure="",
+                answers=answers,
+            )
+        )
     record(open_round, rows)
     report = report_for(open_round)
     items = {i["code"]: i for i in report["items"]["strategi"]}
@@ -429,7 +482,9 @@ def test_item_distributions_below_the_minimum_are_hidden(client, users, open_rou
 
     client.force_login(users["coordinator_a"])
     out = get_all_outputs(client, open_round)
-    item_table = re.search(r'<table[^>]*id="item-table".*?</table>', out["dimension"], re.S).group(0)
+    item_table = re.search(r'<table[^>]*id="item-table".*?</table>', out["dimension"], re.S).group(
+        0
+    )
     rows_html = re.findall(r"<tr.*?</tr>", item_table, re.S)[1:]
     str1 = next(r for r in rows_html if "omvendt" not in r and items["STR1"]["text"] in r)
     assert "suppressed" in str1 and not re.search(r"<td>\d+</td>", str1)
@@ -444,7 +499,9 @@ def test_item_distributions_below_the_minimum_are_hidden(client, users, open_rou
 # --- a kommune below the minimum ----------------------------------------------------------------
 
 
-def test_kommune_below_the_minimum_shows_too_few_answers_and_nothing_else(client, users, open_round, spec):
+def test_kommune_below_the_minimum_shows_too_few_answers_and_nothing_else(
+    client, users, open_round, spec
+):
     record(open_round, [person(spec, "4640", s) for s in (2, 2, 1, 1)])
     report = report_for(open_round)
     assert report["suppressed"] and report["below_min"] and report["respondents"] is None
@@ -457,7 +514,13 @@ def test_kommune_below_the_minimum_shows_too_few_answers_and_nothing_else(client
         text = visible_text(page)
         assert "For få svar" in text or "for få svar" in text
         assert "data-chart-for" not in page
-        for table in ("dimension-table", "staff-group-table", "sector-table", "item-table", "unit-table"):
+        for table in (
+            "dimension-table",
+            "staff-group-table",
+            "sector-table",
+            "item-table",
+            "unit-table",
+        ):
             assert f'id="{table}"' not in page
         assert not any(v in text for v in decimals(1.5))
     assert 'id="respondents"' not in out["page"]
@@ -491,15 +554,27 @@ def test_benchmark_hides_small_kommuner_with_a_complement(client, users, open_ro
     assert data["respondents"] == 19
 
     client.force_login(users["ks"])
-    page = client.get(reverse("reports:benchmark", kwargs={"slug": open_round.slug})).content.decode()
+    page = client.get(
+        reverse("reports:benchmark", kwargs={"slug": open_round.slug})
+    ).content.decode()
     text = visible_text(page)
     assert not any(v in text for v in decimals(5 / 3) + decimals(28 / 6))
     for figure in charts(page).values():
         for trace in figure["data"]:
-            xs = [v for key in ("x", "y", "r") for v in (trace.get(key) or []) if isinstance(v, float)]
+            xs = [
+                v for key in ("x", "y", "r") for v in (trace.get(key) or []) if isinstance(v, float)
+            ]
             assert not any(abs(v - 5 / 3) < 0.01 or abs(v - 28 / 6) < 0.01 for v in xs)
-    molde = cells(table_row(page, "benchmark-table", '<a href="' + reverse(
-        "reports:municipality_report", kwargs={"slug": open_round.slug, "number": "1506"})))
+    molde = cells(
+        table_row(
+            page,
+            "benchmark-table",
+            '<a href="'
+            + reverse(
+                "reports:municipality_report", kwargs={"slug": open_round.slug, "number": "1506"}
+            ),
+        )
+    )
     assert all("suppressed" in c for c in molde[2:])
     # the distributions count only the one kommune that is shown
     quartiles = cells(table_row(page, "quartile-table", stat(data["national"], "strategi").name))
@@ -534,8 +609,10 @@ def random_setup(open_round, spec):
     sogndal = kommune("4640")
     sectors = {s.code: s for s in Sector.objects.all()}
     units = {
-        code: [create_org_unit(municipality=sogndal, sector=sectors[code], name=f"{code}-{i}")
-               for i in (1, 2)]
+        code: [
+            create_org_unit(municipality=sogndal, sector=sectors[code], name=f"{code}-{i}")
+            for i in (1, 2)
+        ]
         for code in SECTORS
     }
     return RandomSetup(open_round, spec, units)
@@ -555,13 +632,16 @@ def _check_breakdown(groups, true_counts, min_size, kommune_total, dimension_tot
     for code, total_n in dimension_totals.items():
         if total_n is None:
             continue
-        shown_n = sum(s.n for g in shown for s in g.dimensions if s.code == code and not s.suppressed)
+        shown_n = sum(
+            s.n for g in shown for s in g.dimensions if s.code == code and not s.suppressed
+        )
         left = total_n - shown_n
         assert left == 0 or left >= min_size, (code, left, per_dim)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(people=st.lists(person_strategy, min_size=5, max_size=24))
 def test_random_kommuner_never_show_a_small_group_in_any_breakdown(random_setup, people):
     round_, spec, units = random_setup.round, random_setup.spec, random_setup.units
@@ -580,9 +660,7 @@ def test_random_kommuner_never_show_a_small_group_in_any_breakdown(random_setup,
     assert report["respondents"] == total
 
     scored = {d.code: sum(1 for p in people if d.code not in p[4]) for d in spec.dimensions}
-    dimension_totals = {
-        s.code: s.n for s in report["dimensions"] if not s.suppressed
-    }
+    dimension_totals = {s.code: s.n for s in report["dimensions"] if not s.suppressed}
     for s in report["dimensions"]:
         assert s.suppressed == (scored[s.code] < MIN)
 
@@ -592,7 +670,9 @@ def test_random_kommuner_never_show_a_small_group_in_any_breakdown(random_setup,
             counts[key_of(p)] = counts.get(key_of(p), 0) + 1
         return counts
 
-    _check_breakdown(report["staff_groups"], count(lambda p: p[0]), MIN, total, dimension_totals, people)
+    _check_breakdown(
+        report["staff_groups"], count(lambda p: p[0]), MIN, total, dimension_totals, people
+    )
     _check_breakdown(report["sectors"], count(lambda p: p[1]), MIN, total, dimension_totals, people)
     unit_of = {(code, i + 1): u.pk for code, us in units.items() for i, u in enumerate(us)}
     unit_counts = count(lambda p: unit_of.get((p[1], p[2])))
@@ -602,6 +682,8 @@ def test_random_kommuner_never_show_a_small_group_in_any_breakdown(random_setup,
         if sector_group.suppressed:
             continue
         in_sector = [p for p in people if p[1] == sector_group.key]
-        sector_units = [g for g in report["units"] if g.key in {u.pk for u in units[sector_group.key]}]
+        sector_units = [
+            g for g in report["units"] if g.key in {u.pk for u in units[sector_group.key]}
+        ]
         sector_dims = {s.code: s.n for s in sector_group.dimensions if not s.suppressed}
         _check_breakdown(sector_units, unit_counts, MIN, len(in_sector), sector_dims, in_sector)

@@ -12,10 +12,6 @@ import pytest
 
 from .helpers import AXE_RESULTS
 
-# pytest-django's live_server plus Playwright's sync API (which keeps an event loop in the main
-# thread) trips Django's async-safety check for the ORM calls the tests make between pages.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -33,6 +29,10 @@ def browser():
         pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
+    # pytest-django's live_server plus Playwright's sync API (which keeps an event loop running
+    # in the main thread) trips Django's async-safety check for the ORM calls the tests make
+    # between pages. Set here, not at import, so the rest of the suite keeps the check.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

@@ -105,12 +105,17 @@ def test_keyboard_focus_is_visible_on_answer_options(web, open_round):
     label = f"label[for={radio_id}]"
     outline = _outline(page, label)
     assert outline["style"] != "none" and outline["width"] >= 2, outline
-    # A mouse click does not draw the keyboard focus ring, and no other label has one.
+    # The ring follows the arrow keys to the option that is now chosen.
     page.keyboard.press("ArrowRight")
     focused = page.evaluate("() => document.activeElement.id")
     assert focused != radio_id and page.is_checked(f"#{focused}")
     assert _outline(page, label)["style"] == "none"
     assert _outline(page, f"label[for={focused}]")["style"] != "none"
+    # A tap or click chooses the option without the keyboard focus ring.
+    clicked = focused[:-1] + "4"
+    page.click(f"label[for={clicked}]")
+    assert page.is_checked(f"#{clicked}")
+    assert _outline(page, f"label[for={clicked}]")["style"] == "none"
 
 
 def test_questionnaire_reflows_at_200_and_400_percent_zoom(web, open_round):

@@ -120,6 +120,7 @@ def test_personal_link_on_a_phone_with_pause_resume_and_second_submit(web, open_
     # Page 3 by touch; then a pause half-way.
     assert page_number(page)[0] == 3
     assert_no_horizontal_scroll(page, "page 3 on the phone")
+    assert_accessible(page, "questionnaire: dimension page 3 (phone)")
     touch_answers = {name: "4" for name in answer_statements(page, "4")}
     page.evaluate("() => window.scrollTo(0, 0)")
     screenshot(page, "questionnaire-phone.png")
