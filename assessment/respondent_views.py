@@ -21,24 +21,39 @@ from .tokens import normalize_code
 SESSION_DRAFT = "respondent_draft"
 SESSION_RESUME_CODE = "respondent_resume_code"
 SESSION_SUBMITTED = "respondent_submitted"
+SESSION_LANGUAGE = "respondent_language"
 
 
-def _round_not_open(request, round_):
+def _render(request, template, context=None, *, status=200, language=None):
+    """Render a respondent page in the respondent's language (the draft's, kept in the session
+    so the thank-you and «already answered» pages keep it after the draft is gone)."""
+    language = language or request.session.get(SESSION_LANGUAGE)
+    if language not in dict(settings.LANGUAGES):
+        return render(request, template, context, status=status)
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        return render(request, template, context, status=status)
+
+
+def _round_not_open(request, round_, language=None):
     status = 410 if round_.is_closed() else 403
-    return render(request, "respond/round_not_open.html", {"round": round_}, status=status)
+    return _render(
+        request, "respond/round_not_open.html", {"round": round_}, status=status, language=language
+    )
 
 
 def _invalid_link(request):
     return render(request, "respond/invalid_link.html", status=404)
 
 
-def _already_answered(request):
-    return render(request, "respond/already_answered.html", status=409)
+def _already_answered(request, language=None):
+    return _render(request, "respond/already_answered.html", status=409, language=language)
 
 
 def _enter_draft(request, draft, resume_code=None):
     request.session.cycle_key()
     request.session[SESSION_DRAFT] = draft.pk
+    request.session[SESSION_LANGUAGE] = draft.language
     request.session.pop(SESSION_SUBMITTED, None)
     if resume_code:
         request.session[SESSION_RESUME_CODE] = resume_code
@@ -51,12 +66,13 @@ def personal_link(request, token):
     )
     if invitation is None:
         return _invalid_link(request)
+    language = invitation.participation.municipality.default_language
     try:
         draft = services.start_personal_draft(invitation=invitation)
     except services.AlreadyAnswered:
-        return _already_answered(request)
+        return _already_answered(request, language)
     except services.RoundNotOpen as exc:
-        return _round_not_open(request, exc.round)
+        return _round_not_open(request, exc.round, language)
     _enter_draft(request, draft)
     return redirect("assessment:page", page=draft.page + 1 if draft.page else 0)
 
@@ -140,7 +156,7 @@ def _session_draft(request) -> Draft | None:
 def _no_draft(request):
     if request.session.get(SESSION_SUBMITTED):
         return redirect("assessment:thanks")
-    return render(request, "respond/no_draft.html", status=404)
+    return _render(request, "respond/no_draft.html", status=404)
 
 
 @never_cache
@@ -214,6 +230,7 @@ def change_language(request):
     if draft is None:
         return _no_draft(request)
     services.set_draft_language(draft=draft, language=request.POST.get("language", ""))
+    request.session[SESSION_LANGUAGE] = draft.language
     next_page = request.POST.get("page", "1")
     return redirect("assessment:page", page=int(next_page) if next_page.isdecimal() else 1)
 
@@ -244,7 +261,7 @@ def submit(request):
 def thanks(request):
     if not request.session.get(SESSION_SUBMITTED):
         raise Http404
-    return render(request, "respond/thanks.html")
+    return _render(request, "respond/thanks.html")
 
 
 @never_cache
@@ -252,7 +269,7 @@ def paused(request):
     draft = _session_draft(request)
     if draft is None:
         return _no_draft(request)
-    return render(
+    return _render(
         request,
         "respond/paused.html",
         {

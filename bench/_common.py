@@ -100,7 +100,25 @@ def machine() -> dict:
         "shared_buffers": shared_buffers,
         "python": sys.version.split()[0],
         "loadavg_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "git": git_state(),
     }
+
+
+def git_state() -> str:
+    """The commit measured, and how many files differed from it (others work in the same tree)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.splitlines()
+    except OSError:
+        return "unknown"
+    return f"{head} + {len(changed)} modified files" if changed else head
 
 
 # --- Base data -------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ httpx in the venv: `.venv/bin/pip install httpx`):
     .venv/bin/python bench/load_and_faults.py            # or: make bench (runs bench/run_all.py)
     .venv/bin/python bench/load_and_faults.py --users 200 --duration 120 --fault-duration 120
 
-Bounded and loopback only: gunicorn listens on 127.0.0.1 (--port, default 8765); all traffic goes
-there; every request has a 30 s timeout; each phase stops by itself after its duration (requests
-in flight finish, nothing new starts); the whole run has a hard deadline; gunicorn (started here)
-is stopped by its pid at the end, also on errors.
+gunicorn runs as in the README (`gunicorn config.wsgi --workers 4`, sync workers; --workers and
+--worker-class change it). Bounded and loopback only: gunicorn listens on 127.0.0.1 (--port,
+default 8765); all traffic goes there; every request has a 30 s timeout; each phase stops by
+itself after its duration (requests in flight finish, nothing new starts); the whole run has a
+hard deadline; gunicorn (started here) is stopped by its pid at the end, also on errors.
 
 It uses the benchmark database of bench/national_scale.py (`innovasjonsradar_bench`, created and
 migrated here if missing; the 200 000 national responses are not needed, but are there when run
@@ -26,7 +27,15 @@ Secure flag (plain HTTP on loopback). On an error (exception or unexpected statu
 waits 1 s and repeats the same step (up to 30 times, then gives the questionnaire up), like a
 person pressing reload.
 
-Phases:
+A steady state from the first second: before each phase every respondent is placed somewhere in
+its questionnaire (0 pages answered up to all but the review page, uniformly), its draft written
+with the app's own services (start_open_draft, save_draft_page) and its session with Django's
+session store; it then continues over HTTP, and every later questionnaire starts at the open link.
+Otherwise 200 respondents starting together would all reach the submit step at the same moment
+(or, on a slow machine, not within two minutes at all).
+
+Phases (a warm-up of --warmup seconds with a few respondents comes first: each gunicorn worker
+imports the app on its first request; it is not reported):
   1. steady: --users respondents for --duration seconds (default 200 for 120 s, no think time).
   2. fault: the same load for --fault-duration seconds; at --restart-at seconds PostgreSQL is
      restarted (`pg_ctlcluster --skip-systemctl-redirect <version> main restart`); the app must
@@ -104,6 +113,16 @@ class Plan:
                 self.answers[item.code] = rng.choice(["1", "2", "3", "4", "5", "x"])
         self.barriers = rng.sample([o.code for o in spec.barriers], rng.randint(0, 3))
         self.promoters = rng.sample([o.code for o in spec.promoters], rng.randint(0, 3))
+        self.resume: tuple[str, dict] | None = None  # (first page, cookies) when pre-positioned
+
+    def values_for(self, page) -> dict:
+        """What the page's form stores in the draft (the forms' to_draft())."""
+        if page.kind == "background":
+            return {"staff_group": self.staff_group, "sector": self.sector, "unit": None}
+        if page.kind == "dimension":
+            items = page.dimension.items_for(self.staff_group)
+            return {"answers": {item.code: self.answers[item.code] for item in items}}
+        return {"barriers": self.barriers, "promoters": self.promoters}
 
 
 def decode_fingerprint(values: list[int]) -> int:
@@ -177,21 +196,25 @@ class Respondent:
 
     async def questionnaire(self, plan: Plan) -> str:
         """Answer everything; returns 'thanked', 'already_answered', 'gave_up' or 'stopped'."""
-        self.cookies = {}
-        r = await self.request("welcome", "GET", f"/apen/{plan.token}/")
-        if r is None:
-            return "gave_up"
-        csrf = CSRF_RE.search(r.text).group(1)
-        r = await self.request(
-            "start",
-            "POST",
-            f"/apen/{plan.token}/",
-            {"csrfmiddlewaretoken": csrf, "language": "nb"},
-            expect=(302,),
-        )
-        if r is None:
-            return "gave_up"
-        path = r.headers["location"]
+        if plan.resume:  # pre-positioned: its session already holds a draft
+            path, cookies = plan.resume
+            self.cookies = dict(cookies)
+        else:
+            self.cookies = {}
+            r = await self.request("welcome", "GET", f"/apen/{plan.token}/")
+            if r is None:
+                return "gave_up"
+            csrf = CSRF_RE.search(r.text).group(1)
+            r = await self.request(
+                "start",
+                "POST",
+                f"/apen/{plan.token}/",
+                {"csrfmiddlewaretoken": csrf, "language": "nb"},
+                expect=(302,),
+            )
+            if r is None:
+                return "gave_up"
+            path = r.headers["location"]
         for _ in range(40):  # at most 40 pages: bounded even if the flow misbehaved
             if time.monotonic() > self.deadline:
                 return "stopped"
@@ -244,6 +267,7 @@ async def run_phase(
     stats,
     plans,
     counter,
+    initial=(),
     fault=None,
 ):
     import httpx
@@ -265,10 +289,15 @@ async def run_phase(
             rng = random.Random(index * 7919 + len(name))
             await asyncio.sleep(rng.uniform(0, 3))  # ramp up over 3 s
             respondent = Respondent(client, base, stats, name, deadline, started)
+            first = initial[index] if index < len(initial) else None
             while time.monotonic() < deadline:
-                number = next(counter)
-                plan = Plan(number, rng.choice(links), spec, fingerprint_items, rng)
-                plans[number] = plan
+                if first is not None:
+                    plan, first = first, None
+                else:
+                    number = next(counter)
+                    plan = Plan(number, rng.choice(links)[0], spec, fingerprint_items, rng)
+                    plans[number] = plan
+                number = plan.number
                 stats.started += 1
                 outcome = await respondent.questionnaire(plan)
                 if outcome == "thanked":
@@ -299,6 +328,52 @@ async def run_phase(
         "restart": restart_info,
         "cancelled": len(pending),
     }
+
+
+def preposition(users, spec, links, counter, plans, fingerprint_items, seed) -> list:
+    """A steady state from the first second: each respondent is already somewhere in its
+    questionnaire (uniformly: 0 pages answered up to all but the review page), as when people
+    started at different times. Their drafts are written with the app's own services and their
+    sessions with Django's session store; 0 pages means the respondent starts at the open link.
+    Without this, 200 respondents starting together would all reach the submit step at the end of
+    a two-minute phase, or not at all on a slow machine."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.utils.crypto import get_random_string
+
+    from assessment import selectors, services
+    from assessment.respondent_views import SESSION_DRAFT, SESSION_RESUME_CODE
+
+    rng = random.Random(seed)
+    prepared = []
+    for _ in range(users):
+        number = next(counter)
+        token, link = rng.choice(links)
+        plan = Plan(number, token, spec, fingerprint_items, rng)
+        plans[number] = plan
+        pages = selectors.questionnaire_pages(spec, plan.staff_group)
+        done = rng.randrange(len(pages))
+        if done:
+            draft, code = services.start_open_draft(link=link, language="nb")
+            for page_number, page in enumerate(pages[:done], start=1):
+                services.save_draft_page(
+                    draft=draft, page=page_number, values=plan.values_for(page)
+                )
+            session = SessionStore()
+            session[SESSION_DRAFT] = draft.pk
+            session[SESSION_RESUME_CODE] = code
+            session.create()
+            plan.resume = (
+                f"/skjema/side/{done + 1}/",
+                {
+                    settings.SESSION_COOKIE_NAME: session.session_key,
+                    settings.CSRF_COOKIE_NAME: get_random_string(32),
+                },
+            )
+        prepared.append(plan)
+    connection.close()  # a PostgreSQL restart would break it; reconnect afterwards
+    return prepared
 
 
 def pg_version() -> str:
@@ -513,14 +588,17 @@ def main() -> int:
     round_ = Round.objects.select_related("instrument").get(pk=round_.pk)
     spec = get_instrument_spec(round_.instrument)
     links = [
-        open_link_token(services.create_open_link(participation=p).salt)
-        for p in round_.participations.all()
+        (open_link_token(link.salt), link)
+        for link in (
+            services.create_open_link(participation=p)
+            for p in round_.participations.select_related("round", "municipality")
+        )
     ]
     regular = {"toppleder", "mellomleder", "forstelinjeleder", "medarbeider", "tillitsvalgt"}
     regular.add("stab")
     fingerprint_items = [code for code, item in spec.items.items() if regular <= item.audience]
     fingerprint_items = fingerprint_items[:FINGERPRINT_ITEMS]
-    connection.close()  # the restart would break it; reconnect for the checks afterwards
+    connection.close()
 
     OUT.mkdir(parents=True, exist_ok=True)
     log_path = OUT / "gunicorn.log"
@@ -538,17 +616,26 @@ def main() -> int:
         common.log(f"warm-up: {warm} respondents for {args.warmup:.0f} s")
         common_args = (args, base, links, spec, fingerprint_items, stats, plans, counter)
         asyncio.run(run_phase("warmup", warm, args.warmup, *common_args))
+        initial = preposition(args.users, spec, links, counter, plans, fingerprint_items, 1)
         common.log(f"phase steady: {args.users} respondents for {args.duration:.0f} s")
-        info = asyncio.run(run_phase("steady", args.users, args.duration, *common_args))
+        info = asyncio.run(
+            run_phase("steady", args.users, args.duration, *common_args, initial=initial)
+        )
         phases.append(("steady", info))
         if not args.no_fault:
             common.log(
                 f"phase fault: {args.users} respondents for {args.fault_duration:.0f} s, "
                 f"PostgreSQL restart at {args.restart_at:.0f} s"
             )
+            initial = preposition(args.users, spec, links, counter, plans, fingerprint_items, 2)
             info = asyncio.run(
                 run_phase(
-                    "fault", args.users, args.fault_duration, *common_args, fault=make_fault(args)
+                    "fault",
+                    args.users,
+                    args.fault_duration,
+                    *common_args,
+                    initial=initial,
+                    fault=make_fault(args),
                 )
             )
             phases.append(("fault", info))

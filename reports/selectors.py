@@ -251,13 +251,22 @@ def unit_breakdown(responses_qs, scores_qs, spec, min_size, units: dict):
     }
     hidden = _suppress_units(counts, min_size)
     scales = _scales(spec, ScoreKind.DIMENSION)
-    score_n = {
-        ((sector, unit), code): n
-        for sector, unit, code, n in scores_qs.filter(kind=ScoreKind.DIMENSION)
+    # One GROUP BY (sector, unit, code): the cell counts for suppression, and the units' sums
+    score_n, sums = {}, {}
+    for sector, unit, code, n, total, sum_sq in (
+        scores_qs.filter(kind=ScoreKind.DIMENSION)
         .values_list("response__sector_id", "response__unit_id", "code")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), total=Sum("value"), sum_sq=Sum(F("value") * F("value")))
         .order_by()
-    }
+    ):
+        score_n[(sector, unit), code] = n
+        if unit is not None:
+            acc = sums.setdefault((unit, code), [0, 0.0, 0.0])
+            acc[0], acc[1], acc[2] = acc[0] + n, acc[1] + total, acc[2] + sum_sq
+    rows = {}
+    for key, (n, total, sum_sq) in sums.items():
+        mean = total / n
+        rows[key] = {"mean": mean, "n": n, "sd": sample_sd(mean, sum_sq, n)}
     hidden_cells_ = set()
     for code, _name in scales:
         cell_counts = {key: score_n.get((key, code), 0) for key in counts}
@@ -271,7 +280,6 @@ def unit_breakdown(responses_qs, scores_qs, spec, min_size, units: dict):
         unit_counts[unit] = unit_counts.get(unit, 0) + n
         if (sector, unit) in hidden:
             hidden_units.add(unit)
-    rows = _score_rows(scores_qs, "response__unit_id")
     groups = []
     for unit_id, unit in units.items():
         n = unit_counts.get(unit_id, 0)

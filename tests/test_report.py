@@ -399,7 +399,7 @@ PAGES = {
     "benchmark": lambda r: reverse("reports:benchmark", kwargs={"slug": r.slug}),
 }
 # Measured on SQLite and PostgreSQL alike, at 40 and at 400 responses (2 and 24 units): report
-# 27, dimension 27, XLSX 27 and benchmark 13 queries, including the session and user. The bound
+# 26, dimension 26, XLSX 26 and benchmark 13 queries, including session and user. The bound
 # leaves a little room for change but none for a query per group, unit or response.
 MAX_QUERIES = {"report": 30, "dimension": 30, "xlsx": 30, "benchmark": 16}
 

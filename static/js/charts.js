@@ -9,7 +9,7 @@
       var target = document.getElementById(node.getAttribute("data-chart-for"));
       if (!target) { return; }
       var figure = JSON.parse(node.textContent);
-      var config = Object.assign({ responsive: true, displaylogo: false, locale: "no" }, figure.config || {});
+      var config = Object.assign({ responsive: true, displayModeBar: false }, figure.config || {});
       Plotly.newPlot(target, figure.data, figure.layout || {}, config);
     });
   }
