@@ -2,12 +2,11 @@
 
 from django.utils.translation import gettext as _
 
-from municipalities.models import SizeClass, localized
+from assessment.selectors import get_instrument_spec
+from municipalities.models import Municipality, SizeClass, localized
 
 from . import charts
-from .selectors import benchmark, national_trend, quartiles
-
-LIKERT_LABELS = None
+from .selectors import benchmark, benchmarks_for, national_trend, quartiles
 
 
 def likert_labels():
@@ -183,23 +182,16 @@ def benchmark_context(
         )
     spec_axes = [d["name"] for d in data["dimensions"]]
     radar_series = [(_("Landet"), [s.mean for s in data["national"]])]
-    if highlight:
-        radar_series.insert(0, (highlight["name"], [s.mean for s in highlight["dimensions"]]))
-        from .selectors import get_instrument_spec, peer_stats
-
-        spec = get_instrument_spec(round_.instrument)
-        radar_series.append(
-            (
-                _("Samme størrelsesgruppe"),
-                [
-                    s.mean
-                    for s in peer_stats(round_, spec, data["min_size"], highlight["size_class"])
-                ],
-            )
-        )
-    from .selectors import get_instrument_spec
-
     spec = get_instrument_spec(round_.instrument)
+    if highlight:
+        national, peer = benchmarks_for(
+            round_, Municipality.objects.get(pk=highlight["id"]), spec, data["min_size"]
+        )
+        radar_series = [
+            (highlight["name"], [s.mean for s in highlight["dimensions"]]),
+            (_("Landet"), [s.mean for s in national]),
+            (_("Samme størrelsesgruppe"), [s.mean for s in peer]),
+        ]
     trend = national_trend(spec)
     return {
         "round": round_,

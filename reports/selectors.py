@@ -223,6 +223,34 @@ def peer_stats(round_: Round, spec, min_size, size_class: str) -> list[Stat]:
 # --- The kommune report ----------------------------------------------------------------------
 
 
+def without_own(stats: list[Stat], own_rows: dict, min_size: int) -> list[Stat]:
+    """Hide a national or peer figure where subtracting the viewer's own group from it would
+    leave between 1 and `min_size` - 1 other respondents (a small kommune in a small peer group
+    could otherwise be computed from the two numbers)."""
+    protected = []
+    for stat in stats:
+        own_n = (own_rows.get((None, stat.code)) or {}).get("n", 0)
+        if not stat.suppressed and 0 < stat.n - own_n < min_size:
+            stat = Stat(code=stat.code, name=stat.name, suppressed=True)
+        protected.append(stat)
+    return protected
+
+
+def benchmarks_for(round_: Round, municipality: Municipality, spec, min_size, own_rows=None):
+    """National and peer figures as one kommune may see them next to its own."""
+    if own_rows is None:
+        _r, scores = scope_responses(round_, municipality=municipality)
+        own_rows = caching.cached(
+            round_.pk, f"own-rows:{municipality.pk}", lambda: _score_rows(scores, None)
+        )
+    return (
+        without_own(national_stats(round_, spec, min_size), own_rows, min_size),
+        without_own(
+            peer_stats(round_, spec, min_size, municipality.size_class), own_rows, min_size
+        ),
+    )
+
+
 def _labels(model, include=None):
     return {
         obj.pk: obj.label for obj in model.objects.all() if include is None or obj.pk in include
@@ -239,7 +267,7 @@ def _suppress_units(counts: dict, min_size, always=frozenset()) -> set:
     return suppress(counts, min_size, never_shown=frozenset(hidden) | always)
 
 
-def unit_breakdown(responses_qs, scores_qs, spec, min_size, units: dict):
+def unit_breakdown(responses_qs, scores_qs, spec, min_size, units: dict, sectors=()):
     """Units with suppression inside each sector (sector → units, with «no unit given» never
     shown) and then across the whole kommune; the same again per dimension on the respondents
     with a score."""
@@ -249,7 +277,15 @@ def unit_breakdown(responses_qs, scores_qs, spec, min_size, units: dict):
         .annotate(n=Count("id"))
         .order_by()
     }
-    hidden = _suppress_units(counts, min_size)
+    # A sector hidden (or a sector's dimension mean hidden) keeps all its units hidden too, or
+    # a unit that makes up most of the sector would show what the sector table hides.
+    hidden_sectors = {g.key for g in sectors if g.suppressed}
+    hidden_sector_cells = {
+        (g.key, stat.code) for g in sectors for stat in g.dimensions if stat.suppressed
+    }
+    hidden = _suppress_units(
+        counts, min_size, frozenset(key for key in counts if key[0] in hidden_sectors)
+    )
     scales = _scales(spec, ScoreKind.DIMENSION)
     # One GROUP BY (sector, unit, code): the cell counts for suppression, and the units' sums
     score_n, sums = {}, {}
@@ -270,7 +306,10 @@ def unit_breakdown(responses_qs, scores_qs, spec, min_size, units: dict):
     hidden_cells_ = set()
     for code, _name in scales:
         cell_counts = {key: score_n.get((key, code), 0) for key in counts}
-        for _sector, unit in _suppress_units(cell_counts, min_size, frozenset(hidden)):
+        forced = frozenset(hidden) | {
+            key for key in counts if (key[0], code) in hidden_sector_cells
+        }
+        for _sector, unit in _suppress_units(cell_counts, min_size, forced):
             hidden_cells_.add((unit, code))
     unit_counts = {}
     hidden_units = set()
@@ -547,9 +586,11 @@ def _build_report(round_: Round, scope) -> dict:
         if shown and not unit
         else None,
         "dimensions": [],
-        "national": national_stats(round_, spec, min_size),
-        "peer": peer_stats(round_, spec, min_size, municipality.size_class),
     }
+    own_rows = _score_rows(scores, None)
+    report["national"], report["peer"] = benchmarks_for(
+        round_, municipality, spec, min_size, own_rows=own_rows
+    )
     if not shown:
         report.update(
             overall=Overall(),
@@ -566,7 +607,10 @@ def _build_report(round_: Round, scope) -> dict:
             hidden_summary={},
         )
         return report
-    dimensions = stats_for(scores, spec, min_size)
+    dimensions = [
+        _stat(code, name, own_rows.get((None, code)), min_size)
+        for code, name in _scales(spec, ScoreKind.DIMENSION)
+    ]
     staff_groups = breakdown(
         responses, scores, spec, min_size, "staff_group_id", _labels(StaffGroup)
     )
@@ -577,6 +621,7 @@ def _build_report(round_: Round, scope) -> dict:
         spec,
         min_size,
         {u.pk: u for u in municipality.units.all().order_by("sector__order", "path")},
+        sectors=sectors,
     )
     ranked = sorted((s for s in dimensions if not s.suppressed), key=lambda s: -s.mean)
     report.update(

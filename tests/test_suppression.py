@@ -687,3 +687,24 @@ def test_random_kommuner_never_show_a_small_group_in_any_breakdown(random_setup,
         ]
         sector_dims = {s.code: s.n for s in sector_group.dimensions if not s.suppressed}
         _check_breakdown(sector_units, unit_counts, MIN, len(in_sector), sector_dims, in_sector)
+
+
+@pytest.mark.parametrize("others, hidden", [(3, True), (6, False)])
+def test_peer_and_national_figures_hide_when_only_a_few_others_are_left(open_round, spec, others, hidden):
+    """Sogndal (10) next to one more kommune of its size class: with 3 others the peer and
+    national figures minus Sogndal's own would give those 3 away, so both are hidden."""
+    neighbour = (
+        Municipality.objects.filter(size_class=kommune("4640").size_class)
+        .exclude(number="4640")
+        .order_by("number")
+        .first()
+    )
+    Participation.objects.create(round=open_round, municipality=neighbour)
+    rows = [person(spec, "4640", 4) for _ in range(10)]
+    rows += [person(spec, neighbour.number, 1) for _ in range(others)]
+    record(open_round, rows)
+    report = report_for(open_round)
+    assert all(s.suppressed for s in report["peer"]) is hidden
+    assert all(s.suppressed for s in report["national"]) is hidden
+    if not hidden:
+        assert stat(report["peer"], "strategi").n == 10 + others
