@@ -45,8 +45,11 @@ def open_round(municipalities, instrument):
     """A round open today with Sogndal (4640, nynorsk) and Molde (1506) taking part."""
     today = timezone.localdate()
     return assessment_services.create_round(
-        slug="runde-2026", name="Runde 2026", opens_on=today - timedelta(days=3),
-        closes_on=today + timedelta(days=20), municipality_numbers=["4640", "1506"],
+        slug="runde-2026",
+        name="Runde 2026",
+        opens_on=today - timedelta(days=3),
+        closes_on=today + timedelta(days=20),
+        municipality_numbers=["4640", "1506"],
     )
 
 
@@ -57,8 +60,12 @@ def sogndal_units(municipalities):
     sogndal = Municipality.objects.get(number="4640")
     sectors = {s.code: s for s in Sector.objects.all()}
     return {
-        "heim": create_org_unit(municipality=sogndal, sector=sectors["helse_omsorg"], name="Heimetenesta"),
-        "skule": create_org_unit(municipality=sogndal, sector=sectors["oppvekst"], name="Sogndal skule"),
+        "heim": create_org_unit(
+            municipality=sogndal, sector=sectors["helse_omsorg"], name="Heimetenesta"
+        ),
+        "skule": create_org_unit(
+            municipality=sogndal, sector=sectors["oppvekst"], name="Sogndal skule"
+        ),
     }
 
 
@@ -92,8 +99,9 @@ def filled_round(open_round, spec, sogndal_units):
     rng = random.Random(7)
     by_number = {m.number: m for m in Municipality.objects.filter(number__in=["4640", "1506"])}
     units = {"helse_omsorg": [sogndal_units["heim"].pk], "oppvekst": [sogndal_units["skule"].pk]}
-    rows = synthetic_rows(spec=spec, municipality_id=by_number["4640"].pk, count=120, rng=rng,
-                          units_by_sector=units)
+    rows = synthetic_rows(
+        spec=spec, municipality_id=by_number["4640"].pk, count=120, rng=rng, units_by_sector=units
+    )
     rows += synthetic_rows(spec=spec, municipality_id=by_number["1506"].pk, count=60, rng=rng)
     assessment_services.record_responses(round_=open_round, rows=rows, source=ResponseSource.IMPORT)
     return open_round

@@ -9,7 +9,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from assessment import services
 from assessment.tokens import open_link_token
 
-ROLES = ("anon", "respondent", "no_role", "unit_leader", "coordinator_a", "coordinator_b", "ks", "superuser")
+ROLES = (
+    "anon",
+    "respondent",
+    "no_role",
+    "unit_leader",
+    "coordinator_a",
+    "coordinator_b",
+    "ks",
+    "superuser",
+)
 
 
 def row(*statuses):
@@ -45,7 +54,10 @@ MATRIX = {
     "assessment:remind": ("/kommune/4640/runder/runde-2026/paminnelse/", POST_ONLY),
     "assessment:open_link_create": ("/kommune/4640/runder/runde-2026/lenker/", POST_ONLY),
     "assessment:poster": ("/kommune/4640/runder/runde-2026/lenker/{link}/", COORDINATOR_A),
-    "assessment:open_link_deactivate": ("/kommune/4640/runder/runde-2026/lenker/{link}/stopp/", POST_ONLY),
+    "assessment:open_link_deactivate": (
+        "/kommune/4640/runder/runde-2026/lenker/{link}/stopp/",
+        POST_ONLY,
+    ),
     "assessment:headcounts": ("/kommune/4640/runder/runde-2026/antall/", COORDINATOR_A),
     "assessment:naming": ("/kommune/4640/runder/runde-2026/navn/", POST_ONLY),
     "assessment:personal_link": ("/svar/ukjent-eller-forfalsket-token/", ALL_404),
@@ -68,9 +80,15 @@ MATRIX = {
     "api-v1:api-root": ("/api/v1/", ALL_404),
     "api-v1:openapi-json": ("/api/v1/openapi.json", ALL_200),
     "api-v1:rounds": ("/api/v1/rounds/", row(401, 401, 200, 200, 200, 200, 200, 200)),
-    "api-v1:instrument": ("/api/v1/rounds/runde-2026/instrument/", row(401, 401, 404, 200, 200, 200, 200, 200)),
+    "api-v1:instrument": (
+        "/api/v1/rounds/runde-2026/instrument/",
+        row(401, 401, 404, 200, 200, 200, 200, 200),
+    ),
     "api-v1:municipality": ("/api/v1/rounds/runde-2026/municipalities/4640/", API_REPORT_A),
-    "api-v1:benchmark_view": ("/api/v1/rounds/runde-2026/benchmark/", row(401, 401, 404, 404, 200, 200, 200, 200)),
+    "api-v1:benchmark_view": (
+        "/api/v1/rounds/runde-2026/benchmark/",
+        row(401, 401, 404, 404, 200, 200, 200, 200),
+    ),
     # The admin is checked as a whole: only staff users get in.
     "admin:*": ("/admin/", row(302, 302, 302, 302, 302, 302, 302, 200)),
 }
@@ -115,8 +133,11 @@ def world(filled_round, users, sogndal_units, django_capture_on_commit_callbacks
     return {
         "clients": clients,
         "tokens": tokens,
-        "values": {"link": link.pk, "open_token": open_link_token(link.salt),
-                   "unit": sogndal_units["heim"].pk},
+        "values": {
+            "link": link.pk,
+            "open_token": open_link_token(link.salt),
+            "unit": sogndal_units["heim"].pk,
+        },
     }
 
 
@@ -131,7 +152,9 @@ def test_every_url_answers_every_role_as_the_matrix_says(world):
                 headers["HTTP_AUTHORIZATION"] = f"Token {world['tokens'][role]}"
             status = world["clients"][role].get(path, **headers).status_code
             if status != expected[role]:
-                differences.append(f"{name} {path} as {role}: got {status}, expected {expected[role]}")
+                differences.append(
+                    f"{name} {path} as {role}: got {status}, expected {expected[role]}"
+                )
     assert differences == []
 
 
@@ -155,8 +178,10 @@ def test_writes_to_another_kommune_are_refused_and_change_nothing(world):
 
     def snapshot():
         return (
-            Invitation.objects.count(), OpenLink.objects.filter(active=True).count(),
-            Headcount.objects.count(), list(Participation.objects.values_list("named_in_comparisons", flat=True)),
+            Invitation.objects.count(),
+            OpenLink.objects.filter(active=True).count(),
+            Headcount.objects.count(),
+            list(Participation.objects.values_list("named_in_comparisons", flat=True)),
             sorted(OrgUnit.objects.values_list("name", flat=True)),
         )
 

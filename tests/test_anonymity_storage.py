@@ -14,8 +14,21 @@ from assessment.models import Draft, Invitation, OpenLink, Response
 from tests.test_respondent import Respondent, invite, participation
 
 RESPONSE_MODELS = ["Response", "Answer", "ResponseScore", "ResponseChoice"]
-TELLTALE_NAMES = ("ip", "email", "token", "session", "user", "agent", "invitation", "link",
-                  "draft", "time", "hour", "minute", "second")
+TELLTALE_NAMES = (
+    "ip",
+    "email",
+    "token",
+    "session",
+    "user",
+    "agent",
+    "invitation",
+    "link",
+    "draft",
+    "time",
+    "hour",
+    "minute",
+    "second",
+)
 
 
 def _forbidden_targets():
@@ -28,8 +41,10 @@ def storage_leaks(model) -> list[str]:
     forbidden = _forbidden_targets()
     for field in model._meta.get_fields(include_hidden=True):
         related = getattr(field, "related_model", None)
-        if field.is_relation and related is not None and any(
-            issubclass(related, target) for target in forbidden
+        if (
+            field.is_relation
+            and related is not None
+            and any(issubclass(related, target) for target in forbidden)
         ):
             problems.append(f"{model.__name__}.{field.name} relates to {related.__name__}")
         if isinstance(field, models.GenericIPAddressField):
@@ -59,7 +74,9 @@ def test_no_model_anywhere_points_at_a_response_except_its_own_parts():
     for model in apps.get_models(include_auto_created=True):
         for field in model._meta.concrete_fields:
             if field.is_relation and field.related_model in response_models:
-                assert model in response_models, f"{model.__name__}.{field.name} points at a response"
+                assert model in response_models, (
+                    f"{model.__name__}.{field.name} points at a response"
+                )
 
 
 @pytest.mark.parametrize("name", RESPONSE_MODELS)
@@ -72,7 +89,12 @@ def test_response_tables_have_no_time_ip_or_identifying_columns(db, name):
     assert columns == {f.column for f in model._meta.concrete_fields}
     for column in description:
         kind = connection.introspection.get_field_type(column.type_code, column)
-        assert kind not in ("DateTimeField", "TimeField", "GenericIPAddressField", "DurationField"), column.name
+        assert kind not in (
+            "DateTimeField",
+            "TimeField",
+            "GenericIPAddressField",
+            "DurationField",
+        ), column.name
         words = column.name.lower().removesuffix("_id").split("_")
         assert not any(word in TELLTALE_NAMES for word in words), column.name
     if name == "Response":
@@ -81,7 +103,8 @@ def test_response_tables_have_no_time_ip_or_identifying_columns(db, name):
 
 def test_invitation_records_only_that_it_was_used():
     assert [
-        f.name for f in Invitation._meta.concrete_fields
+        f.name
+        for f in Invitation._meta.concrete_fields
         if isinstance(f, (models.DateTimeField, models.TimeField))
     ] == []
     assert type(Invitation._meta.get_field("created_on")) is models.DateField
@@ -113,5 +136,14 @@ def test_after_submission_only_used_is_left_behind(open_round, django_capture_on
     assert str(response.pk) not in str(session.get_decoded())
     # adding a column to a response is an anonymity decision: it must be made here, on purpose
     values = Response.objects.values().get()
-    assert set(values) == {"id", "round_id", "municipality_id", "staff_group_id", "sector_id",
-                           "unit_id", "tenure", "source", "submitted_on"}
+    assert set(values) == {
+        "id",
+        "round_id",
+        "municipality_id",
+        "staff_group_id",
+        "sector_id",
+        "unit_id",
+        "tenure",
+        "source",
+        "submitted_on",
+    }

@@ -39,13 +39,23 @@ def test_missing_or_wrong_token_is_refused_with_norwegian_message(client, filled
     response = client.get("/api/v1/rounds/", HTTP_AUTHORIZATION="Token feil")
     assert response.status_code == 401
     assert "API-nøkkel" in response.json()["detail"]
-    assert client.get("/api/v1/rounds/", HTTP_AUTHORIZATION=f"Bearer {tokens['ks']}").status_code == 401
+    assert (
+        client.get("/api/v1/rounds/", HTTP_AUTHORIZATION=f"Bearer {tokens['ks']}").status_code
+        == 401
+    )
 
 
 def test_rounds_list_shape(client, filled_round, tokens):
     data = _get(client, "/api/v1/rounds/", tokens["ks"]).json()
-    assert data == [{"slug": "runde-2026", "name": "Runde 2026", "opens": filled_round.opens_on.isoformat(),
-                     "closes": filled_round.closes_on.isoformat(), "instrument_version": "2026.1"}]
+    assert data == [
+        {
+            "slug": "runde-2026",
+            "name": "Runde 2026",
+            "opens": filled_round.opens_on.isoformat(),
+            "closes": filled_round.closes_on.isoformat(),
+            "instrument_version": "2026.1",
+        }
+    ]
     assert _get(client, "/api/v1/rounds/", tokens["no_role"]).json() == []
 
 
@@ -58,20 +68,35 @@ def test_instrument_endpoint_equals_export_instrument(client, filled_round, toke
     assert api == json.loads(out.getvalue())
 
 
-def test_municipality_endpoint_shape_and_numbers_match_the_report(client, filled_round, tokens, users):
+def test_municipality_endpoint_shape_and_numbers_match_the_report(
+    client, filled_round, tokens, users
+):
     from municipalities.models import Municipality
     from municipalities.selectors import get_report_scope_for_user
     from reports.selectors import municipality_report
 
-    data = _get(client, "/api/v1/rounds/runde-2026/municipalities/4640/", tokens["coordinator_a"]).json()
-    assert set(data) == {"round", "municipality", "respondents", "suppressed", "overall", "dimensions",
-                         "by_staff_group", "by_sector", "benchmarks"}
+    data = _get(
+        client, "/api/v1/rounds/runde-2026/municipalities/4640/", tokens["coordinator_a"]
+    ).json()
+    assert set(data) == {
+        "round",
+        "municipality",
+        "respondents",
+        "suppressed",
+        "overall",
+        "dimensions",
+        "by_staff_group",
+        "by_sector",
+        "benchmarks",
+    }
     assert data["municipality"] == {"number": "4640", "name": "Sogndal"}
     assert data["respondents"] == 120
     assert all(set(d) == D_KEYS for d in data["dimensions"])
     assert set(data["benchmarks"]) == {"national", "peer_group"}
-    report = municipality_report(filled_round, get_report_scope_for_user(
-        users["coordinator_a"], Municipality.objects.get(number="4640")))
+    report = municipality_report(
+        filled_round,
+        get_report_scope_for_user(users["coordinator_a"], Municipality.objects.get(number="4640")),
+    )
     assert [d["mean"] for d in data["dimensions"]] == [s.mean for s in report["dimensions"]]
     for d in data["dimensions"]:
         assert d["mean"] is None or round(d["mean"], 3) == d["mean"]
@@ -79,17 +104,40 @@ def test_municipality_endpoint_shape_and_numbers_match_the_report(client, filled
     assert hidden, "the synthetic data has small leader groups that must be hidden"
     for group in hidden:
         assert group["respondents"] is None
-        assert all(d["mean"] is None and d["n"] is None and d["suppressed"] for d in group["dimensions"])
+        assert all(
+            d["mean"] is None and d["n"] is None and d["suppressed"] for d in group["dimensions"]
+        )
     for group in data["by_staff_group"] + data["by_sector"]:
         assert group["suppressed"] or group["respondents"] >= 5
 
 
 def test_coordinators_token_is_refused_for_another_kommunes_details(client, filled_round, tokens):
-    assert _get(client, "/api/v1/rounds/runde-2026/municipalities/1506/", tokens["coordinator_a"]).status_code == 404
-    assert _get(client, "/api/v1/rounds/runde-2026/municipalities/4640/", tokens["coordinator_b"]).status_code == 404
-    assert _get(client, "/api/v1/rounds/runde-2026/municipalities/4640/", tokens["no_role"]).status_code == 404
-    assert _get(client, "/api/v1/rounds/runde-2026/municipalities/1506/", tokens["ks"]).status_code == 200
-    assert _get(client, "/api/v1/rounds/runde-2026/municipalities/0301/", tokens["ks"]).status_code == 404
+    assert (
+        _get(
+            client, "/api/v1/rounds/runde-2026/municipalities/1506/", tokens["coordinator_a"]
+        ).status_code
+        == 404
+    )
+    assert (
+        _get(
+            client, "/api/v1/rounds/runde-2026/municipalities/4640/", tokens["coordinator_b"]
+        ).status_code
+        == 404
+    )
+    assert (
+        _get(
+            client, "/api/v1/rounds/runde-2026/municipalities/4640/", tokens["no_role"]
+        ).status_code
+        == 404
+    )
+    assert (
+        _get(client, "/api/v1/rounds/runde-2026/municipalities/1506/", tokens["ks"]).status_code
+        == 200
+    )
+    assert (
+        _get(client, "/api/v1/rounds/runde-2026/municipalities/0301/", tokens["ks"]).status_code
+        == 404
+    )
 
 
 def test_benchmark_names_other_kommuner_only_with_consent(client, filled_round, tokens):
@@ -111,15 +159,22 @@ def test_openapi_schema_documents_every_endpoint(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
-        "/api/v1/rounds/", "/api/v1/rounds/{slug}/instrument/",
-        "/api/v1/rounds/{slug}/municipalities/{number}/", "/api/v1/rounds/{slug}/benchmark/",
+        "/api/v1/rounds/",
+        "/api/v1/rounds/{slug}/instrument/",
+        "/api/v1/rounds/{slug}/municipalities/{number}/",
+        "/api/v1/rounds/{slug}/benchmark/",
     }
 
 
-def test_api_runs_a_bounded_number_of_queries(client, filled_round, tokens, django_assert_max_num_queries):
+def test_api_runs_a_bounded_number_of_queries(
+    client, filled_round, tokens, django_assert_max_num_queries
+):
     from django.core.cache import cache
 
-    for url in ("/api/v1/rounds/runde-2026/municipalities/4640/", "/api/v1/rounds/runde-2026/benchmark/"):
+    for url in (
+        "/api/v1/rounds/runde-2026/municipalities/4640/",
+        "/api/v1/rounds/runde-2026/benchmark/",
+    ):
         cache.clear()
         with django_assert_max_num_queries(25):
             assert _get(client, url, tokens["ks"]).status_code == 200

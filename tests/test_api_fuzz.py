@@ -14,10 +14,17 @@ from assessment.models import Response
 from reports.models import ApiToken
 
 segment = st.one_of(
-    st.sampled_from(["runde-2026", "4640", "1506", "0301", "9999", "", "..", "%00", "'; DROP TABLE x;--"]),
+    st.sampled_from(
+        ["runde-2026", "4640", "1506", "0301", "9999", "", "..", "%00", "'; DROP TABLE x;--"]
+    ),
     st.text(min_size=1, max_size=60),
 )
-auth = st.one_of(st.none(), st.just("VALID"), st.text(max_size=80), st.sampled_from(["Token ", "Token", "Bearer x"]))
+auth = st.one_of(
+    st.none(),
+    st.just("VALID"),
+    st.text(max_size=80),
+    st.sampled_from(["Token ", "Token", "Bearer x"]),
+)
 
 
 @pytest.fixture
@@ -28,7 +35,9 @@ def schema_paths(filled_round, users):
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_generated_requests_never_fail_with_a_server_error(data, schema_paths, users):
     from reports.services import create_api_token
@@ -43,7 +52,9 @@ def test_generated_requests_never_fail_with_a_server_error(data, schema_paths, u
         headers["HTTP_AUTHORIZATION"] = f"Token {key}"
     elif header is not None:
         headers["HTTP_AUTHORIZATION"] = header
-    query = data.draw(st.dictionaries(st.text(min_size=1, max_size=10), st.text(max_size=20), max_size=3))
+    query = data.draw(
+        st.dictionaries(st.text(min_size=1, max_size=10), st.text(max_size=20), max_size=3)
+    )
     response = Client(raise_request_exception=False).get(path, query, **headers)
     assert response.status_code < 500, (path, header, response.content[:200])
     if response.status_code >= 400 and response["Content-Type"].startswith("application/json"):

@@ -44,7 +44,9 @@ def _check_cached_then_invalidated(round_, spec, django_assert_max_num_queries, 
         again = municipality_report(round_, scope)
     assert [s.mean for s in again["dimensions"]] == [s.mean for s in first["dimensions"]]
     before = benchmark(round_)["respondents"]
-    rows = synthetic_rows(spec=spec, municipality_id=sogndal.pk, count=30, rng=random.Random(3), level=4.6)
+    rows = synthetic_rows(
+        spec=spec, municipality_id=sogndal.pk, count=30, rng=random.Random(3), level=4.6
+    )
     with on_commit(execute=True):
         record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
     after = municipality_report(round_, scope)

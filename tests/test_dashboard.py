@@ -56,7 +56,11 @@ def tables(html: str) -> dict:
 
 def column(table, index=1) -> dict:
     """First cell (the label) -> the cell at `index`, for the body rows."""
-    return {row[0]: row[index] for row in table if len(row) > index and row[0] not in ("Gruppe", "Sektor", "Enhet")}
+    return {
+        row[0]: row[index]
+        for row in table
+        if len(row) > index and row[0] not in ("Gruppe", "Sektor", "Enhet")
+    }
 
 
 # Sogndal: 22 responses. Staff groups 10/7/3/2, sectors 11/6/3/2, units 9/4 (+9 without a unit).
@@ -76,8 +80,12 @@ def record(round_, number, rows, units=None):
     municipality = Municipality.objects.get(number=number)
     data = [
         services.ResponseData(
-            municipality_id=municipality.pk, staff_group=group, sector=sector,
-            unit_id=units[unit].pk if unit else None, tenure="", answers={"STR1": 4},
+            municipality_id=municipality.pk,
+            staff_group=group,
+            sector=sector,
+            unit_id=units[unit].pk if unit else None,
+            tenure="",
+            answers={"STR1": 4},
         )
         for group, sector, unit, n in rows
         for _ in range(n)
@@ -132,12 +140,18 @@ def test_dashboard_counts_per_staff_group_sector_and_unit(scenario, coordinator)
 
 
 def test_complementary_suppression_hides_the_next_smallest_group(open_round, coordinator):
-    record(open_round, "4640", [
-        ("medarbeider", "helse_omsorg", None, 10),
-        ("mellomleder", "helse_omsorg", None, 6),
-        ("toppleder", "helse_omsorg", None, 2),
-    ])
-    groups = column(tables(dashboard(coordinator, open_round).content.decode())["Svar per ansattgruppe"])
+    record(
+        open_round,
+        "4640",
+        [
+            ("medarbeider", "helse_omsorg", None, 10),
+            ("mellomleder", "helse_omsorg", None, 6),
+            ("toppleder", "helse_omsorg", None, 2),
+        ],
+    )
+    groups = column(
+        tables(dashboard(coordinator, open_round).content.decode())["Svar per ansattgruppe"]
+    )
     assert groups["Medarbeider"] == "10"
     assert groups["Toppleder (kommunedirektør og ledergruppe)"] == "færre enn 5"
     # 18 in total: showing mellomleder's 6 would give away the 2 toppledere
@@ -156,7 +170,9 @@ def test_a_web_response_shows_up_on_the_dashboard(scenario, coordinator, users):
     html = dashboard(coordinator, scenario).content.decode()
     assert re.search(r'id="response-count">23<', html)
     assert column(tables(html)["Svar per sektor"])["Kultur"] == "færre enn 5"
-    rounds = coordinator.get(reverse("assessment:municipality_rounds", args=["4640"])).content.decode()
+    rounds = coordinator.get(
+        reverse("assessment:municipality_rounds", args=["4640"])
+    ).content.decode()
     assert "23 svar" in rounds
 
 
@@ -167,10 +183,17 @@ def test_headcounts_give_response_rates_on_the_dashboard(scenario, coordinator, 
     heim = sogndal_units["heim"].pk
     assert f'name="hc-{heim}-medarbeider"' in form.content.decode()
 
-    saved = coordinator.post(url, {
-        "hc-0-medarbeider": "20", f"hc-{heim}-medarbeider": "30", "hc-0-mellomleder": "10",
-        "hc-0-toppleder": "5", "hc-0-stab": "",
-    }, follow=True)
+    saved = coordinator.post(
+        url,
+        {
+            "hc-0-medarbeider": "20",
+            f"hc-{heim}-medarbeider": "30",
+            "hc-0-mellomleder": "10",
+            "hc-0-toppleder": "5",
+            "hc-0-stab": "",
+        },
+        follow=True,
+    )
     assert "Antall ansatte er lagret (65 i alt)." in [str(m) for m in saved.context["messages"]]
     html = saved.content.decode()
     assert "34 %" in html and "av 65" in html  # 22 of 65
@@ -192,7 +215,9 @@ def test_bad_headcounts_are_refused_and_keep_the_old_numbers(open_round, coordin
     for bad in ("mange", "-3", "100001", "2.5", "²"):
         response = coordinator.post(url, {"hc-0-medarbeider": "25", "hc-0-stab": bad}, follow=True)
         assert response.status_code == 200
-        assert f"«{bad}» er ikke et gyldig antall." in [str(m) for m in response.context["messages"]]
+        assert f"«{bad}» er ikke et gyldig antall." in [
+            str(m) for m in response.context["messages"]
+        ]
         assert list(Headcount.objects.values_list("staff_group", "count")) == [("medarbeider", 20)]
 
 
@@ -200,7 +225,10 @@ def test_only_the_kommunes_coordinator_sees_the_dashboard(scenario, users):
     for user in ("coordinator_b", "unit_leader", "no_role"):
         client = staff_client(users[user])
         assert dashboard(client, scenario).status_code == 404
-        assert client.get(reverse("assessment:headcounts", args=["4640", scenario.slug])).status_code == 404
+        assert (
+            client.get(reverse("assessment:headcounts", args=["4640", scenario.slug])).status_code
+            == 404
+        )
     assert dashboard(staff_client(users["coordinator_b"]), scenario, "1506").status_code == 200
     anonymous = dashboard(Client(), scenario)
     assert anonymous.status_code == 302 and "/konto/logg-inn/" in anonymous["Location"]
@@ -209,7 +237,10 @@ def test_only_the_kommunes_coordinator_sees_the_dashboard(scenario, users):
 def test_dashboard_of_a_kommune_not_in_the_round_is_404(open_round, coordinator):
     today = timezone.localdate()
     molde_only = services.create_round(
-        slug="molde", name="Molde", opens_on=today, closes_on=today + timedelta(days=5),
+        slug="molde",
+        name="Molde",
+        opens_on=today,
+        closes_on=today + timedelta(days=5),
         municipality_numbers=["1506"],
     )
     assert dashboard(coordinator, molde_only).status_code == 404

@@ -16,12 +16,24 @@ from reports.selectors import benchmark, municipality_report
 @pytest.mark.django_db
 def test_export_then_import_reproduces_the_same_scores(filled_round, tmp_path):
     path = tmp_path / "runde.csv"
-    call_command("export_responses", "--round", filled_round.slug, "--output", str(path), stderr=io.StringIO())
+    call_command(
+        "export_responses",
+        "--round",
+        filled_round.slug,
+        "--output",
+        str(path),
+        stderr=io.StringIO(),
+    )
     header = path.read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("municipality,staff_group,sector,unit,tenure,STR1")
     today = timezone.localdate()
-    copy = services.create_round(slug="kopi", name="Kopi", opens_on=today - timedelta(days=1),
-                                 closes_on=today + timedelta(days=1), municipality_numbers=["4640", "1506"])
+    copy = services.create_round(
+        slug="kopi",
+        name="Kopi",
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=1),
+        municipality_numbers=["4640", "1506"],
+    )
     out = io.StringIO()
     call_command("import_responses", str(path), "--round", "kopi", stdout=out)
     assert "180 svar importert" in out.getvalue()
@@ -30,8 +42,12 @@ def test_export_then_import_reproduces_the_same_scores(filled_round, tmp_path):
     restored = municipality_report(copy, ReportScope(municipality=sogndal))
     for field in ("dimensions", "traits", "national", "peer"):
         assert [(s.code, s.mean, s.n, s.sd) for s in original[field]] == [
-            (s.code, s.mean, s.n, s.sd) for s in restored[field]]
-    assert [(g.key, g.respondents) for g in original["units"]] == [(g.key, g.respondents) for g in restored["units"]]
+            (s.code, s.mean, s.n, s.sd) for s in restored[field]
+        ]
+    assert [(g.key, g.respondents) for g in original["units"]] == [
+        (g.key, g.respondents) for g in restored["units"]
+    ]
     assert original["choices"] == restored["choices"]
     assert [(m["number"], m["respondents"]) for m in benchmark(filled_round)["municipalities"]] == [
-        (m["number"], m["respondents"]) for m in benchmark(copy)["municipalities"]]
+        (m["number"], m["respondents"]) for m in benchmark(copy)["municipalities"]
+    ]

@@ -1,6 +1,7 @@
 """The foundation: settings from the environment, the kommune register, roles and tenancy,
 the base page and static assets served from our own files."""
 
+import io
 import os
 import re
 import subprocess
@@ -25,13 +26,21 @@ from municipalities.services import grant_role
 ROOT = Path(settings.BASE_DIR)
 
 
-def _settings_in_subprocess(env: dict, code: str = "from django.conf import settings; print(settings.MIN_GROUP_SIZE)"):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "MIN_GROUP_SIZE"}
+def _settings_in_subprocess(
+    env: dict, code: str = "from django.conf import settings; print(settings.MIN_GROUP_SIZE)"
+):
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "MIN_GROUP_SIZE"
+    }
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -56,27 +65,37 @@ def test_production_settings_are_hardened_and_database_url_selects_postgres():
         "s.SECURE_PROXY_SSL_HEADER[0], s.DATABASES['default']['ENGINE'], s.TIME_ZONE, s.LANGUAGE_CODE)"
     )
     result = _settings_in_subprocess(
-        {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60,
-         "DATABASE_URL": "postgres://u@127.0.0.1:5432/db"}, code
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "DATABASE_URL": "postgres://u@127.0.0.1:5432/db",
+        },
+        code,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "True", "True", "True", "HTTP_X_FORWARDED_PROTO",
-        "django.db.backends.postgresql", "Europe/Oslo", "nb",
+        "True",
+        "True",
+        "True",
+        "HTTP_X_FORWARDED_PROTO",
+        "django.db.backends.postgresql",
+        "Europe/Oslo",
+        "nb",
     ]
 
 
 def test_default_database_is_a_sqlite_file_inside_the_project():
     result = _settings_in_subprocess(
-        {"DJANGO_DEBUG": "1"}, "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])"
+        {"DJANGO_DEBUG": "1"},
+        "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])",
     )
     assert result.stdout.strip() == str(ROOT / "db.sqlite3")
 
 
 @pytest.mark.django_db
 def test_load_municipalities_gives_357_twice_in_a_row():
-    call_command("load_municipalities", stdout=open(os.devnull, "w"))
-    call_command("load_municipalities", stdout=open(os.devnull, "w"))
+    call_command("load_municipalities", stdout=io.StringIO())
+    call_command("load_municipalities", stdout=io.StringIO())
     assert Municipality.objects.count() == 357
     oslo = Municipality.objects.get(number="0301")
     assert oslo.size_class == SizeClass.FROM_50K
@@ -85,12 +104,15 @@ def test_load_municipalities_gives_357_twice_in_a_row():
 
 @pytest.mark.django_db
 def test_load_municipalities_updates_changed_rows(tmp_path):
-    call_command("load_municipalities", stdout=open(os.devnull, "w"))
+    call_command("load_municipalities", stdout=io.StringIO())
     source = (ROOT / "municipalities" / "data" / "kommuner-2025.csv").read_text(encoding="utf-8")
-    changed = source.replace("4640,Sogndal,46,Vestland,Sogndalsfjøra,12319", "4640,Sogndal,46,Vestland,Sogndalsfjøra,4999")
+    changed = source.replace(
+        "4640,Sogndal,46,Vestland,Sogndalsfjøra,12319",
+        "4640,Sogndal,46,Vestland,Sogndalsfjøra,4999",
+    )
     path = tmp_path / "k.csv"
     path.write_text(changed, encoding="utf-8")
-    call_command("load_municipalities", str(path), stdout=open(os.devnull, "w"))
+    call_command("load_municipalities", str(path), stdout=io.StringIO())
     sogndal = Municipality.objects.get(number="4640")
     assert Municipality.objects.count() == 357
     assert (sogndal.population, sogndal.size_class) == (4999, SizeClass.UNDER_5K)
@@ -98,8 +120,15 @@ def test_load_municipalities_updates_changed_rows(tmp_path):
 
 @pytest.mark.parametrize(
     "population, expected",
-    [(0, "under_5000"), (4999, "under_5000"), (5000, "5000_19999"), (19999, "5000_19999"),
-     (20000, "20000_49999"), (49999, "20000_49999"), (50000, "50000_plus")],
+    [
+        (0, "under_5000"),
+        (4999, "under_5000"),
+        (5000, "5000_19999"),
+        (19999, "5000_19999"),
+        (20000, "20000_49999"),
+        (49999, "20000_49999"),
+        (50000, "50000_plus"),
+    ],
 )
 def test_size_class_boundaries(population, expected):
     assert SizeClass.for_population(population) == expected
@@ -107,21 +136,37 @@ def test_size_class_boundaries(population, expected):
 
 def test_fixed_national_lists_have_the_agreed_codes(municipalities):
     assert list(StaffGroup.objects.values_list("code", flat=True)) == [
-        "toppleder", "mellomleder", "forstelinjeleder", "medarbeider", "tillitsvalgt", "stab", "folkevalgt",
+        "toppleder",
+        "mellomleder",
+        "forstelinjeleder",
+        "medarbeider",
+        "tillitsvalgt",
+        "stab",
+        "folkevalgt",
     ]
     assert list(Sector.objects.values_list("code", flat=True)) == [
-        "helse_omsorg", "oppvekst", "kultur", "teknisk", "nav_sosial", "administrasjon", "annet",
+        "helse_omsorg",
+        "oppvekst",
+        "kultur",
+        "teknisk",
+        "nav_sosial",
+        "administrasjon",
+        "annet",
     ]
 
 
 @pytest.mark.django_db
 def test_grant_role_command_creates_user_without_usable_password(municipalities):
-    call_command("grant_role", "kari", "coordinator", "--municipality", "4640", stdout=open(os.devnull, "w"))
+    call_command(
+        "grant_role", "kari", "coordinator", "--municipality", "4640", stdout=io.StringIO()
+    )
     membership = Membership.objects.get(user__username="kari")
     assert membership.role == Role.COORDINATOR
     assert membership.municipality.number == "4640"
     assert not membership.user.has_usable_password()
-    call_command("grant_role", "kari", "coordinator", "--municipality", "4640", stdout=open(os.devnull, "w"))
+    call_command(
+        "grant_role", "kari", "coordinator", "--municipality", "4640", stdout=io.StringIO()
+    )
     assert Membership.objects.filter(user__username="kari").count() == 1
 
 
@@ -171,7 +216,9 @@ def test_login_page_is_norwegian_and_a_demo_user_can_log_in(client, municipaliti
     get_user_model().objects.create_user(username="kari", password="et-langt-passord-123")
     page = client.get("/konto/logg-inn/").content.decode()
     assert "Logg inn" in page and "Passord" in page
-    response = client.post("/konto/logg-inn/", {"username": "kari", "password": "et-langt-passord-123"})
+    response = client.post(
+        "/konto/logg-inn/", {"username": "kari", "password": "et-langt-passord-123"}
+    )
     assert response.status_code == 302
     assert "Velkommen, kari" in client.get("/").content.decode()
 
@@ -182,14 +229,20 @@ def test_language_switch_to_english(client):
     assert client.get("/").content.decode().count('lang="en"') == 1
 
 
-EXTERNAL = re.compile(r"https?://(?!127\.0\.0\.1|localhost|www\.w3\.org|json-schema\.org)[a-z0-9.-]+\.[a-z]{2,}", re.I)
+EXTERNAL = re.compile(
+    r"https?://(?!127\.0\.0\.1|localhost|www\.w3\.org|json-schema\.org)[a-z0-9.-]+\.[a-z]{2,}", re.I
+)
 
 
 def test_no_template_or_own_static_file_references_an_external_host():
     offenders = []
     for folder in ("templates", "static"):
         for path in (ROOT / folder).rglob("*"):
-            if path.is_file() and "vendor" not in path.parts and path.suffix in {".html", ".js", ".css", ".txt"}:
+            if (
+                path.is_file()
+                and "vendor" not in path.parts
+                and path.suffix in {".html", ".js", ".css", ".txt"}
+            ):
                 for match in EXTERNAL.finditer(path.read_text(encoding="utf-8")):
                     offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
     assert offenders == []
@@ -197,8 +250,8 @@ def test_no_template_or_own_static_file_references_an_external_host():
 
 @pytest.mark.django_db
 def test_bootstrap_and_plotly_are_served_from_our_static_files(client):
-    from django.contrib.staticfiles import finders
     import plotly
+    from django.contrib.staticfiles import finders
 
     html = client.get("/").content.decode()
     assert "/static/vendor/bootstrap/bootstrap.min.css" in html

@@ -39,7 +39,9 @@ def build_rows(spec, count, seed=1):
             "promoters": ";".join(rng.sample(promoters, rng.randint(0, 3))),
         }
         for code, item in spec.items.items():
-            row[code] = rng.choice(["1", "2", "3", "4", "5", "x", ""]) if group in item.audience else ""
+            row[code] = (
+                rng.choice(["1", "2", "3", "4", "5", "x", ""]) if group in item.audience else ""
+            )
         rows.append(row)
     return rows
 
@@ -73,7 +75,12 @@ def refused(path, round_) -> str:
     with pytest.raises(CommandError) as info:
         run_import(path, round_)
     assert Response.objects.count() == 0
-    assert Answer.objects.count() == ResponseScore.objects.count() == ResponseChoice.objects.count() == 0
+    assert (
+        Answer.objects.count()
+        == ResponseScore.objects.count()
+        == ResponseChoice.objects.count()
+        == 0
+    )
     message = str(info.value)
     assert message.startswith("Ingenting ble importert.")
     return message
@@ -94,11 +101,15 @@ def test_thousand_rows_import_in_one_go(open_round, spec, write, sogndal_units):
     assert Answer.objects.count() == len(cells)
     assert Answer.objects.filter(value__isnull=True).count() == sum(v == "x" for _c, v in cells)
     assert Answer.objects.filter(value=5).count() == sum(v == "5" for _c, v in cells)
-    chosen = sum(len([c for c in (r["barriers"] + ";" + r["promoters"]).split(";") if c]) for r in rows)
+    chosen = sum(
+        len([c for c in (r["barriers"] + ";" + r["promoters"]).split(";") if c]) for r in rows
+    )
     assert ResponseChoice.objects.count() == chosen
     assert Response.objects.filter(unit=sogndal_units["heim"]).count() == 1
     assert Response.objects.filter(unit=sogndal_units["skule"]).count() == 1
-    assert Response.objects.filter(tenure="over_10").count() == sum(r["tenure"] == "over_10" for r in rows)
+    assert Response.objects.filter(tenure="over_10").count() == sum(
+        r["tenure"] == "over_10" for r in rows
+    )
 
 
 def test_one_bad_cell_imports_nothing_and_names_line_and_column(open_round, spec, write):
@@ -110,17 +121,44 @@ def test_one_bad_cell_imports_nothing_and_names_line_and_column(open_round, spec
 
 BAD_FILES = [
     (lambda rows, cols: cols.append("LED99"), "Linje 1, kolonne «LED99»: ukjent kolonne"),
-    (lambda rows, cols: cols.remove("sector"), "Linje 1, kolonne «sector»: kolonnen mangler i overskriftsraden."),
-    (lambda rows, cols: rows[2].update(municipality="9999"), "Linje 4, kolonne «municipality»: kommunen «9999» deltar ikke i runden."),
-    (lambda rows, cols: rows[2].update(municipality="0301"), "Linje 4, kolonne «municipality»: kommunen «0301» deltar ikke i runden."),
-    (lambda rows, cols: rows[1].update(staff_group="folkevalgt"), "Linje 3, kolonne «staff_group»: ukjent ansattgruppe «folkevalgt»."),
-    (lambda rows, cols: rows[1].update(sector="helse"), "Linje 3, kolonne «sector»: ukjent sektor «helse»."),
-    (lambda rows, cols: rows[0].update({c: "" for c in cols if c[:3].isupper()}, staff_group="medarbeider", MED3="3"),
-     "Linje 2, kolonne «MED3»: påstanden gjelder ikke ansattgruppen medarbeider."),
-    (lambda rows, cols: rows[0].update(barriers="tidspress;silo;okonomi;regelverk"),
-     "Linje 2, kolonne «barriers»: velg inntil tre ulike alternativer."),
-    (lambda rows, cols: rows[0].update(promoters="tillit;penger"), "Linje 2, kolonne «promoters»: ukjent kode «penger»."),
-    (lambda rows, cols: rows[0].update(unit="Finst ikkje"), "Linje 2, kolonne «unit»: kommunen har ingen enhet som heter «Finst ikkje»."),
+    (
+        lambda rows, cols: cols.remove("sector"),
+        "Linje 1, kolonne «sector»: kolonnen mangler i overskriftsraden.",
+    ),
+    (
+        lambda rows, cols: rows[2].update(municipality="9999"),
+        "Linje 4, kolonne «municipality»: kommunen «9999» deltar ikke i runden.",
+    ),
+    (
+        lambda rows, cols: rows[2].update(municipality="0301"),
+        "Linje 4, kolonne «municipality»: kommunen «0301» deltar ikke i runden.",
+    ),
+    (
+        lambda rows, cols: rows[1].update(staff_group="folkevalgt"),
+        "Linje 3, kolonne «staff_group»: ukjent ansattgruppe «folkevalgt».",
+    ),
+    (
+        lambda rows, cols: rows[1].update(sector="helse"),
+        "Linje 3, kolonne «sector»: ukjent sektor «helse».",
+    ),
+    (
+        lambda rows, cols: rows[0].update(
+            {c: "" for c in cols if c[:3].isupper()}, staff_group="medarbeider", MED3="3"
+        ),
+        "Linje 2, kolonne «MED3»: påstanden gjelder ikke ansattgruppen medarbeider.",
+    ),
+    (
+        lambda rows, cols: rows[0].update(barriers="tidspress;silo;okonomi;regelverk"),
+        "Linje 2, kolonne «barriers»: velg inntil tre ulike alternativer.",
+    ),
+    (
+        lambda rows, cols: rows[0].update(promoters="tillit;penger"),
+        "Linje 2, kolonne «promoters»: ukjent kode «penger».",
+    ),
+    (
+        lambda rows, cols: rows[0].update(unit="Finst ikkje"),
+        "Linje 2, kolonne «unit»: kommunen har ingen enhet som heter «Finst ikkje».",
+    ),
 ]
 
 
@@ -138,11 +176,15 @@ def test_bad_files_are_refused_in_norwegian_and_nothing_is_stored(open_round, sp
 
 def test_non_utf8_file_is_refused(open_round, spec, write, municipalities):
     sogndal = Municipality.objects.get(number="4640")
-    create_org_unit(municipality=sogndal, sector=Sector.objects.get(code="oppvekst"), name="Fjærland skule")
+    create_org_unit(
+        municipality=sogndal, sector=Sector.objects.get(code="oppvekst"), name="Fjærland skule"
+    )
     rows = build_rows(spec, 3)
     rows[0].update(municipality="4640", sector="oppvekst", unit="Fjærland skule")
     text = to_csv(rows)
-    assert run_import(write(text.encode("utf-8-sig"), "excel.csv"), open_round).startswith("3 svar importert")
+    assert run_import(write(text.encode("utf-8-sig"), "excel.csv"), open_round).startswith(
+        "3 svar importert"
+    )
     Response.objects.all().delete()
 
     message = refused(write(text.encode("cp1252")), open_round)
@@ -154,7 +196,9 @@ def test_unknown_round_and_empty_file(open_round, write):
     with pytest.raises(CommandError, match="Fant ingen runde med kortnavnet «finst-ikkje»."):
         call_command("import_responses", write("municipality\n"), "--round", "finst-ikkje")
     assert "Fila er tom." in refused(write(""), open_round)
-    assert "Fila har ingen svar." in refused(write("municipality,staff_group,sector\r\n,,\r\n"), open_round)
+    assert "Fila har ingen svar." in refused(
+        write("municipality,staff_group,sector\r\n,,\r\n"), open_round
+    )
 
 
 # --- fuzzing ------------------------------------------------------------------------------------
@@ -164,22 +208,31 @@ OK, BAD = True, False
 
 def _pool(valid, invalid):
     return st.one_of(
-        st.sampled_from(valid).map(lambda v: (v, OK)), st.sampled_from(invalid).map(lambda v: (v, BAD))
+        st.sampled_from(valid).map(lambda v: (v, OK)),
+        st.sampled_from(invalid).map(lambda v: (v, BAD)),
     )
 
 
-ANSWER = _pool(["1", "2", "3", "4", "5", "x", "X", "", " 4 "],
-               ["0", "6", "7", "-1", "3.0", "ja", "xx", "٣", "1,5", "\x00", "5;"])
-ROW = st.fixed_dictionaries({
-    "municipality": _pool(["4640", "1506", " 4640 "], ["9999", "0301", "46 40", "4640.0"]),
-    "staff_group": _pool(["medarbeider", "toppleder", "stab"], ["folkevalgt", "Medarbeider", "sjef"]),
-    "sector": _pool(["helse_omsorg", "kultur"], ["helse", "Kultur", "x"]),
-    "STR1": ANSWER,
-    "LED2": ANSWER,
-    "LED5": ANSWER,  # leaders only
-    "barriers": _pool(["", "tidspress", "silo;okonomi", "tidspress; silo ;regelverk"],
-                      ["tidspress;tidspress", "tidspress;silo;okonomi;regelverk", "penger"]),
-})
+ANSWER = _pool(
+    ["1", "2", "3", "4", "5", "x", "X", "", " 4 "],
+    ["0", "6", "7", "-1", "3.0", "ja", "xx", "٣", "1,5", "\x00", "5;"],
+)
+ROW = st.fixed_dictionaries(
+    {
+        "municipality": _pool(["4640", "1506", " 4640 "], ["9999", "0301", "46 40", "4640.0"]),
+        "staff_group": _pool(
+            ["medarbeider", "toppleder", "stab"], ["folkevalgt", "Medarbeider", "sjef"]
+        ),
+        "sector": _pool(["helse_omsorg", "kultur"], ["helse", "Kultur", "x"]),
+        "STR1": ANSWER,
+        "LED2": ANSWER,
+        "LED5": ANSWER,  # leaders only
+        "barriers": _pool(
+            ["", "tidspress", "silo;okonomi", "tidspress; silo ;regelverk"],
+            ["tidspress;tidspress", "tidspress;silo;okonomi;regelverk", "penger"],
+        ),
+    }
+)
 
 
 def _row_valid(row) -> bool:
@@ -189,11 +242,23 @@ def _row_valid(row) -> bool:
     return leader or row["LED5"][0].strip() == ""
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(ROW, min_size=1, max_size=4))
-@example(rows=[{"municipality": ("4640", OK), "staff_group": ("medarbeider", OK),
-                "sector": ("kultur", OK), "STR1": ("4", OK), "LED2": ("7", BAD), "LED5": ("", OK),
-                "barriers": ("", OK)}])
+@example(
+    rows=[
+        {
+            "municipality": ("4640", OK),
+            "staff_group": ("medarbeider", OK),
+            "sector": ("kultur", OK),
+            "STR1": ("4", OK),
+            "LED2": ("7", BAD),
+            "LED5": ("", OK),
+            "barriers": ("", OK),
+        }
+    ]
+)
 def test_fuzzed_csv_imports_all_or_nothing(open_round, rows):
     before = Response.objects.count()
     text = to_csv([{k: v for k, (v, _ok) in row.items()} for row in rows])
@@ -210,15 +275,20 @@ def test_fuzzed_csv_imports_all_or_nothing(open_round, rows):
         assert Response.objects.count() == before + len(rows)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(raw=st.one_of(
-    st.binary(max_size=300),
-    st.text(max_size=300).map(lambda t: t.encode("utf-8")),
-    st.lists(st.lists(st.text(max_size=8), max_size=6), max_size=5).map(
-        lambda rows: ("municipality,staff_group,sector,STR1\r\n"
-                      + "\r\n".join(",".join(r) for r in rows)).encode("utf-8")
-    ),
-))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    raw=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda t: t.encode("utf-8")),
+        st.lists(st.lists(st.text(max_size=8), max_size=6), max_size=5).map(
+            lambda rows: (
+                "municipality,staff_group,sector,STR1\r\n" + "\r\n".join(",".join(r) for r in rows)
+            ).encode("utf-8")
+        ),
+    )
+)
 def test_fuzzed_bytes_never_crash_the_import(open_round, raw):
     before = Response.objects.count()
     try:

@@ -76,8 +76,11 @@ def send_invites(coordinator, open_round, django_capture_on_commit_callbacks):
 
 def _round_form(**overrides):
     data = {
-        "name": "Høst 2026", "slug": "host-2026", "opens_on": TODAY.isoformat(),
-        "closes_on": (TODAY + timedelta(days=30)).isoformat(), "min_group_size": "5",
+        "name": "Høst 2026",
+        "slug": "host-2026",
+        "opens_on": TODAY.isoformat(),
+        "closes_on": (TODAY + timedelta(days=30)).isoformat(),
+        "min_group_size": "5",
     }
     data["instrument"] = overrides.pop("instrument")
     data.update(overrides)
@@ -99,7 +102,11 @@ def test_ks_creates_a_round_in_the_web_ui(users, instrument):
     assert "Runden «Høst 2026» er opprettet." in messages_on(response)
     assert "Høst 2026" in response.content.decode()
     round_ = Round.objects.get(slug="host-2026")
-    assert (round_.min_group_size, round_.include_folkevalgte, round_.instrument) == (7, True, instrument)
+    assert (round_.min_group_size, round_.include_folkevalgte, round_.instrument) == (
+        7,
+        True,
+        instrument,
+    )
     assert round_.opens_on == TODAY
 
 
@@ -109,14 +116,22 @@ def test_round_creation_refuses_bad_input_in_norwegian(users, instrument, settin
     settings.MIN_GROUP_SIZE = 6
     too_small = ks.post(url, _round_form(instrument=instrument.pk, min_group_size="5"))
     assert too_small.status_code == 200
-    assert "Minste gruppestørrelse kan ikke være lavere enn 6 i denne installasjonen." in too_small.content.decode()
+    assert (
+        "Minste gruppestørrelse kan ikke være lavere enn 6 i denne installasjonen."
+        in too_small.content.decode()
+    )
 
-    backwards = ks.post(url, _round_form(instrument=instrument.pk, closes_on=(TODAY - timedelta(days=1)).isoformat()))
+    backwards = ks.post(
+        url,
+        _round_form(instrument=instrument.pk, closes_on=(TODAY - timedelta(days=1)).isoformat()),
+    )
     assert "Runden kan ikke stenge før den åpner." in backwards.content.decode()
     assert not Round.objects.filter(slug="host-2026").exists()
 
     ks.post(url, _round_form(instrument=instrument.pk, min_group_size="6"))
-    duplicate = ks.post(url, _round_form(instrument=instrument.pk, min_group_size="6", name="En annen"))
+    duplicate = ks.post(
+        url, _round_form(instrument=instrument.pk, min_group_size="6", name="En annen")
+    )
     assert "Det finnes allerede en runde med kortnavnet «host-2026»." in duplicate.content.decode()
     assert Round.objects.filter(slug="host-2026").count() == 1
 
@@ -134,20 +149,40 @@ def test_only_ks_can_create_rounds(users, instrument):
 def test_create_round_command_for_all_kommuner(municipalities, instrument):
     out = io.StringIO()
     call_command(
-        "create_round", "nasjonal-2026", "--name", "Nasjonal 2026", "--opens", "2026-09-01",
-        "--closes", "2026-10-15", "--municipalities", "all", "--min-group-size", "6", stdout=out,
+        "create_round",
+        "nasjonal-2026",
+        "--name",
+        "Nasjonal 2026",
+        "--opens",
+        "2026-09-01",
+        "--closes",
+        "2026-10-15",
+        "--municipalities",
+        "all",
+        "--min-group-size",
+        "6",
+        stdout=out,
     )
     round_ = Round.objects.get(slug="nasjonal-2026")
     assert round_.participations.count() == Municipality.objects.count() == 357
     assert (round_.opens_on.isoformat(), round_.closes_on.isoformat(), round_.min_group_size) == (
-        "2026-09-01", "2026-10-15", 6
+        "2026-09-01",
+        "2026-10-15",
+        6,
     )
     assert "357 kommuner" in out.getvalue()
 
 
 def test_create_round_command_for_some_kommuner(municipalities, instrument):
-    call_command("create_round", "vest-2026", "--name", "Vest", "--municipalities", "4640, 1506",
-                 stdout=io.StringIO())
+    call_command(
+        "create_round",
+        "vest-2026",
+        "--name",
+        "Vest",
+        "--municipalities",
+        "4640, 1506",
+        stdout=io.StringIO(),
+    )
     numbers = set(Participation.objects.values_list("municipality__number", flat=True))
     assert numbers == {"4640", "1506"}
     assert Round.objects.get(slug="vest-2026").min_group_size == 5
@@ -159,7 +194,10 @@ def test_create_round_command_refuses_bad_input(municipalities, instrument):
         (["--min-group-size", "2"], "Minste gruppestørrelse kan ikke være lavere enn 5"),
         (["--municipalities", "4640,9999"], "Ukjente kommunenummer: 9999"),
         (["--opens", "1.9.2026"], "er ikke en dato på formen ÅÅÅÅ-MM-DD"),
-        (["--opens", "2026-09-10", "--closes", "2026-09-01"], "Runden kan ikke stenge før den åpner."),
+        (
+            ["--opens", "2026-09-10", "--closes", "2026-09-01"],
+            "Runden kan ikke stenge før den åpner.",
+        ),
     ]
     for args, message in cases:
         with pytest.raises(CommandError, match=re.escape(message)):
@@ -173,8 +211,12 @@ def test_create_round_command_refuses_bad_input(municipalities, instrument):
 
 def test_coordinator_joins_a_round_created_by_ks(users, open_round, coordinator):
     ks_round = Round.objects.create(
-        slug="var-2027", name="Vår 2027", instrument=open_round.instrument,
-        opens_on=TODAY + timedelta(days=5), closes_on=TODAY + timedelta(days=40), min_group_size=5,
+        slug="var-2027",
+        name="Vår 2027",
+        instrument=open_round.instrument,
+        opens_on=TODAY + timedelta(days=5),
+        closes_on=TODAY + timedelta(days=40),
+        min_group_size=5,
     )
     page = coordinator.get(reverse("assessment:municipality_rounds", args=["4640"]))
     assert "Runder kommunen kan bli med i" in page.content.decode()
@@ -194,8 +236,12 @@ def test_coordinator_joins_a_round_created_by_ks(users, open_round, coordinator)
 
 def test_a_closed_round_cannot_be_joined(users, open_round, coordinator):
     closed = Round.objects.create(
-        slug="gammel", name="Gammel runde", instrument=open_round.instrument,
-        opens_on=TODAY - timedelta(days=60), closes_on=TODAY - timedelta(days=1), min_group_size=5,
+        slug="gammel",
+        name="Gammel runde",
+        instrument=open_round.instrument,
+        opens_on=TODAY - timedelta(days=60),
+        closes_on=TODAY - timedelta(days=1),
+        min_group_size=5,
     )
     page = coordinator.get(reverse("assessment:municipality_rounds", args=["4640"]))
     assert "Gammel runde" not in page.content.decode()
@@ -212,17 +258,27 @@ def test_coordinator_maintains_org_units(users, open_round, coordinator):
     unit = OrgUnit.objects.get(name="Kyrkjebø barnehage")
     assert unit.municipality.number == "4640" and unit.sector_id == "oppvekst"
 
-    sub = coordinator.post(url, {"name": "Småbarn", "sector": "oppvekst", "parent": unit.pk}, follow=True)
+    sub = coordinator.post(
+        url, {"name": "Småbarn", "sector": "oppvekst", "parent": unit.pk}, follow=True
+    )
     assert "Småbarn" in sub.content.decode()
     assert OrgUnit.objects.get(name="Småbarn").parent == unit
 
     duplicate = coordinator.post(url, {"name": "kyrkjebø BARNEHAGE", "sector": "oppvekst"})
-    assert "Kommunen har allerede en enhet som heter «kyrkjebø BARNEHAGE»." in duplicate.content.decode()
+    assert (
+        "Kommunen har allerede en enhet som heter «kyrkjebø BARNEHAGE»."
+        in duplicate.content.decode()
+    )
     wrong_sector = coordinator.post(url, {"name": "Feil", "sector": "kultur", "parent": unit.pk})
-    assert "En underenhet må høre til samme sektor som den overordnede." in wrong_sector.content.decode()
+    assert (
+        "En underenhet må høre til samme sektor som den overordnede."
+        in wrong_sector.content.decode()
+    )
     assert OrgUnit.objects.filter(municipality__number="4640").count() == 4  # 2 from the fixture
 
-    coordinator.post(reverse("municipalities:unit_edit", args=["4640", unit.pk]), {"name": "Kyrkjebø bhg."})
+    coordinator.post(
+        reverse("municipalities:unit_edit", args=["4640", unit.pk]), {"name": "Kyrkjebø bhg."}
+    )
     unit.refresh_from_db()
     assert unit.name == "Kyrkjebø bhg."
 
@@ -236,7 +292,12 @@ def test_coordinator_maintains_org_units(users, open_round, coordinator):
     other = staff_client(users["coordinator_b"])
     assert other.get(url).status_code == 404
     assert other.post(url, {"name": "Innbrudd", "sector": "kultur"}).status_code == 404
-    assert other.post(reverse("municipalities:unit_edit", args=["4640", unit.pk]), {"name": "X"}).status_code == 404
+    assert (
+        other.post(
+            reverse("municipalities:unit_edit", args=["4640", unit.pk]), {"name": "X"}
+        ).status_code
+        == 404
+    )
     assert not OrgUnit.objects.filter(name__in=["Innbrudd", "X"]).exists()
 
 
@@ -244,10 +305,14 @@ def test_coordinator_maintains_org_units(users, open_round, coordinator):
 
 
 def test_one_mail_per_new_address_with_a_working_link(open_round, send_invites):
-    response = send_invites("kari@sogndal.kommune.no\nola@sogndal.kommune.no, per@sogndal.kommune.no; kari@sogndal.kommune.no")
+    response = send_invites(
+        "kari@sogndal.kommune.no\nola@sogndal.kommune.no, per@sogndal.kommune.no; kari@sogndal.kommune.no"
+    )
     assert "3 invitasjoner er sendt." in messages_on(response)
     assert sorted(m.to[0] for m in mail.outbox) == [
-        "kari@sogndal.kommune.no", "ola@sogndal.kommune.no", "per@sogndal.kommune.no"
+        "kari@sogndal.kommune.no",
+        "ola@sogndal.kommune.no",
+        "per@sogndal.kommune.no",
     ]
     assert all(len(m.to) == 1 for m in mail.outbox)
     paths = [links_in(m)[0] for m in mail.outbox]
@@ -267,7 +332,9 @@ def test_pasting_the_same_list_twice_sends_nothing_twice(open_round, send_invite
     again = send_invites(" KARI@sogndal.kommune.no \nola@sogndal.kommune.no")
     assert len(mail.outbox) == 2
     assert "0 invitasjoner er sendt." in messages_on(again)
-    plus_one = send_invites("kari@sogndal.kommune.no\nola@sogndal.kommune.no\nnils@sogndal.kommune.no")
+    plus_one = send_invites(
+        "kari@sogndal.kommune.no\nola@sogndal.kommune.no\nnils@sogndal.kommune.no"
+    )
     assert "1 invitasjoner er sendt." in messages_on(plus_one)
     assert [m.to for m in mail.outbox[2:]] == [["nils@sogndal.kommune.no"]]
     assert Invitation.objects.count() == 3
@@ -275,7 +342,10 @@ def test_pasting_the_same_list_twice_sends_nothing_twice(open_round, send_invite
 
 def test_invalid_address_gives_a_norwegian_error_and_creates_nothing(open_round, send_invites):
     cases = [
-        ("kari@sogndal.kommune.no\nikke-en-adresse", "«ikke-en-adresse» er ikke en gyldig e-postadresse."),
+        (
+            "kari@sogndal.kommune.no\nikke-en-adresse",
+            "«ikke-en-adresse» er ikke en gyldig e-postadresse.",
+        ),
         ("ola@@sogndal.no", "«ola@@sogndal.no» er ikke en gyldig e-postadresse."),
         ("\n \n", "Lim inn eller last opp minst én e-postadresse."),
         # longer than an address may be (254 characters), though each part looks fine
@@ -304,7 +374,9 @@ def _codes_from_pdf(content: bytes) -> list[str]:
 
 
 def test_printed_codes_come_as_a_pdf_and_work_typed_in_lowercase(open_round, coordinator):
-    response = coordinator.post(reverse("assessment:printed_codes", args=["4640", open_round.slug]), {"count": "3"})
+    response = coordinator.post(
+        reverse("assessment:printed_codes", args=["4640", open_round.slug]), {"count": "3"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="koder-4640-runde-2026.pdf"' in response["Content-Disposition"]
@@ -312,7 +384,12 @@ def test_printed_codes_come_as_a_pdf_and_work_typed_in_lowercase(open_round, coo
     assert len(PdfReader(io.BytesIO(response.content)).pages) == 2  # two letters per page
     codes = _codes_from_pdf(response.content)
     assert len(codes) == len(set(codes)) == 3
-    assert Invitation.objects.filter(kind="printed", participation__municipality__number="4640").count() == 3
+    assert (
+        Invitation.objects.filter(
+            kind="printed", participation__municipality__number="4640"
+        ).count()
+        == 3
+    )
 
     typed = codes[0].lower()  # as someone types it from the letter: lowercase, with the dashes
     person = Respondent()
@@ -350,7 +427,9 @@ def test_wrong_code_gives_a_norwegian_message(open_round):
 def test_printed_codes_need_a_sensible_count(open_round, coordinator):
     for count in ["0", "501", "mange", "", "²"]:
         response = coordinator.post(
-            reverse("assessment:printed_codes", args=["4640", open_round.slug]), {"count": count}, follow=True
+            reverse("assessment:printed_codes", args=["4640", open_round.slug]),
+            {"count": count},
+            follow=True,
         )
         assert response["Content-Type"].startswith("text/html")
         assert "Velg mellom 1 og 500 koder." in messages_on(response)
@@ -362,7 +441,9 @@ def test_printed_codes_need_a_sensible_count(open_round, coordinator):
 
 def test_open_link_poster_has_an_svg_qr_and_a_working_address(open_round, coordinator):
     response = coordinator.post(
-        reverse("assessment:open_link_create", args=["4640", open_round.slug]), {"unit": ""}, follow=True
+        reverse("assessment:open_link_create", args=["4640", open_round.slug]),
+        {"unit": ""},
+        follow=True,
     )
     link = OpenLink.objects.get()
     assert response.wsgi_request.path == reverse(
@@ -400,7 +481,10 @@ def test_open_link_for_a_unit_fills_in_unit_and_sector(open_round, users, sognda
     person.post(path, {"language": "nb"})
     assert re.search(rf'<option value="{unit.pk}" selected>', person.html)
     assert re.search(r'name="sector" value="oppvekst" id="[^"]+" checked', person.html)
-    person.post(page_url(1), {"staff_group": "medarbeider", "sector": "oppvekst", "unit": unit.pk, "nav": "next"})
+    person.post(
+        page_url(1),
+        {"staff_group": "medarbeider", "sector": "oppvekst", "unit": unit.pk, "nav": "next"},
+    )
     person.submit()
     assert Response.objects.get().unit == unit
 
@@ -409,7 +493,8 @@ def test_closing_an_open_link_stops_it(open_round, users, coordinator):
     path = open_link_path(users["coordinator_a"], open_round)
     link = OpenLink.objects.get()
     response = coordinator.post(
-        reverse("assessment:open_link_deactivate", args=["4640", open_round.slug, link.pk]), follow=True
+        reverse("assessment:open_link_deactivate", args=["4640", open_round.slug, link.pk]),
+        follow=True,
     )
     assert "Lenken er stengt og kan ikke brukes lenger." in messages_on(response)
     assert Client().get(path).status_code == 404
@@ -435,8 +520,9 @@ def test_invitation_tokens_are_nowhere_in_the_database(open_round, send_invites)
 # --- reminders ----------------------------------------------------------------------------------
 
 
-def test_reminders_reach_only_those_who_have_not_answered(open_round, coordinator, send_invites,
-                                                          django_capture_on_commit_callbacks):
+def test_reminders_reach_only_those_who_have_not_answered(
+    open_round, coordinator, send_invites, django_capture_on_commit_callbacks
+):
     send_invites("kari@sogndal.kommune.no\nola@sogndal.kommune.no\nper@sogndal.kommune.no")
     first_links = {m.to[0]: links_in(m)[0] for m in mail.outbox}
 
@@ -457,11 +543,18 @@ def test_reminders_reach_only_those_who_have_not_answered(open_round, coordinato
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = coordinator.post(reverse("assessment:remind", args=["4640", open_round.slug]), follow=True)
+        response = coordinator.post(
+            reverse("assessment:remind", args=["4640", open_round.slug]), follow=True
+        )
     assert "Påminnelse sendt til 2 som ikke har svart." in messages_on(response)
-    assert sorted(m.to[0] for m in mail.outbox) == ["ola@sogndal.kommune.no", "per@sogndal.kommune.no"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "ola@sogndal.kommune.no",
+        "per@sogndal.kommune.no",
+    ]
     # a reminder, in Sogndal's nynorsk where the translations are installed
-    assert all(m.subject in ("Påminning: Runde 2026", "Påminnelse: Runde 2026") for m in mail.outbox)
+    assert all(
+        m.subject in ("Påminning: Runde 2026", "Påminnelse: Runde 2026") for m in mail.outbox
+    )
     new_links = {m.to[0]: links_in(m)[0] for m in mail.outbox}
 
     # the old links of reminded people stop working; Kari's used link still says "already answered"
@@ -486,15 +579,18 @@ def test_reminders_reach_only_those_who_have_not_answered(open_round, coordinato
     assert [m.to for m in mail.outbox] == [["per@sogndal.kommune.no"]]
 
 
-def test_no_reminders_once_the_round_is_closed(open_round, coordinator, send_invites,
-                                               django_capture_on_commit_callbacks):
+def test_no_reminders_once_the_round_is_closed(
+    open_round, coordinator, send_invites, django_capture_on_commit_callbacks
+):
     send_invites("kari@sogndal.kommune.no")
     Round.objects.filter(pk=open_round.pk).update(
         opens_on=TODAY - timedelta(days=40), closes_on=TODAY - timedelta(days=1)
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = coordinator.post(reverse("assessment:remind", args=["4640", open_round.slug]), follow=True)
+        response = coordinator.post(
+            reverse("assessment:remind", args=["4640", open_round.slug]), follow=True
+        )
     assert "Påminnelser kan bare sendes mens runden er åpen." in messages_on(response)
     assert mail.outbox == []
 
@@ -505,9 +601,17 @@ def test_no_new_links_for_a_closed_round(open_round, coordinator, send_invites):
     )
     response = send_invites("kari@sogndal.kommune.no")
     assert "Runden er stengt. Det kan ikke lages nye lenker." in messages_on(response)
-    codes = coordinator.post(reverse("assessment:printed_codes", args=["4640", open_round.slug]), {"count": "2"}, follow=True)
+    codes = coordinator.post(
+        reverse("assessment:printed_codes", args=["4640", open_round.slug]),
+        {"count": "2"},
+        follow=True,
+    )
     assert "Runden er stengt. Det kan ikke lages nye lenker." in messages_on(codes)
-    link = coordinator.post(reverse("assessment:open_link_create", args=["4640", open_round.slug]), {"unit": ""}, follow=True)
+    link = coordinator.post(
+        reverse("assessment:open_link_create", args=["4640", open_round.slug]),
+        {"unit": ""},
+        follow=True,
+    )
     assert "Runden er stengt. Det kan ikke lages nye lenker." in messages_on(link)
     assert not Invitation.objects.exists() and mail.outbox == []
     assert participation(open_round, "4640").open_links.count() == 0

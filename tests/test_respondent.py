@@ -120,7 +120,9 @@ class Respondent:
         return self.post(self.path, {**data, "nav": nav})
 
     def background(self, staff_group="medarbeider", sector="helse_omsorg", **extra):
-        return self.post(page_url(1), {"staff_group": staff_group, "sector": sector, "nav": "next", **extra})
+        return self.post(
+            page_url(1), {"staff_group": staff_group, "sector": sector, "nav": "next", **extra}
+        )
 
     def answer_page(self, value="4", nav="next"):
         assert self.on_dimension_page, self.path
@@ -243,7 +245,9 @@ def test_whole_path_from_personal_link_to_thank_you(link, spec):
 
     response = Response.objects.get()
     assert (response.municipality.number, response.staff_group_id, response.sector_id) == (
-        "1506", "medarbeider", "helse_omsorg"
+        "1506",
+        "medarbeider",
+        "helse_omsorg",
     )
     assert response.source == ResponseSource.WEB
     answers = dict(Answer.objects.filter(response=response).values_list("item__code", "value"))
@@ -565,13 +569,20 @@ def test_closed_round_answers_410_everywhere(link, open_path, open_round):
     assert Response.objects.count() == 0
 
 
-def test_round_not_yet_open_answers_403(municipalities, instrument, django_capture_on_commit_callbacks):
+def test_round_not_yet_open_answers_403(
+    municipalities, instrument, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
     future = services.create_round(
-        slug="runde-2027", name="Runde 2027", opens_on=today + timedelta(days=10),
-        closes_on=today + timedelta(days=40), municipality_numbers=["1506"],
+        slug="runde-2027",
+        name="Runde 2027",
+        opens_on=today + timedelta(days=10),
+        closes_on=today + timedelta(days=40),
+        municipality_numbers=["1506"],
     )
-    path = invite(participation(future, "1506"), "per@molde.kommune.no", django_capture_on_commit_callbacks)
+    path = invite(
+        participation(future, "1506"), "per@molde.kommune.no", django_capture_on_commit_callbacks
+    )
     person = Respondent()
     person.get(path)
     assert person.r.status_code == 403
@@ -614,13 +625,55 @@ def test_pages_without_a_draft_do_not_leak_anything(open_round):
 
 # --- fuzzing ------------------------------------------------------------------------------------
 
-FIELD_NAMES = ["staff_group", "sector", "unit", "tenure", "barriers", "promoters", "nav",
-               "language", "page", "STR1", "LED2", "LED5", "MED3", "csrfmiddlewaretoken"]
+FIELD_NAMES = [
+    "staff_group",
+    "sector",
+    "unit",
+    "tenure",
+    "barriers",
+    "promoters",
+    "nav",
+    "language",
+    "page",
+    "STR1",
+    "LED2",
+    "LED5",
+    "MED3",
+    "csrfmiddlewaretoken",
+]
 FUZZ_VALUES = st.one_of(
-    st.sampled_from(["1", "2", "3", "4", "5", "x", "0", "6", "-1", "", "medarbeider",
-                     "folkevalgt", "helse_omsorg", "oppvekst", "under_2", "tidspress", "tillit",
-                     "next", "back", "pause", "nn", "en", "²", "٣", "99999999999999999999",
-                     "\x00", "<script>", "' OR 1=1 --"]),
+    st.sampled_from(
+        [
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "x",
+            "0",
+            "6",
+            "-1",
+            "",
+            "medarbeider",
+            "folkevalgt",
+            "helse_omsorg",
+            "oppvekst",
+            "under_2",
+            "tidspress",
+            "tillit",
+            "next",
+            "back",
+            "pause",
+            "nn",
+            "en",
+            "²",
+            "٣",
+            "99999999999999999999",
+            "\x00",
+            "<script>",
+            "' OR 1=1 --",
+        ]
+    ),
     st.text(max_size=30),
 )
 POST_DATA = st.dictionaries(
@@ -638,10 +691,25 @@ VALID_ANSWERS = {"1", "2", "3", "4", "5", "x"}
 
 def _assert_draft_valid(draft: Draft, spec):
     data = draft.data
-    assert data.get("staff_group") in (None, "toppleder", "mellomleder", "forstelinjeleder",
-                                       "medarbeider", "tillitsvalgt", "stab")
-    assert data.get("sector") in (None, "helse_omsorg", "oppvekst", "kultur", "teknisk",
-                                  "nav_sosial", "administrasjon", "annet")
+    assert data.get("staff_group") in (
+        None,
+        "toppleder",
+        "mellomleder",
+        "forstelinjeleder",
+        "medarbeider",
+        "tillitsvalgt",
+        "stab",
+    )
+    assert data.get("sector") in (
+        None,
+        "helse_omsorg",
+        "oppvekst",
+        "kultur",
+        "teknisk",
+        "nav_sosial",
+        "administrasjon",
+        "annet",
+    )
     assert data.get("tenure") in (None, "", "under_2", "2_10", "over_10")
     for code, value in data.get("answers", {}).items():
         assert code in spec.items and value in VALID_ANSWERS
@@ -662,7 +730,9 @@ def answering(link):
     return person
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(target=TARGETS, data=POST_DATA)
 def test_fuzzed_answer_posts_never_500_and_never_store_bad_input(answering, spec, target, data):
     draft = Draft.objects.get()
@@ -676,7 +746,9 @@ def test_fuzzed_answer_posts_never_500_and_never_store_bad_input(answering, spec
     assert Response.objects.count() == 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(language=FUZZ_VALUES, page=FUZZ_VALUES)
 @example(language="nb", page="²")  # a digit to str.isdigit() that int() refuses
 def test_fuzzed_language_switch_never_500(answering, language, page):
@@ -688,7 +760,9 @@ def test_fuzzed_language_switch_never_500(answering, language, page):
     assert Draft.objects.get().language in ("nb", "nn", "en")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=POST_DATA, language=FUZZ_VALUES)
 @example(data={}, language="1")  # was stored as the draft's language
 @example(data={}, language="nynorsk-please")  # longer than the column: a 500 on PostgreSQL
@@ -698,4 +772,3 @@ def test_fuzzed_open_link_start_never_500(open_path, data, language):
     for draft in Draft.objects.all():
         assert draft.language in ("nb", "nn", "en")
     assert Response.objects.count() == 0
-

@@ -690,7 +690,9 @@ def test_random_kommuner_never_show_a_small_group_in_any_breakdown(random_setup,
 
 
 @pytest.mark.parametrize("others, hidden", [(3, True), (6, False)])
-def test_peer_and_national_figures_hide_when_only_a_few_others_are_left(open_round, spec, others, hidden):
+def test_peer_and_national_figures_hide_when_only_a_few_others_are_left(
+    open_round, spec, others, hidden
+):
     """Sogndal (10) next to one more kommune of its size class: with 3 others the peer and
     national figures minus Sogndal's own would give those 3 away, so both are hidden."""
     neighbour = (
