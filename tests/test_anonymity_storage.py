@@ -130,9 +130,10 @@ def test_after_submission_only_used_is_left_behind(open_round, django_capture_on
     assert not Draft.objects.exists()  # the draft and its timestamp are gone
 
     response = Response.objects.get()
-    # nothing in the session ties the browser to the stored response
+    # nothing in the session ties the browser to the stored response (only the flag for the
+    # thank-you page and the language it is shown in are left)
     (session,) = Session.objects.all()
-    assert set(session.get_decoded()) <= {"respondent_submitted"}
+    assert set(session.get_decoded()) <= {"respondent_submitted", "respondent_language"}
     assert str(response.pk) not in str(session.get_decoded())
     # adding a column to a response is an anonymity decision: it must be made here, on purpose
     values = Response.objects.values().get()
