@@ -192,7 +192,7 @@ def benchmark_context(
             (_("Landet"), [s.mean for s in national]),
             (_("Samme størrelsesgruppe"), [s.mean for s in peer]),
         ]
-    trend = national_trend(spec)
+    trend = national_trend(round_, spec)
     return {
         "round": round_,
         "data": data,

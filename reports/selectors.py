@@ -740,27 +740,43 @@ def quartiles(values: list[float]) -> dict | None:
     return {"min": ordered[0], "q1": q(0.25), "median": q(0.5), "q3": q(0.75), "max": ordered[-1]}
 
 
-def national_trend(spec) -> list[dict]:
+def national_trend(round_: Round, spec) -> list[dict]:
+    """Cached under the round: new answers in an earlier round invalidate later rounds too."""
+    return caching.cached(round_.pk, "national-trend", lambda: _national_trend(round_, spec))
+
+
+def _national_trend(round_: Round, spec) -> list[dict]:
     """National dimension means per round (all rounds whose dimensions compare with `spec`)."""
-    rounds = list(Round.objects.select_related("instrument").order_by("opens_on"))
-    rows = _score_rows(ResponseScore.objects.all(), "response__round_id")
-    counts = dict(Response.objects.values_list("round_id").annotate(n=Count("id")).order_by())
+    rounds = list(
+        Round.objects.filter(opens_on__lte=round_.opens_on)
+        .select_related("instrument")
+        .order_by("opens_on")
+    )
+    rows = _score_rows(
+        ResponseScore.objects.filter(response__round__in=rounds), "response__round_id"
+    )
+    counts = dict(
+        Response.objects.filter(round__in=rounds)
+        .values_list("round_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     current = {d.code: {i.code for i in d.items} for d in spec.dimensions}
     series = []
-    for round_ in rounds:
-        other = get_instrument_spec(round_.instrument)
+    for earlier in rounds:
+        other = get_instrument_spec(earlier.instrument)
         comparable = {
             d.code for d in other.dimensions if current.get(d.code) == {i.code for i in d.items}
         }
-        min_size = round_.effective_min_group_size
+        min_size = earlier.effective_min_group_size
         series.append(
             {
-                "round": round_.name,
-                "slug": round_.slug,
-                "respondents": counts.get(round_.pk, 0),
+                "round": earlier.name,
+                "slug": earlier.slug,
+                "respondents": counts.get(earlier.pk, 0),
                 "dimensions": {
                     d.code: (
-                        _stat(d.code, d.label, rows.get((round_.pk, d.code)), min_size).mean
+                        _stat(d.code, d.label, rows.get((earlier.pk, d.code)), min_size).mean
                         if d.code in comparable
                         else None
                     )

@@ -30,7 +30,9 @@ def _settings_in_subprocess(
     env: dict, code: str = "from django.conf import settings; print(settings.MIN_GROUP_SIZE)"
 ):
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "MIN_GROUP_SIZE"
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in ("MIN_GROUP_SIZE", "DATABASE_URL", "REDIS_URL")
     }
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
