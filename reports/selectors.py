@@ -450,9 +450,8 @@ def item_distributions(responses_qs, spec, min_size) -> dict:
     return result
 
 
-def choice_frequencies(responses_qs, spec, staff_groups: list[Group]) -> dict:
+def choice_frequencies(responses_qs, spec, staff_groups: list[Group], respondents: int) -> dict:
     """How often each barrier and promoter was chosen, overall and per shown staff group."""
-    respondents = responses_qs.count()
     rows = (
         ResponseChoice.objects.filter(response__in=responses_qs.values("pk"))
         .values("option_id", "response__staff_group_id")
@@ -633,7 +632,7 @@ def _build_report(round_: Round, scope) -> dict:
         gaps=perception_gaps(scores, spec, min_size, staff_groups),
         traits=stats_for(scores, spec, min_size, kind=ScoreKind.TRAIT),
         items=item_distributions(responses, spec, min_size),
-        choices=choice_frequencies(responses, spec, staff_groups),
+        choices=choice_frequencies(responses, spec, staff_groups, respondents),
         trend=[] if unit else trend(municipality, round_, spec, min_size),
         strengths=ranked[:3],
         improvements=list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
