@@ -667,6 +667,7 @@ def main() -> int:
         )
     if not args.keep:
         common.drop_round(LOAD_SLUG)
+        common.vacuum()
 
     print()
     print(

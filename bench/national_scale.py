@@ -749,8 +749,10 @@ def main() -> int:
     from reports.services import create_api_token
 
     leftovers = Round.objects.filter(slug__startswith="bench-").exclude(slug=common.NATIONAL_SLUG)
-    for leftover in leftovers:
-        common.drop_round(leftover.slug)  # left over from an interrupted run
+    if leftovers:
+        for leftover in leftovers:
+            common.drop_round(leftover.slug)  # left over from an interrupted run
+        common.vacuum()
     count = common.ensure_national_responses()
     facts = common.machine()
     common.log(f"machine: {facts}")
@@ -884,6 +886,7 @@ def main() -> int:
         common.log(f"  import: {results[-1]['seconds']:.1f} s")
     finally:
         common.drop_round(WRITE_SLUG)
+        common.vacuum()
 
     print()
     print(f"national_scale: {count} responses, {len(municipalities)} kommuner; {facts}")

@@ -28,12 +28,14 @@ def _bump(round_id: int) -> None:
 def invalidate_round(round_id: int) -> None:
     """New answers in a round change its results, and the trend of every later round (a
     kommune report shows the earlier rounds' means), so those are invalidated as well."""
+    from django.db.models import Subquery
+
     from assessment.models import Round
 
-    opens_on = Round.objects.filter(pk=round_id).values_list("opens_on", flat=True).first()
-    later = set()
-    if opens_on is not None:
-        later = set(Round.objects.filter(opens_on__gte=opens_on).values_list("pk", flat=True))
+    opens_on = Round.objects.filter(pk=round_id).values("opens_on")[:1]
+    later = set(
+        Round.objects.filter(opens_on__gte=Subquery(opens_on)).values_list("pk", flat=True)
+    )
     for pk in later | {round_id}:
         _bump(pk)
 
