@@ -63,6 +63,7 @@ import time
 from collections import Counter
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from http.cookies import SimpleCookie
+from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -338,7 +339,6 @@ def preposition(users, spec, links, counter, plans, fingerprint_items, seed) -> 
     Without this, 200 respondents starting together would all reach the submit step at the end of
     a two-minute phase, or not at all on a slow machine."""
     from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.utils.crypto import get_random_string
 
@@ -360,7 +360,7 @@ def preposition(users, spec, links, counter, plans, fingerprint_items, seed) -> 
                 services.save_draft_page(
                     draft=draft, page=page_number, values=plan.values_for(page)
                 )
-            session = SessionStore()
+            session = import_module(settings.SESSION_ENGINE).SessionStore()
             session[SESSION_DRAFT] = draft.pk
             session[SESSION_RESUME_CODE] = code
             session.create()

@@ -45,6 +45,7 @@ import statistics
 import sys
 import time
 from decimal import ROUND_HALF_UP, Decimal
+from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -455,7 +456,7 @@ def bare_insert(round_id, row, children, today):
 
 
 def measure_submission(round_, spec, n: int, results: list, checks: Checks) -> None:
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
@@ -494,13 +495,16 @@ def measure_submission(round_, spec, n: int, results: list, checks: Checks) -> N
     secret = "a" * 32  # CSRF secret: cookie and form field (the unmasked form is accepted)
     client = Client(enforce_csrf_checks=True)
     client.cookies["csrftoken"] = secret
+    # The configured engine (cached_db since 0bece50): a session written behind the cache's back
+    # would be read stale by the view.
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     session = SessionStore()
     session.create()
-    client.cookies["sessionid"] = session.session_key
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     view_times, floor_times, queries = [], [], None
     before = Response.objects.filter(round=round_).count()
     for i, (draft, row) in enumerate(zip(drafts, rows, strict=True)):
-        session = SessionStore(session_key=client.cookies["sessionid"].value)
+        session = SessionStore(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
         session[SESSION_DRAFT] = draft.pk
         session.save()
 
@@ -520,6 +524,8 @@ def measure_submission(round_, spec, n: int, results: list, checks: Checks) -> N
         started = time.perf_counter()
         post()
         view_times.append(time.perf_counter() - started)
+        if i == 0 and Draft.objects.filter(pk=draft.pk).exists():
+            raise RuntimeError("the submit view did not take the draft from the session")
         started = time.perf_counter()
         bare_insert(round_.pk, row, children[i], today)
         floor_times.append(time.perf_counter() - started)
