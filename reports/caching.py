@@ -33,9 +33,7 @@ def invalidate_round(round_id: int) -> None:
     from assessment.models import Round
 
     opens_on = Round.objects.filter(pk=round_id).values("opens_on")[:1]
-    later = set(
-        Round.objects.filter(opens_on__gte=Subquery(opens_on)).values_list("pk", flat=True)
-    )
+    later = set(Round.objects.filter(opens_on__gte=Subquery(opens_on)).values_list("pk", flat=True))
     for pk in later | {round_id}:
         _bump(pk)
 

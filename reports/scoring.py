@@ -6,8 +6,6 @@ Answers are 1–5 or None («vet ikke / ikke relevant»). A reverse-keyed item s
 import math
 from functools import lru_cache
 
-from scipy.stats import t as student_t
-
 LEVEL_THRESHOLDS = (1.8, 2.6, 3.4, 4.2)
 
 
@@ -70,6 +68,9 @@ def to_level(score: float | None) -> int | None:
 
 @lru_cache(maxsize=512)
 def t_critical(df: int) -> float:
+    # Imported here: scipy.stats takes seconds to import, and only this needs it.
+    from scipy.stats import t as student_t
+
     return float(student_t.ppf(0.975, df))
 
 
