@@ -5,8 +5,8 @@ Run (from the repository root; PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:
     make bench                          # = .venv/bin/python bench/run_all.py
     .venv/bin/python bench/run_all.py --quick   # shorter: fewer repetitions, 30 s load phases
 
-The load test needs httpx in the venv (`.venv/bin/pip install httpx`); it is installed here if
-missing. Each script runs as its own process with a time limit, prints its table, and leaves its
+The load test's HTTP client, httpx, is in the project's `dev` extra (`make bench` installs it).
+Each script runs as its own process with a time limit, prints its table, and leaves its
 figures in /tmp/innovasjonsradar-bench/*.json; see bench/RESULTS.md for the last recorded run.
 Exit status: non-zero if either script reported mismatching numbers or failed integrity checks
 (slow timings alone never fail the run).
@@ -19,13 +19,6 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-
-
-def ensure_httpx() -> None:
-    try:
-        import httpx  # noqa: F401
-    except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "httpx"], check=True)
 
 
 def run(script: str, extra: list[str], limit: int) -> int:
@@ -43,7 +36,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    ensure_httpx()
     if args.quick:
         national = ["--reps", "3", "--submissions", "50", "--import-rows", "2000"]
         load = ["--duration", "30", "--fault-duration", "40", "--restart-at", "10"]
