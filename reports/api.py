@@ -128,9 +128,9 @@ class MunicipalityResult(Schema):
 
 
 class BenchmarkMunicipality(Schema):
-    number: str
+    number: str | None
     name: str | None
-    county: str
+    county: str | None
     size_class: str
     respondents: int | None
     suppressed: bool
@@ -231,6 +231,20 @@ def municipality(request, slug: str, number: str):
     }
 
 
+def _benchmark_row(m: dict, *, visible: bool) -> dict:
+    """A kommune that has not agreed to be named is anonymous to other kommuner: no name, no
+    number and no fylke, only its size class and its (suppressed) figures."""
+    return {
+        "number": m["number"] if visible else None,
+        "name": m["name"] if visible else None,
+        "county": m["county"] if visible else None,
+        "size_class": m["size_class"],
+        "respondents": m["respondents"],
+        "suppressed": m["suppressed"],
+        "dimensions": _stats(m["dimensions"]),
+    }
+
+
 def _hidden(round_):
     spec = get_instrument_spec(round_.instrument)
     from .selectors import Stat
@@ -251,15 +265,7 @@ def benchmark_view(request, slug: str):
         "round": round_.slug,
         "national": _stats(data["national"]),
         "municipalities": [
-            {
-                "number": m["number"],
-                "name": m["name"] if is_national or m["named"] or m["id"] == own else None,
-                "county": m["county"],
-                "size_class": m["size_class"],
-                "respondents": m["respondents"],
-                "suppressed": m["suppressed"],
-                "dimensions": _stats(m["dimensions"]),
-            }
+            _benchmark_row(m, visible=is_national or m["named"] or m["id"] == own)
             for m in data["municipalities"]
         ],
     }

@@ -129,7 +129,8 @@ def benchmark_context(
             continue
         if size_class and row["size_class"] != size_class:
             continue
-        if query and (name is None or query not in name.lower()) and query != row["number"]:
+        # Search only finds kommuner the viewer may see by name (not unnamed ones by number).
+        if query and (name is None or (query not in name.lower() and query != row["number"])):
             continue
         rows.append(
             {
@@ -161,10 +162,20 @@ def benchmark_context(
     highlight = next((r for r in data["municipalities"] if r["number"] == highlight_number), None)
     if highlight and not _display_name(highlight, viewer_is_national, own_municipality_id):
         highlight = None
+    # Unnamed kommuner appear to coordinators only as anonymous points, and only when the filter
+    # leaves at least the minimum number of them: a narrow fylke × size filter could otherwise
+    # single one out.
+    points = rows
+    few_unnamed = False
+    if not viewer_is_national:
+        unnamed = [r for r in rows if not r["is_named"]]
+        if 0 < len(unnamed) < data["min_size"]:
+            points = [r for r in rows if r["is_named"]]
+            few_unnamed = True
     distributions = []
     for index, dimension in enumerate(data["dimensions"]):
         values = [
-            r["dimensions"][index].mean for r in rows if r["dimensions"][index].mean is not None
+            r["dimensions"][index].mean for r in points if r["dimensions"][index].mean is not None
         ]
         marked = None
         if highlight and highlight["dimensions"][index].mean is not None:
@@ -215,5 +226,6 @@ def benchmark_context(
             "q": filters.get("q", ""),
             "sorter": sort,
         },
-        "shown_count": len(rows),
+        "shown_count": len(rows) if viewer_is_national else len(points),
+        "few_unnamed": few_unnamed,
     }

@@ -1,0 +1,49 @@
+"""The benchmark page never lets a coordinator single out a kommune that has not agreed to be
+named: not by searching its number, not by narrowing the filters until one point is left."""
+
+import json
+import re
+
+import pytest
+
+
+def _distribution_points(html: str) -> list[float]:
+    points = []
+    for figure in re.findall(r'data-chart-for="chart-dist-[^"]*">(.*?)</script>', html, re.S):
+        for trace in json.loads(figure)["data"]:
+            if trace["type"] == "box":
+                points += trace["x"]
+    return points
+
+
+@pytest.fixture
+def coordinator_client(client, filled_round, users):
+    client.force_login(users["coordinator_a"])
+    return client
+
+
+def test_search_by_number_does_not_find_an_unnamed_kommune(coordinator_client):
+    html = coordinator_client.get(
+        "/runder/runde-2026/sammenligning/", {"q": "1506"}
+    ).content.decode()
+    assert "Molde" not in html
+    assert _distribution_points(html) == []
+
+
+def test_a_narrow_filter_leaves_no_single_unnamed_kommune_in_the_distributions(coordinator_client):
+    # Molde is the only participating kommune in Møre og Romsdal (fylke 15).
+    html = coordinator_client.get(
+        "/runder/runde-2026/sammenligning/", {"fylke": "15"}
+    ).content.decode()
+    assert _distribution_points(html) == []
+    assert "utelatt fra fordelingene" in html
+    # Unfiltered, Molde is among the points but still without its name.
+    html = coordinator_client.get("/runder/runde-2026/sammenligning/").content.decode()
+    assert "Molde" not in html
+
+
+def test_ks_sees_every_kommune_by_name_and_number(client, filled_round, users):
+    client.force_login(users["ks"])
+    html = client.get("/runder/runde-2026/sammenligning/", {"q": "1506"}).content.decode()
+    assert "Molde" in html
+    assert len(_distribution_points(html)) == 11  # one kommune, one point per dimension
