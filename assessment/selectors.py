@@ -8,7 +8,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from municipalities.models import Sector, StaffGroup, localized
-from municipalities.selectors import get_access_for_user
 
 from .models import (
     Dimension,
@@ -341,14 +340,6 @@ def get_participation_for_user(user, *, slug: str, number: str, coordinate: bool
     if participation is None:
         raise Http404
     return participation
-
-
-def participations_for_user(user) -> list[Participation]:
-    access = get_access_for_user(user)
-    queryset = Participation.objects.select_related("round", "municipality")
-    if not access.is_national:
-        queryset = queryset.filter(municipality_id__in=access.municipality_ids)
-    return list(queryset.order_by("municipality__name", "-round__opens_on"))
 
 
 def invitation_summary(participation) -> dict:

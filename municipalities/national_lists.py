@@ -1,7 +1,7 @@
 """The fixed national staff groups and sectors (domain.md §4). Codes never change.
 
-Migration 0002 creates them; `ensure_national_lists` restores them where a database was emptied
-(a flushed test database, a restore of only the kommune tables)."""
+Migration 0002 creates them through `ensure_national_lists`, which also restores them where a
+database was emptied (a flushed test database, a restore of only the kommune tables)."""
 
 # fmt: off
 STAFF_GROUPS = [
@@ -34,8 +34,10 @@ SECTORS = [
 # fmt: on
 
 
-def ensure_national_lists() -> None:
-    from .models import Sector, StaffGroup
+def ensure_national_lists(StaffGroup=None, Sector=None) -> None:  # noqa: N803
+    """Create or restore the lists. Migration 0002 passes its historical models."""
+    if StaffGroup is None or Sector is None:
+        from .models import Sector, StaffGroup
 
     if StaffGroup.objects.count() == len(STAFF_GROUPS) and Sector.objects.count() == len(SECTORS):
         return

@@ -4,42 +4,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from assessment.selectors import get_instrument_spec, get_round, participations_for_user
+from assessment.selectors import get_instrument_spec, get_round
 from municipalities.selectors import (
-    get_access_for_user,
-    get_municipalities_for_user,
     get_municipality_for_user,
     get_report_scope_for_user,
     list_counties,
 )
 
 from . import exports, pages, pdf
-from .selectors import benchmark_viewer
+from .selectors import benchmark_viewer, home_overview
 from .selectors import municipality_report as build_report
 
 
 def home(request):
-    context = {}
-    if request.user.is_authenticated:
-        access = get_access_for_user(request.user)
-        participations = participations_for_user(request.user)
-        my = []
-        if not access.is_national or access.coordinator_of or access.leader_of:
-            for municipality in get_municipalities_for_user(request.user).filter(
-                pk__in=access.municipality_ids
-            ):
-                my.append(
-                    {
-                        "municipality": municipality,
-                        "coordinates": access.can_coordinate(municipality.pk),
-                        "participations": [
-                            p for p in participations if p.municipality_id == municipality.pk
-                        ],
-                    }
-                )
-        from assessment.selectors import list_rounds
-
-        context = {"my_municipalities": my, "rounds": list_rounds() if access.is_national else []}
+    context = home_overview(request.user) if request.user.is_authenticated else {}
     return render(request, "home.html", context)
 
 

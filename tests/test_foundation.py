@@ -260,3 +260,13 @@ def test_bootstrap_and_plotly_are_served_from_our_static_files(client):
     plotly_js = finders.find("vendor/plotly/plotly.min.js")
     assert plotly_js and Path(plotly_js).read_bytes()[:2000].decode("utf-8", "ignore")
     assert Path(plotly_js).parent == Path(plotly.__file__).parent / "package_data"
+
+
+def test_start_page_lists_only_the_users_own_kommune_and_its_rounds(client, open_round, users):
+    client.force_login(users["coordinator_a"])
+    html = client.get("/").content.decode()
+    assert "Sogndal" in html and "Runde 2026" in html
+    assert "Molde" not in html
+    client.force_login(users["ks"])
+    html = client.get("/").content.decode()
+    assert "Sammenligning av kommunene i Runde 2026" in html

@@ -1,47 +1,16 @@
-"""The fixed national staff groups and sectors (domain.md §4). Codes never change."""
+"""The fixed national staff groups and sectors (domain.md §4); the data lives in
+municipalities/national_lists.py, whose codes never change."""
 
 from django.db import migrations
 
-STAFF_GROUPS = [
-    ("toppleder", True, False, "Toppleder (kommunedirektør og ledergruppe)",
-     "Toppleiar (kommunedirektør og leiargruppe)", "Top manager (chief executive and management team)"),
-    ("mellomleder", True, False, "Mellomleder (enhets-/virksomhetsleder)",
-     "Mellomleiar (einings-/verksemdsleiar)", "Middle manager (head of unit)"),
-    ("forstelinjeleder", True, False, "Førstelinjeleder (avdelings-/teamleder)",
-     "Førstelinjeleiar (avdelings-/teamleiar)", "First-line manager (department or team leader)"),
-    ("medarbeider", False, False, "Medarbeider", "Medarbeidar", "Employee"),
-    ("tillitsvalgt", False, False, "Tillitsvalgt eller verneombud",
-     "Tillitsvald eller verneombod", "Union representative or safety delegate"),
-    ("stab", False, False, "Stab eller rådgiver", "Stab eller rådgivar", "Staff or adviser"),
-    ("folkevalgt", False, True, "Folkevalgt", "Folkevald", "Elected politician"),
-]
-
-SECTORS = [
-    ("helse_omsorg", "Helse og omsorg", "Helse og omsorg", "Health and care"),
-    ("oppvekst", "Oppvekst og utdanning", "Oppvekst og utdanning", "Childhood and education"),
-    ("kultur", "Kultur", "Kultur", "Culture"),
-    ("teknisk", "Teknisk, plan og eiendom", "Teknisk, plan og eigedom",
-     "Technical services, planning and property"),
-    ("nav_sosial", "NAV og sosial", "NAV og sosial", "NAV and social services"),
-    ("administrasjon", "Administrasjon og stab", "Administrasjon og stab",
-     "Administration and staff functions"),
-    ("annet", "Annet", "Anna", "Other"),
-]
-
 
 def create_lists(apps, schema_editor):
-    StaffGroup = apps.get_model("municipalities", "StaffGroup")
-    Sector = apps.get_model("municipalities", "Sector")
-    for order, (code, leader, optional, nb, nn, en) in enumerate(STAFF_GROUPS):
-        StaffGroup.objects.update_or_create(
-            code=code,
-            defaults={"name": {"nb": nb, "nn": nn, "en": en}, "order": order,
-                      "is_leader": leader, "is_optional": optional},
-        )
-    for order, (code, nb, nn, en) in enumerate(SECTORS):
-        Sector.objects.update_or_create(
-            code=code, defaults={"name": {"nb": nb, "nn": nn, "en": en}, "order": order}
-        )
+    from municipalities.national_lists import ensure_national_lists
+
+    ensure_national_lists(
+        StaffGroup=apps.get_model("municipalities", "StaffGroup"),
+        Sector=apps.get_model("municipalities", "Sector"),
+    )
 
 
 class Migration(migrations.Migration):
