@@ -21,6 +21,7 @@ demo-data: install
 	$(DEMO_ENV) $(PY) manage.py load_municipalities
 	$(DEMO_ENV) $(PY) manage.py load_instrument --publish
 	$(DEMO_ENV) $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py publish_due_rounds
 
 demo: demo-data
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000

@@ -6,12 +6,11 @@ same `score_response` as every other write path."""
 from django.db import connection, transaction
 from django.utils import timezone
 
-from reports.caching import invalidate_round
 from reports.scoring import score_response
 
 from .models import ScoreKind
 from .selectors import get_instrument_spec
-from .services import record_responses
+from .services import lock_round_for_answers, record_responses
 
 
 def store_responses(*, round_, rows, source: str) -> int:
@@ -20,8 +19,8 @@ def store_responses(*, round_, rows, source: str) -> int:
             record_responses(round_=round_, rows=rows, source=source)
         return len(rows)
     with transaction.atomic():
+        lock_round_for_answers(round_)
         _copy_responses(round_, rows, source)
-    transaction.on_commit(lambda: invalidate_round(round_.pk))
     return len(rows)
 
 

@@ -228,6 +228,10 @@ class Round(models.Model):
     )
     include_folkevalgte = models.BooleanField(_("folkevalgte deltar"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once, when the round is closed and its results are computed into the snapshot in
+    # `reports` (domain.md §6: results are published, never live). A published round takes no
+    # more answers and can never be reopened.
+    published_at = models.DateTimeField(_("publisert"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opens_on", "slug"]
@@ -245,10 +249,14 @@ class Round(models.Model):
 
     def is_open(self, today=None) -> bool:
         today = today or timezone.localdate()
-        return self.opens_on <= today <= self.closes_on
+        return not self.is_published and self.opens_on <= today <= self.closes_on
 
     def is_closed(self, today=None) -> bool:
-        return (today or timezone.localdate()) > self.closes_on
+        return self.is_published or (today or timezone.localdate()) > self.closes_on
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     @property
     def effective_min_group_size(self) -> int:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import EmailValidator, MaxLengthValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -426,6 +426,34 @@ def _check_open(round_: Round) -> None:
         raise RoundNotOpen(round_)
 
 
+class RoundPublished(ValidationError):
+    def __init__(self, round_: Round):
+        super().__init__(
+            _("Runden «%(name)s» er stengt og publisert. Den tar ikke imot flere svar.")
+            % {"name": round_.name}
+        )
+
+
+def lock_round_for_answers(round_: Round) -> Round:
+    """Read the round afresh with a shared lock, so publication (which locks it for update)
+    waits for answers being written and answers written after it see the round published.
+    Raises RoundPublished for a published round. Call inside a transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM assessment_round WHERE id = %s FOR SHARE", [round_.pk])
+    fresh = Round.objects.get(pk=round_.pk)
+    if fresh.is_published:
+        raise RoundPublished(fresh)
+    return fresh
+
+
+def purge_round_personal_data(*, round_: Round) -> int:
+    """At closing: the round's drafts and the e-mail addresses of unused invitations go."""
+    deleted, _detail = Draft.objects.filter(participation__round=round_).delete()
+    Invitation.objects.filter(participation__round=round_).exclude(email="").update(email="")
+    return deleted
+
+
 @transaction.atomic
 def start_personal_draft(*, invitation: Invitation) -> Draft:
     """Resume (or start) the draft of a personal link, on any device."""
@@ -512,7 +540,10 @@ def submit_draft(*, draft_id: int) -> Response:
     if draft is None:
         raise AlreadyAnswered()
     participation = draft.participation
-    _check_open(participation.round)
+    try:
+        _check_open(lock_round_for_answers(participation.round))
+    except RoundPublished:
+        raise RoundNotOpen(participation.round) from None
     if draft.invitation_id:
         invitation = Invitation.objects.select_for_update().get(pk=draft.invitation_id)
         if invitation.used:
@@ -567,12 +598,13 @@ class ResponseData:
 
 
 def record_responses(*, round_: Round, rows: list[ResponseData], source: str) -> list[Response]:
-    """Store responses with their answers, choices and per-respondent scores in bulk."""
-    from reports.caching import invalidate_round
+    """Store responses with their answers, choices and per-respondent scores in bulk. A
+    published round takes no more (RoundPublished)."""
     from reports.scoring import score_response
 
     from .selectors import get_instrument_spec
 
+    lock_round_for_answers(round_)
     spec = get_instrument_spec(round_.instrument)
     today = timezone.localdate()
     responses = Response.objects.bulk_create(
@@ -613,5 +645,4 @@ def record_responses(*, round_: Round, rows: list[ResponseData], source: str) ->
     Answer.objects.bulk_create(answers, batch_size=5000)
     ResponseScore.objects.bulk_create(scores, batch_size=5000)
     ResponseChoice.objects.bulk_create(choices, batch_size=5000)
-    transaction.on_commit(lambda: invalidate_round(round_.pk))
     return responses

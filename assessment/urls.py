@@ -6,7 +6,6 @@ from . import views
 app_name = "assessment"
 
 urlpatterns = [
-    path("om-metoden/", views.method, name="method"),
     # KS: rounds
     path("runder/", views.round_list, name="round_list"),
     path("runder/ny/", views.round_create, name="round_create"),

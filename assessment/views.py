@@ -22,25 +22,6 @@ from .models import OpenLink
 from .tokens import open_link_token
 
 
-def method(request):
-    """«Om metoden»: the whole instrument with sources, the scoring and anonymity rules."""
-    from reports.selectors import reliability_for_closed_rounds
-
-    version = selectors.latest_published_version()
-    spec = selectors.get_instrument_spec(version) if version else None
-    return render(
-        request,
-        "assessment/method.html",
-        {
-            "version": version,
-            "spec": spec,
-            "sources": selectors.item_sources(version) if version else {},
-            "min_group_size": settings.MIN_GROUP_SIZE,
-            "reliability": reliability_for_closed_rounds() if version else [],
-        },
-    )
-
-
 def _require_national(user):
     if not get_access_for_user(user).is_national:
         raise Http404

@@ -30,5 +30,19 @@ def suppress(
         hidden.add(candidates[0][2])
 
 
+def hidden_cells(keys, score_n: dict, codes, min_size, hidden_groups) -> set:
+    """Complementary suppression per score: a cell (group, dimension) whose n is below the
+    minimum is hidden, and the hidden cells of a dimension - with those of hidden groups - must
+    hold nobody or at least the minimum, else the next-smallest cell is hidden too. Otherwise a
+    hidden mean could be computed from the total's mean minus the shown ones. `score_n` maps
+    (key, code) to the number of respondents with that score."""
+    cells = set()
+    for code in codes:
+        counts = {key: score_n.get((key, code), 0) for key in keys}
+        hidden = suppress(counts, min_size, never_shown=frozenset(hidden_groups))
+        cells |= {(key, code) for key in hidden}
+    return cells
+
+
 def is_visible(n: int | None, min_size: int) -> bool:
     return n is not None and n >= min_size

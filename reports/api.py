@@ -18,7 +18,8 @@ from municipalities.selectors import (
     get_report_scope_for_user,
 )
 
-from .selectors import benchmark, benchmark_viewer, municipality_report
+from .publication import ensure_published
+from .selectors import Stat, benchmark, benchmark_viewer, municipality_report
 from .services import user_for_api_key
 
 
@@ -65,12 +66,39 @@ class Error(Schema):
     detail: str
 
 
+class NotPublished(Exception):
+    def __init__(self, round_: Round):
+        super().__init__(round_.slug)
+        self.round = round_
+
+
+@api.exception_handler(NotPublished)
+def _not_published(request, exc):
+    return api.create_response(
+        request,
+        {
+            "detail": _("Resultatene publiseres når runden stenger %(date)s.")
+            % {"date": exc.round.closes_on.strftime("%d.%m.%Y")},
+            "publishes_on": exc.round.closes_on.isoformat(),
+        },
+        status=409,
+    )
+
+
+def _published(round_: Round) -> Round:
+    """Results exist only for a published round (a closed one is published on first read)."""
+    if ensure_published(round_) is None:
+        raise NotPublished(round_)
+    return round_
+
+
 class RoundOut(Schema):
     slug: str
     name: str
     opens: str
     closes: str
     instrument_version: str
+    published: str | None
 
 
 class DimensionScore(Schema):
@@ -173,6 +201,7 @@ def rounds(request):
             "opens": r.opens_on.isoformat(),
             "closes": r.closes_on.isoformat(),
             "instrument_version": r.instrument.version,
+            "published": r.published_at.isoformat() if r.published_at else None,
         }
         for r in _visible_rounds(request.auth)
     ]
@@ -189,14 +218,15 @@ def instrument(request, slug: str):
 
 @api.get(
     "/rounds/{slug}/municipalities/{number}/",
-    response={200: MunicipalityResult, 404: Error},
-    summary="Resultater for én kommune",
+    response={200: MunicipalityResult, 404: Error, 409: Error},
+    summary="Resultater for én kommune (publiserte runder)",
 )
 def municipality(request, slug: str, number: str):
     round_ = _round(request.auth, slug)
     found = get_municipality_for_user(request.auth, number)
     if not round_.participations.filter(municipality=found).exists():
         raise Http404
+    _published(round_)
     report = municipality_report(round_, get_report_scope_for_user(request.auth, found))
     overall = report["overall"]
     return {
@@ -247,19 +277,18 @@ def _benchmark_row(m: dict, *, visible: bool) -> dict:
 
 def _hidden(round_):
     spec = get_instrument_spec(round_.instrument)
-    from .selectors import Stat
-
     return [Stat(code=d.code, name=d.label, suppressed=True).as_api() for d in spec.dimensions]
 
 
 @api.get(
     "/rounds/{slug}/benchmark/",
-    response={200: BenchmarkResult, 404: Error},
-    summary="Alle deltakende kommuner side om side",
+    response={200: BenchmarkResult, 404: Error, 409: Error},
+    summary="Alle deltakende kommuner side om side (publiserte runder)",
 )
 def benchmark_view(request, slug: str):
     round_ = _round(request.auth, slug)
     is_national, own = benchmark_viewer(request.auth, round_)
+    _published(round_)
     data = benchmark(round_)
     return {
         "round": round_.slug,

@@ -18,3 +18,167 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+# --- The published snapshot (domain.md §6: results are published, never live) ---------------
+#
+# When a round closes, its answers are summed once into the cells below, at the finest grain any
+# output shows. Every page, export and API call reads these cells, never the answers, and applies
+# the anonymity rules to them (reports.anonymity). Nothing writes a cell after publication.
+
+
+class Publication(models.Model):
+    """A round's results, computed once when it closed."""
+
+    round = models.OneToOneField(
+        "assessment.Round", on_delete=models.CASCADE, primary_key=True, related_name="publication"
+    )
+    published_at = models.DateTimeField(_("publisert"))
+    respondents = models.PositiveIntegerField(_("besvarelser"))
+    municipalities = models.PositiveIntegerField(_("kommuner med svar"))
+    # Cronbach's alpha per dimension: {code: {"alpha", "n", "items"}}
+    reliability = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("publisering")
+        verbose_name_plural = _("publiseringer")
+
+    def __str__(self):
+        return f"{self.round} ({self.published_at:%Y-%m-%d})"
+
+
+class PublishedMunicipality(models.Model):
+    """A participating kommune as it stood at publication (size class and fylke frozen, so a new
+    population figure never moves a published kommune between peer groups)."""
+
+    round = models.ForeignKey("assessment.Round", on_delete=models.CASCADE, db_index=False)
+    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.PROTECT)
+    size_class = models.CharField(max_length=12)
+    county_number = models.CharField(max_length=2)
+    respondents = models.PositiveIntegerField()
+    headcount = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "municipality"], name="unique_published_municipality"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality_id}: {self.respondents}"
+
+
+class PublishedUnit(models.Model):
+    """An enhet's name and place in the tree at publication. Renaming, moving or deleting the unit
+    later leaves the published results as they were."""
+
+    round = models.ForeignKey("assessment.Round", on_delete=models.CASCADE, db_index=False)
+    unit_id = models.IntegerField()
+    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.PROTECT)
+    sector = models.ForeignKey("municipalities.Sector", on_delete=models.PROTECT)
+    name = models.CharField(max_length=150)
+    path = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit_id"], name="unique_published_unit")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Cell(models.Model):
+    """One combination of kommune × staff group × sector × unit in a published round."""
+
+    round = models.ForeignKey("assessment.Round", on_delete=models.CASCADE, db_index=False)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, db_index=False
+    )
+    staff_group = models.ForeignKey(
+        "municipalities.StaffGroup", on_delete=models.PROTECT, db_index=False
+    )
+    sector = models.ForeignKey("municipalities.Sector", on_delete=models.PROTECT, db_index=False)
+    unit_id = models.IntegerField(null=True)
+    unit_path = models.CharField(max_length=255, default="")
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["round", "municipality", "unit_path"])]
+
+
+class RespondentCell(Cell):
+    n = models.PositiveIntegerField()
+
+    class Meta(Cell.Meta):
+        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="resp_cell")]
+
+    def __str__(self):
+        return f"{self.municipality_id}/{self.staff_group_id}/{self.sector_id}: {self.n}"
+
+
+class ScoreCell(Cell):
+    """Respondents with a score on one dimension or trait: n, sum and sum of squares."""
+
+    kind = models.PositiveSmallIntegerField()  # assessment.models.ScoreKind
+    code = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+    total = models.FloatField()
+    sum_sq = models.FloatField()
+
+    class Meta(Cell.Meta):
+        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="score_cell")]
+
+    def __str__(self):
+        return f"{self.code}: {self.n}"
+
+
+class ItemCell(Cell):
+    """How many chose each answer (1–5, null = vet ikke) on one statement."""
+
+    item = models.ForeignKey("assessment.Item", on_delete=models.PROTECT, db_index=False)
+    value = models.PositiveSmallIntegerField(null=True)
+    n = models.PositiveIntegerField()
+
+    class Meta(Cell.Meta):
+        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="item_cell")]
+
+    def __str__(self):
+        return f"{self.item_id}={self.value}: {self.n}"
+
+
+class ChoiceCell(Cell):
+    """How many chose one barrier or promoter."""
+
+    option = models.ForeignKey("assessment.Option", on_delete=models.PROTECT, db_index=False)
+    n = models.PositiveIntegerField()
+
+    class Meta(Cell.Meta):
+        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="choice_cell")]
+
+    def __str__(self):
+        return f"{self.option_id}: {self.n}"
+
+
+class MunicipalityScore(models.Model):
+    """A kommune's sums per dimension or trait, for national, peer and fylke comparisons (a few
+    thousand rows a round, whatever the number of responses)."""
+
+    round = models.ForeignKey("assessment.Round", on_delete=models.CASCADE, db_index=False)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, db_index=False
+    )
+    size_class = models.CharField(max_length=12)
+    county_number = models.CharField(max_length=2)
+    kind = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+    total = models.FloatField()
+    sum_sq = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "kind", "code"])]
+
+    def __str__(self):
+        return f"{self.municipality_id} {self.code}: {self.n}"

@@ -27,4 +27,6 @@ urlpatterns = [
         "runder/<slug:slug>/kommuner/<str:number>/rapport.pdf", views.export_pdf, name="export_pdf"
     ),
     path("runder/<slug:slug>/sammenligning/", views.benchmark, name="benchmark"),
+    path("runder/<slug:slug>/steng/", views.close_round, name="close_round"),
+    path("om-metoden/", views.method, name="method"),
 ]

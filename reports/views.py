@@ -1,19 +1,47 @@
 """Report pages and exports. Every view scopes to the user's kommune or unit subtree first."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from assessment.selectors import get_instrument_spec, get_round
+from assessment.selectors import (
+    get_instrument_spec,
+    get_round,
+    item_sources,
+    latest_published_version,
+)
 from municipalities.selectors import (
+    get_access_for_user,
     get_municipality_for_user,
     get_report_scope_for_user,
     list_counties,
 )
 
 from . import exports, pages, pdf
-from .selectors import benchmark_viewer, home_overview
+from .publication import ensure_published, publish_round
+from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
 from .selectors import municipality_report as build_report
+
+
+class ResultsNotPublished(Exception):
+    def __init__(self, round_):
+        super().__init__(round_.slug)
+        self.round = round_
+
+
+def _pending(request, round_, scope=None):
+    """What every results page shows while the round is open: when results come, and (for the
+    people who run the survey) where to follow participation."""
+    return render(
+        request,
+        "reports/results_pending.html",
+        {"round": round_, "scope": scope},
+        status=200,
+    )
 
 
 def home(request):
@@ -27,10 +55,40 @@ def _scoped_report(request, slug, number):
     round_ = get_round(slug)
     if not round_.participations.filter(municipality=municipality).exists():
         raise Http404
+    if ensure_published(round_) is None:
+        raise ResultsNotPublished(round_)
     return round_, scope, build_report(round_, scope)
 
 
+def results_view(view):
+    """A results page of a round that is still open shows when its results come instead."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ResultsNotPublished as pending:
+            return _pending(request, pending.round)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def results_export(view):
+    """An export of a round that is still open does not exist yet."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ResultsNotPublished:
+            raise Http404 from None
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
 @login_required
+@results_view
 def municipality_report(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
     spec = get_instrument_spec(round_.instrument)
@@ -40,6 +98,7 @@ def municipality_report(request, slug, number):
 
 
 @login_required
+@results_view
 def dimension_page(request, slug, number, code):
     round_, scope, report = _scoped_report(request, slug, number)
     spec = get_instrument_spec(round_.instrument)
@@ -53,6 +112,7 @@ def dimension_page(request, slug, number, code):
 
 
 @login_required
+@results_export
 def export_xlsx(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
     response = HttpResponse(
@@ -66,6 +126,7 @@ def export_xlsx(request, slug, number):
 
 
 @login_required
+@results_export
 def export_csv(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
     response = HttpResponse(exports.report_csv(report), content_type="text/csv; charset=utf-8")
@@ -74,6 +135,7 @@ def export_csv(request, slug, number):
 
 
 @login_required
+@results_export
 def export_pdf(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
     spec = get_instrument_spec(round_.instrument)
@@ -86,6 +148,8 @@ def export_pdf(request, slug, number):
 def benchmark(request, slug):
     round_ = get_round(slug)
     is_national, own = benchmark_viewer(request.user, round_)
+    if ensure_published(round_) is None:
+        return _pending(request, round_)
     context = pages.benchmark_context(
         round_,
         viewer_is_national=is_national,
@@ -94,3 +158,49 @@ def benchmark(request, slug):
         counties=list_counties(),
     )
     return render(request, "reports/benchmark.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_round(request, slug):
+    """KS (or a superuser) closes a round early and publishes it, after a confirmation."""
+    if not get_access_for_user(request.user).is_national:
+        raise Http404
+    round_ = get_round(slug)
+    if round_.is_published:
+        messages.info(request, _("Runden er allerede stengt og publisert."))
+        return redirect("assessment:round_list")
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Kryss av for at du vil stenge runden nå."))
+        else:
+            publication = publish_round(round_=round_)
+            messages.success(
+                request,
+                _("Runden «%(name)s» er stengt og publisert: %(n)s svar, %(k)s kommuner.")
+                % {
+                    "name": round_.name,
+                    "n": publication.respondents,
+                    "k": publication.municipalities,
+                },
+            )
+            return redirect("assessment:round_list")
+    return render(request, "reports/close_round.html", {"round": round_})
+
+
+def method(request):
+    """«Om metoden»: the whole instrument with sources, the scoring and anonymity rules, and the
+    reliability of the published rounds."""
+    version = latest_published_version()
+    spec = get_instrument_spec(version) if version else None
+    return render(
+        request,
+        "assessment/method.html",
+        {
+            "version": version,
+            "spec": spec,
+            "sources": item_sources(version) if version else {},
+            "min_group_size": settings.MIN_GROUP_SIZE,
+            "reliability": reliability_for_published_rounds() if version else [],
+        },
+    )

@@ -105,3 +105,17 @@ def filled_round(open_round, spec, sogndal_units):
     rows += synthetic_rows(spec=spec, municipality_id=by_number["1506"].pk, count=60, rng=rng)
     assessment_services.record_responses(round_=open_round, rows=rows, source=ResponseSource.IMPORT)
     return open_round
+
+
+def publish(round_):
+    """Close the round and publish its results (results are read from publications only)."""
+    from reports.publication import publish_round
+
+    publish_round(round_=round_)
+    round_.refresh_from_db()
+    return round_
+
+
+@pytest.fixture
+def published_round(filled_round):
+    return publish(filled_round)

@@ -9,6 +9,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from assessment import services
 from assessment.tokens import open_link_token
 
+from tests.conftest import publish
+
+
+@pytest.fixture
+def filled_round(filled_round):
+    """Results are read from the published round."""
+    return publish(filled_round)
+
+
 ROLES = (
     "anon",
     "respondent",
@@ -43,7 +52,7 @@ MATRIX = {
     "login": ("/konto/logg-inn/", row(200, 200, 302, 302, 302, 302, 302, 302)),
     "logout": ("/konto/logg-ut/", ALL_405),
     "set_language": ("/i18n/setlang/", row(*[302] * 8)),
-    "assessment:method": ("/om-metoden/", ALL_200),
+    "reports:method": ("/om-metoden/", ALL_200),
     "assessment:round_list": ("/runder/", KS_ONLY),
     "assessment:round_create": ("/runder/ny/", KS_ONLY),
     "assessment:municipality_rounds": ("/kommune/4640/runder/", COORDINATOR_A),

@@ -7,6 +7,15 @@ from django.core.management import call_command
 
 from reports.models import ApiToken
 
+from tests.conftest import publish
+
+
+@pytest.fixture
+def filled_round(filled_round):
+    """Results are read from the published round."""
+    return publish(filled_round)
+
+
 D_KEYS = {"code", "name", "mean", "n", "sd", "ci95", "index", "level", "suppressed"}
 
 

@@ -6,6 +6,15 @@ import re
 
 import pytest
 
+from tests.conftest import publish
+
+
+@pytest.fixture
+def filled_round(filled_round):
+    """Results are read from the published round."""
+    return publish(filled_round)
+
+
 
 def _distribution_points(html: str) -> list[float]:
     points = []

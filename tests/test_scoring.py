@@ -95,9 +95,11 @@ def stored_scores(response, kind=ScoreKind.DIMENSION) -> dict:
     return dict(
         ResponseScore.objects.filter(response=response, kind=kind).values_list("code", "value")
     )
+from tests.conftest import publish
 
 
 def report_for(round_, number):
+    publish(round_)
     return municipality_report(round_, ReportScope(municipality=kommune(number)))
 
 

@@ -138,9 +138,11 @@ def person(
 def record(round_, rows):
     assessment_services.record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
     cache.clear()  # the invalidation runs on commit, which a test transaction never reaches
+from tests.conftest import publish
 
 
 def report_for(round_, number="4640", unit=None):
+    publish(round_)
     return municipality_report(round_, ReportScope(municipality=kommune(number), unit=unit))
 
 

@@ -1,5 +1,6 @@
-"""Demo data: two rounds (last year's, closed, and this year's, open), about forty kommuner of
-every size with synthetic answers, org units, and one user for each role."""
+"""Demo data: three rounds (two closed, to be published by `publish_due_rounds`, and one open
+for answering), about forty kommuner of every size with synthetic answers, org units, and one
+user for each role."""
 
 import random
 from datetime import timedelta
@@ -21,6 +22,15 @@ from municipalities.services import create_org_unit, grant_role
 
 PASSWORD = "demo-innovasjon-2026"
 CURRENT, PREVIOUS = "innovasjonsradar-2026", "innovasjonsradar-2025"
+OPEN = "innovasjonsradar-2027"
+HEADCOUNTS = {
+    (None, "toppleder"): 8,
+    (None, "mellomleder"): 25,
+    (None, "forstelinjeleder"): 30,
+    (None, "medarbeider"): 300,
+    (None, "tillitsvalgt"): 20,
+    (None, "stab"): 30,
+}
 HOME_NUMBER = "4640"  # Sogndal: a nynorsk kommune in the 5 000–19 999 class
 OTHER_NUMBER = "1506"  # Molde
 UNITS = [
@@ -64,10 +74,18 @@ class Command(BaseCommand):
         current = services.create_round(
             slug=CURRENT,
             name="Innovasjonsradar 2026",
-            opens_on=today - timedelta(days=14),
-            closes_on=today + timedelta(days=30),
+            opens_on=today - timedelta(days=60),
+            closes_on=today - timedelta(days=3),
             instrument=version,
             municipality_numbers=[m.number for m in chosen],
+        )
+        open_round = services.create_round(
+            slug=OPEN,
+            name="Innovasjonsradar 2027",
+            opens_on=today - timedelta(days=7),
+            closes_on=today + timedelta(days=30),
+            instrument=version,
+            municipality_numbers=[HOME_NUMBER, OTHER_NUMBER],
         )
         home = Municipality.objects.get(number=HOME_NUMBER)
         sectors = {s.code: s for s in Sector.objects.all()}
@@ -103,21 +121,27 @@ class Command(BaseCommand):
         ):
             participation.named_in_comparisons = True
             participation.save(update_fields=["named_in_comparisons"])
-        participation = current.participations.get(municipality=home)
+        services.set_headcounts(
+            participation=current.participations.get(municipality=home), counts=HEADCOUNTS
+        )
+        # The open round: links to answer with, and some answers so far (only counts show).
+        participation = open_round.participations.get(municipality=home)
+        services.set_headcounts(participation=participation, counts=HEADCOUNTS)
         services.invite_by_email(
             participation=participation, emails=[f"tilsett{i}@sogndal.example" for i in range(1, 6)]
         )
         self.open_link = services.create_open_link(participation=participation)
-        services.set_headcounts(
-            participation=participation,
-            counts={
-                (None, "toppleder"): 8,
-                (None, "mellomleder"): 25,
-                (None, "forstelinjeleder"): 30,
-                (None, "medarbeider"): 300,
-                (None, "tillitsvalgt"): 20,
-                (None, "stab"): 30,
-            },
+        services.record_responses(
+            round_=open_round,
+            rows=synthetic_rows(
+                spec=spec,
+                municipality_id=home.pk,
+                count=40,
+                rng=rng,
+                units_by_sector=units_by_sector,
+                level=levels[home.pk],
+            ),
+            source=ResponseSource.IMPORT,
         )
         User = get_user_model()
         admin = User.objects.filter(username="admin").first() or User(
@@ -148,7 +172,7 @@ class Command(BaseCommand):
         return picked
 
     def _print_logins(self):
-        current = Round.objects.filter(slug=CURRENT).first()
+        current = Round.objects.filter(slug=OPEN).first()
         link = (
             current.participations.get(municipality__number=HOME_NUMBER).open_links.first()
             if current

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from reports.publication import publish_due_rounds
+
+
+class Command(BaseCommand):
+    help = "Publiserer resultatene fra alle runder som har stengt (kjør daglig, f.eks. fra cron)."
+
+    def handle(self, *args, **options):
+        publications = publish_due_rounds()
+        for publication in publications:
+            self.stdout.write(
+                f"Runde «{publication.round.name}» publisert: {publication.respondents} svar, "
+                f"{publication.municipalities} kommuner."
+            )
+        if not publications:
+            self.stdout.write("Ingen runder å publisere.")

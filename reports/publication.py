@@ -1,0 +1,138 @@
+"""Publication: a round's answers summed once into the snapshot cells (domain.md §6).
+
+Each INSERT … SELECT below is one GROUP BY in the database; nothing loops over answers in Python.
+The round row is locked for the whole publication, and every write path for answers takes a
+shared lock on it first (assessment.services.lock_round_for_answers), so no answer can slip in
+between the sums and the mark that the round is published.
+"""
+
+import logging
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from assessment.models import Round
+from assessment.services import purge_round_personal_data
+
+from .models import Publication
+from .reliability import compute_alphas
+
+logger = logging.getLogger(__name__)
+
+_CELL_COLUMNS = "round_id, municipality_id, staff_group_id, sector_id, unit_id, unit_path"
+_CELL_SELECT = "r.round_id, r.municipality_id, r.staff_group_id, r.sector_id, r.unit_id, " + (
+    "COALESCE(u.path, '')"
+)
+_CELL_FROM = (
+    "FROM assessment_response r LEFT JOIN municipalities_orgunit u ON u.id = r.unit_id "
+    "{join} WHERE r.round_id = %s "
+    "GROUP BY r.round_id, r.municipality_id, r.staff_group_id, r.sector_id, r.unit_id, u.path"
+)
+
+_STATEMENTS = (
+    f"""INSERT INTO reports_respondentcell ({_CELL_COLUMNS}, n)
+    SELECT {_CELL_SELECT}, COUNT(*) {_CELL_FROM.format(join="")}""",
+    f"""INSERT INTO reports_scorecell ({_CELL_COLUMNS}, kind, code, n, total, sum_sq)
+    SELECT {_CELL_SELECT}, s.kind, s.code, COUNT(*), SUM(s.value), SUM(s.value * s.value)
+    {_CELL_FROM.format(join="JOIN assessment_responsescore s ON s.response_id = r.id")},
+    s.kind, s.code""",
+    f"""INSERT INTO reports_itemcell ({_CELL_COLUMNS}, item_id, value, n)
+    SELECT {_CELL_SELECT}, a.item_id, a.value, COUNT(*)
+    {_CELL_FROM.format(join="JOIN assessment_answer a ON a.response_id = r.id")},
+    a.item_id, a.value""",
+    f"""INSERT INTO reports_choicecell ({_CELL_COLUMNS}, option_id, n)
+    SELECT {_CELL_SELECT}, c.option_id, COUNT(*)
+    {_CELL_FROM.format(join="JOIN assessment_responsechoice c ON c.response_id = r.id")},
+    c.option_id""",
+    """INSERT INTO reports_publishedmunicipality
+        (round_id, municipality_id, size_class, county_number, respondents, headcount)
+    SELECT p.round_id, p.municipality_id, m.size_class, m.county_number,
+        COALESCE((SELECT SUM(c.n) FROM reports_respondentcell c
+                  WHERE c.round_id = p.round_id AND c.municipality_id = p.municipality_id), 0),
+        COALESCE((SELECT SUM(h.count) FROM assessment_headcount h
+                  WHERE h.participation_id = p.id), 0)
+    FROM assessment_participation p
+    JOIN municipalities_municipality m ON m.id = p.municipality_id
+    WHERE p.round_id = %s""",
+    """INSERT INTO reports_municipalityscore
+        (round_id, municipality_id, size_class, county_number, kind, code, n, total, sum_sq)
+    SELECT c.round_id, c.municipality_id, pm.size_class, pm.county_number, c.kind, c.code,
+        SUM(c.n), SUM(c.total), SUM(c.sum_sq)
+    FROM reports_scorecell c
+    JOIN reports_publishedmunicipality pm
+        ON pm.round_id = c.round_id AND pm.municipality_id = c.municipality_id
+    WHERE c.round_id = %s
+    GROUP BY c.round_id, c.municipality_id, pm.size_class, pm.county_number, c.kind, c.code""",
+    """INSERT INTO reports_publishedunit (round_id, unit_id, municipality_id, sector_id, name, path)
+    SELECT %s, u.id, u.municipality_id, u.sector_id, u.name, u.path
+    FROM municipalities_orgunit u
+    WHERE u.municipality_id IN
+        (SELECT municipality_id FROM assessment_participation WHERE round_id = %s)""",
+)
+
+
+def publish_round(*, round_: Round, now=None) -> Publication:
+    """Close the round (now, if it is still open) and publish its results. Publishing twice
+    returns the first publication: published numbers never change."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            locked = Round.objects.select_for_update().get(pk=round_.pk)
+            existing = Publication.objects.filter(round=locked).first()
+            if existing is not None:
+                return existing
+            today = timezone.localdate(now)
+            if locked.closes_on >= today:
+                # Closed early: the round ends today (or on its first day, if it never opened).
+                locked.closes_on = max(locked.opens_on, today)
+            locked.published_at = now
+            locked.save(update_fields=["closes_on", "published_at"])
+            publication = _compute(locked, now)
+            purge_round_personal_data(round_=locked)
+    except IntegrityError:
+        # Another process published the same round at the same moment; theirs stands.
+        return Publication.objects.get(round_id=round_.pk)
+    round_.closes_on, round_.published_at = locked.closes_on, locked.published_at
+    logger.info(
+        "Round %s published: %s responses, %s kommuner",
+        locked.slug,
+        publication.respondents,
+        publication.municipalities,
+    )
+    return publication
+
+
+def _compute(round_: Round, now) -> Publication:
+    publication = Publication.objects.create(
+        round=round_, published_at=now, respondents=0, municipalities=0
+    )
+    with connection.cursor() as cursor:
+        for sql in _STATEMENTS:
+            cursor.execute(sql, [round_.pk] * sql.count("%s"))
+        cursor.execute(
+            "SELECT COALESCE(SUM(respondents), 0), COUNT(*) FROM reports_publishedmunicipality "
+            "WHERE round_id = %s AND respondents > 0",
+            [round_.pk],
+        )
+        respondents, municipalities = cursor.fetchone()
+    publication.respondents = respondents
+    publication.municipalities = municipalities
+    publication.reliability = compute_alphas(round_)
+    publication.save()
+    return publication
+
+
+def publish_due_rounds(*, today=None) -> list[Publication]:
+    """Publish every round whose closing date has passed (run daily from cron)."""
+    today = today or timezone.localdate()
+    due = Round.objects.filter(closes_on__lt=today, published_at__isnull=True).order_by("closes_on")
+    return [publish_round(round_=round_) for round_ in due]
+
+
+def ensure_published(round_: Round) -> Publication | None:
+    """The round's publication; a closed round not yet published is published first (so a page
+    read the morning after closing does not wait for the nightly job)."""
+    publication = Publication.objects.filter(round=round_).first()
+    if publication is None and round_.is_closed():
+        publication = publish_round(round_=round_)
+    return publication

@@ -1,0 +1,26 @@
+"""Reads for reports: everything comes from the published snapshot (reports.models), with the
+anonymity rules applied here so every output gets the same, already-suppressed numbers."""
+
+from .benchmark import benchmark, benchmark_viewer, benchmarks_for, national_stats, peer_stats
+from .home import home_overview
+from .reliability import reliability_for_published_rounds
+from .report import municipality_report
+from .stats import Group, Overall, Stat, quartiles
+from .trend import municipality_trend, national_trend
+
+__all__ = [
+    "Group",
+    "Overall",
+    "Stat",
+    "benchmark",
+    "benchmark_viewer",
+    "benchmarks_for",
+    "home_overview",
+    "municipality_report",
+    "municipality_trend",
+    "national_stats",
+    "national_trend",
+    "peer_stats",
+    "quartiles",
+    "reliability_for_published_rounds",
+]

@@ -1,0 +1,92 @@
+"""Change over rounds, from published rounds only: a kommune's dimension means, and the national
+means, in every earlier published round whose dimension has the same statements (comparable)."""
+
+from django.db.models import Sum
+
+from assessment.models import Round, ScoreKind
+from assessment.selectors import get_instrument_spec
+
+from ..models import MunicipalityScore, Publication, PublishedMunicipality
+from .stats import make_stat, score_row
+
+
+def comparable_codes(spec, other_spec) -> set[str]:
+    """Dimensions whose statements are the same in both instrument versions."""
+    current = {d.code: {i.code for i in d.items} for d in spec.dimensions}
+    return {
+        d.code for d in other_spec.dimensions if current.get(d.code) == {i.code for i in d.items}
+    }
+
+
+def _series(rounds, counts: dict, rows: dict, spec, min_size_of) -> list[dict]:
+    series = []
+    for other in rounds:
+        comparable = comparable_codes(spec, get_instrument_spec(other.instrument))
+        min_size = min_size_of(other)
+        shown = counts.get(other.pk, 0) >= min_size
+        series.append(
+            {
+                "round": other.name,
+                "slug": other.slug,
+                "respondents": counts.get(other.pk, 0) if shown else None,
+                "dimensions": {
+                    d.code: (
+                        make_stat(d.code, d.label, rows.get((other.pk, d.code)), min_size).mean
+                        if shown and d.code in comparable
+                        else None
+                    )
+                    for d in spec.dimensions
+                },
+            }
+        )
+    return series
+
+
+def _published_up_to(round_: Round):
+    return Round.objects.filter(
+        published_at__isnull=False, opens_on__lte=round_.opens_on
+    ).select_related("instrument")
+
+
+def municipality_trend(municipality, round_: Round, spec, min_size) -> list[dict]:
+    """Oldest first, ending with this round; empty with fewer than two published rounds."""
+    published = list(
+        PublishedMunicipality.objects.filter(
+            municipality=municipality, round__in=_published_up_to(round_)
+        )
+        .select_related("round__instrument")
+        .order_by("round__opens_on")
+    )
+    if len(published) < 2:
+        return []
+    rows = {
+        (row.round_id, row.code): score_row(row.n, row.total, row.sum_sq)
+        for row in MunicipalityScore.objects.filter(
+            municipality=municipality,
+            kind=ScoreKind.DIMENSION,
+            round_id__in=[p.round_id for p in published],
+        )
+    }
+    counts = {p.round_id: p.respondents for p in published}
+    return _series([p.round for p in published], counts, rows, spec, lambda _r: min_size)
+
+
+def national_trend(round_: Round, spec) -> list[dict]:
+    """National dimension means per published round (the nation's totals are always shown)."""
+    rounds = list(_published_up_to(round_).order_by("opens_on"))
+    rows = {
+        (row["round_id"], row["code"]): score_row(row["n"], row["total"], row["sum_sq"])
+        for row in MunicipalityScore.objects.filter(
+            round__in=[r.pk for r in rounds], kind=ScoreKind.DIMENSION
+        )
+        .values("round_id", "code")
+        .annotate(n=Sum("n"), total=Sum("total"), sum_sq=Sum("sum_sq"))
+        .order_by()
+    }
+    counts = dict(
+        Publication.objects.filter(round__in=[r.pk for r in rounds]).values_list(
+            "round_id", "respondents"
+        )
+    )
+    series = _series(rounds, counts, rows, spec, lambda r: r.effective_min_group_size)
+    return [s for s in series if s["respondents"]]
