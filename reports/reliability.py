@@ -26,18 +26,26 @@ complete AS (
   GROUP BY s.code, s.response_id, k.items HAVING COUNT(*) = k.items
 ),
 item_var AS (
-  SELECT s.code, s.id, VAR_SAMP(s.score * 1.0) AS v
+  SELECT s.code, s.id, {var_samp} AS v
   FROM s JOIN complete c ON c.code = s.code AND c.response_id = s.response_id
   GROUP BY s.code, s.id
 )
 SELECT k.code, k.items,
        (SELECT SUM(v) FROM item_var WHERE item_var.code = k.code) AS sum_item_var,
-       (SELECT VAR_SAMP(total * 1.0) FROM complete WHERE complete.code = k.code) AS total_var,
+       (SELECT {var_total} FROM complete WHERE complete.code = k.code) AS total_var,
        (SELECT COUNT(*) FROM complete WHERE complete.code = k.code) AS n
 FROM k
 """
 
 MIN_COMPLETE_CASES = 10
+
+
+def _var_samp(x: str) -> str:
+    """Sample variance from sums, NULL below two values (SQLite's VAR_SAMP raises there)."""
+    return (
+        f"CASE WHEN COUNT(*) > 1 THEN (SUM({x} * {x} * 1.0) - SUM({x}) * SUM({x}) * 1.0 / COUNT(*))"
+        f" / (COUNT(*) - 1) END"
+    )
 
 
 def compute_alphas(round_: Round) -> dict:
@@ -48,7 +56,10 @@ def compute_alphas(round_: Round) -> dict:
     ids = [i.id for i in spec.items.values() if core <= i.audience] or [0]
     base = _ALPHA_SQL + f"AND i.id IN ({', '.join(['%s'] * len(ids))})\n"
     with connection.cursor() as cursor:
-        cursor.execute(_ALPHA_AGG_SQL.format(base=base), [round_.pk, *ids])
+        sql = _ALPHA_AGG_SQL.format(
+            base=base, var_samp=_var_samp("s.score"), var_total=_var_samp("total")
+        )
+        cursor.execute(sql, [round_.pk, *ids])
         rows = cursor.fetchall()
     result = {}
     for code, items, sum_item_var, total_var, n in rows:

@@ -119,3 +119,23 @@ def publish(round_):
 @pytest.fixture
 def published_round(filled_round):
     return publish(filled_round)
+
+
+def unpublish(round_, closes_on):
+    """Tests only: hypothesis examples reuse one round, so each starts unpublished again."""
+    from assessment.models import Round
+    from reports import models as snapshot
+
+    for model in (
+        snapshot.Publication,
+        snapshot.PublishedMunicipality,
+        snapshot.PublishedUnit,
+        snapshot.RespondentCell,
+        snapshot.ScoreCell,
+        snapshot.ItemCell,
+        snapshot.ChoiceCell,
+        snapshot.MunicipalityScore,
+    ):
+        model.objects.filter(round=round_).delete()
+    Round.objects.filter(pk=round_.pk).update(published_at=None, closes_on=closes_on)
+    round_.refresh_from_db()

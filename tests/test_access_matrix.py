@@ -8,14 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from assessment import services
 from assessment.tokens import open_link_token
-
 from tests.conftest import publish
-
-
-@pytest.fixture
-def filled_round(filled_round):
-    """Results are read from the published round."""
-    return publish(filled_round)
 
 
 ROLES = (
@@ -80,12 +73,14 @@ MATRIX = {
     "assessment:paused": ("/skjema/pause/", RESPONDENT_ONLY),
     "municipalities:units": ("/kommune/4640/enheter/", COORDINATOR_A),
     "municipalities:unit_edit": ("/kommune/4640/enheter/{unit}/", COORDINATOR_A),
-    "reports:municipality_report": ("/runder/runde-2026/kommuner/4640/", REPORT_A),
-    "reports:dimension": ("/runder/runde-2026/kommuner/4640/dimensjon/lederstotte/", REPORT_A),
-    "reports:export_xlsx": ("/runder/runde-2026/kommuner/4640/rapport.xlsx", REPORT_A),
-    "reports:export_csv": ("/runder/runde-2026/kommuner/4640/rapport.csv", REPORT_A),
-    "reports:export_pdf": ("/runder/runde-2026/kommuner/4640/rapport.pdf", REPORT_A),
-    "reports:benchmark": ("/runder/runde-2026/sammenligning/", BENCHMARK),
+    # Results: runde-2025 is published; runde-2026 is open (answering and links).
+    "reports:municipality_report": ("/runder/runde-2025/kommuner/4640/", REPORT_A),
+    "reports:dimension": ("/runder/runde-2025/kommuner/4640/dimensjon/lederstotte/", REPORT_A),
+    "reports:export_xlsx": ("/runder/runde-2025/kommuner/4640/rapport.xlsx", REPORT_A),
+    "reports:export_csv": ("/runder/runde-2025/kommuner/4640/rapport.csv", REPORT_A),
+    "reports:export_pdf": ("/runder/runde-2025/kommuner/4640/rapport.pdf", REPORT_A),
+    "reports:benchmark": ("/runder/runde-2025/sammenligning/", BENCHMARK),
+    "reports:close_round": ("/runder/runde-2026/steng/", KS_ONLY),
     "api-v1:api-root": ("/api/v1/", ALL_404),
     "api-v1:openapi-json": ("/api/v1/openapi.json", ALL_200),
     "api-v1:rounds": ("/api/v1/rounds/", row(401, 401, 200, 200, 200, 200, 200, 200)),
@@ -93,9 +88,9 @@ MATRIX = {
         "/api/v1/rounds/runde-2026/instrument/",
         row(401, 401, 404, 200, 200, 200, 200, 200),
     ),
-    "api-v1:municipality": ("/api/v1/rounds/runde-2026/municipalities/4640/", API_REPORT_A),
+    "api-v1:municipality": ("/api/v1/rounds/runde-2025/municipalities/4640/", API_REPORT_A),
     "api-v1:benchmark_view": (
-        "/api/v1/rounds/runde-2026/benchmark/",
+        "/api/v1/rounds/runde-2025/benchmark/",
         row(401, 401, 404, 404, 200, 200, 200, 200),
     ),
     # The admin is checked as a whole: only staff users get in.
@@ -121,10 +116,40 @@ def test_every_url_pattern_has_an_entry():
     assert set(MATRIX) - names == set(), "matrix entry for a URL that no longer exists"
 
 
+def _published_round(spec):
+    """Last year's round, published: the results URLs of the matrix read it."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessment.models import ResponseSource
+    from assessment.synthetic import synthetic_rows
+    from municipalities.models import Municipality
+
+    today = timezone.localdate()
+    round_ = services.create_round(
+        slug="runde-2025",
+        name="Runde 2025",
+        opens_on=today - timedelta(days=400),
+        closes_on=today - timedelta(days=380),
+        municipality_numbers=["4640", "1506"],
+    )
+    rows = []
+    for number in ("4640", "1506"):
+        municipality = Municipality.objects.get(number=number)
+        rows += synthetic_rows(
+            spec=spec, municipality_id=municipality.pk, count=20, rng=random.Random(1)
+        )
+    services.record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
+    return publish(round_)
+
+
 @pytest.fixture
-def world(filled_round, users, sogndal_units, django_capture_on_commit_callbacks):
+def world(filled_round, spec, users, sogndal_units, django_capture_on_commit_callbacks):
     from reports.services import create_api_token
 
+    _published_round(spec)
     participation = filled_round.participations.get(municipality__number="4640")
     link = services.create_open_link(participation=participation)
     with django_capture_on_commit_callbacks(execute=True):
@@ -201,3 +226,21 @@ def test_writes_to_another_kommune_are_refused_and_change_nothing(world):
             assert response.status_code == 404, (role, template)
     assert snapshot() == before
     assert len(mail.outbox) == sent
+
+
+def test_only_ks_can_close_a_round_early(world):
+    from assessment.models import Round
+
+    def state():
+        return list(Round.objects.order_by("slug").values_list("published_at", "closes_on"))
+
+    before = state()
+    for role in ("anon", "respondent", "no_role", "unit_leader", "coordinator_a", "coordinator_b"):
+        response = world["clients"][role].post("/runder/runde-2026/steng/", {"confirm": "yes"})
+        assert response.status_code in (302, 404), role
+        if response.status_code == 302:
+            assert "/konto/logg-inn/" in response["Location"], role
+    assert state() == before
+    response = world["clients"]["ks"].post("/runder/runde-2026/steng/", {"confirm": "yes"})
+    assert response.status_code == 302
+    assert Round.objects.get(slug="runde-2026").is_published

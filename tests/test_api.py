@@ -6,7 +6,6 @@ import pytest
 from django.core.management import call_command
 
 from reports.models import ApiToken
-
 from tests.conftest import publish
 
 
@@ -63,6 +62,7 @@ def test_rounds_list_shape(client, filled_round, tokens):
             "opens": filled_round.opens_on.isoformat(),
             "closes": filled_round.closes_on.isoformat(),
             "instrument_version": "2026.1",
+            "published": filled_round.published_at.isoformat(),
         }
     ]
     assert _get(client, "/api/v1/rounds/", tokens["no_role"]).json() == []

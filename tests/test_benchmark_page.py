@@ -15,7 +15,6 @@ def filled_round(filled_round):
     return publish(filled_round)
 
 
-
 def _distribution_points(html: str) -> list[float]:
     points = []
     for figure in re.findall(r'data-chart-for="chart-dist-[^"]*">(.*?)</script>', html, re.S):

@@ -31,6 +31,7 @@ from reports.scoring import (
     to_level,
 )
 from reports.selectors import municipality_report
+from tests.conftest import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,6 @@ def stored_scores(response, kind=ScoreKind.DIMENSION) -> dict:
     return dict(
         ResponseScore.objects.filter(response=response, kind=kind).values_list("code", "value")
     )
-from tests.conftest import publish
 
 
 def report_for(round_, number):

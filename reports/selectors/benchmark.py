@@ -14,25 +14,45 @@ from ..models import MunicipalityScore, PublishedMunicipality
 from .stats import Overall, Stat, make_stat, score_row
 
 
-def _population_stats(round_, spec, min_size, population: Q | None = None) -> list[Stat]:
-    rows = {
-        row["code"]: score_row(row["n"], row["total"], row["sum_sq"])
-        for row in MunicipalityScore.objects.filter(
-            population or Q(), round=round_, kind=ScoreKind.DIMENSION
-        )
+def _dimension_sums(round_, **sums) -> dict:
+    """{code: {name: row}} for each named population (a Q over the kommune sums), one query."""
+    aggregates = {}
+    for name, population in sums.items():
+        aggregates |= {
+            f"{name}_n": Sum("n", filter=population),
+            f"{name}_total": Sum("total", filter=population),
+            f"{name}_sum_sq": Sum("sum_sq", filter=population),
+        }
+    rows = (
+        MunicipalityScore.objects.filter(round=round_, kind=ScoreKind.DIMENSION)
         .values("code")
-        .annotate(n=Sum("n"), total=Sum("total"), sum_sq=Sum("sum_sq"))
+        .annotate(**aggregates)
         .order_by()
+    )
+    return {
+        row["code"]: {
+            name: score_row(
+                row[f"{name}_n"] or 0, row[f"{name}_total"] or 0.0, row[f"{name}_sum_sq"] or 0.0
+            )
+            for name in sums
+        }
+        for row in rows
     }
-    return [make_stat(d.code, d.label, rows.get(d.code), min_size) for d in spec.dimensions]
+
+
+def _stats(spec, rows: dict, name: str, min_size) -> list[Stat]:
+    return [
+        make_stat(d.code, d.label, (rows.get(d.code) or {}).get(name), min_size)
+        for d in spec.dimensions
+    ]
 
 
 def national_stats(round_: Round, spec, min_size) -> list[Stat]:
-    return _population_stats(round_, spec, min_size)
+    return _stats(spec, _dimension_sums(round_, national=Q()), "national", min_size)
 
 
 def peer_stats(round_: Round, spec, min_size, size_class: str) -> list[Stat]:
-    return _population_stats(round_, spec, min_size, Q(size_class=size_class))
+    return _stats(spec, _dimension_sums(round_, peer=Q(size_class=size_class)), "peer", min_size)
 
 
 def without_own(stats: list[Stat], own_rows: dict, min_size: int) -> list[Stat]:
@@ -57,18 +77,23 @@ def _kommune_rows(round_, municipality) -> dict:
     }
 
 
-def benchmarks_for(round_: Round, municipality: Municipality, spec, min_size, own_rows=None):
+def benchmarks_for(
+    round_: Round, municipality: Municipality, spec, min_size, own_rows=None, size_class=None
+):
     """National and peer figures as one kommune may see them next to its own. `own_rows` are the
-    whole kommune's sums ({(None, code): row}); without them they are read."""
+    whole kommune's sums ({(None, code): row}) and `size_class` its size class at publication;
+    what is not given is read."""
     if own_rows is None:
         own_rows = _kommune_rows(round_, municipality)
-    published = PublishedMunicipality.objects.filter(
-        round=round_, municipality=municipality
-    ).values_list("size_class", flat=True)
-    size_class = next(iter(published), municipality.size_class)
+    if size_class is None:
+        published = PublishedMunicipality.objects.filter(round=round_, municipality=municipality)
+        size_class = next(
+            iter(published.values_list("size_class", flat=True)), municipality.size_class
+        )
+    rows = _dimension_sums(round_, national=Q(), peer=Q(size_class=size_class))
     return (
-        without_own(national_stats(round_, spec, min_size), own_rows, min_size),
-        without_own(peer_stats(round_, spec, min_size, size_class), own_rows, min_size),
+        without_own(_stats(spec, rows, "national", min_size), own_rows, min_size),
+        without_own(_stats(spec, rows, "peer", min_size), own_rows, min_size),
     )
 
 

@@ -12,7 +12,7 @@ from assessment.traits import LEADER_GROUPS
 from municipalities.models import Municipality, SizeClass, localized
 
 from ..anonymity import hidden_cells, suppress
-from ..models import ChoiceCell, ItemCell, PublishedMunicipality, PublishedUnit, RespondentCell
+from ..models import ChoiceCell, ItemCell, PublishedUnit, RespondentCell
 from ..models import ScoreCell as ScoreCellModel
 from .benchmark import benchmarks_for
 from .stats import (
@@ -25,7 +25,7 @@ from .stats import (
     staff_group_labels,
     sum_cells,
 )
-from .trend import municipality_trend
+from .trend import municipality_trend, published_history
 
 
 @dataclass(frozen=True)
@@ -345,9 +345,8 @@ def municipality_report(round_: Round, scope) -> dict:
     respondent_cells = _respondent_cells(cells)
     respondents = sum(c["n"] for c in respondent_cells)
     shown = respondents >= min_size
-    published = PublishedMunicipality.objects.filter(
-        round=round_, municipality=municipality
-    ).first()
+    history = published_history(municipality, round_)
+    published = next((p for p in history if p.round_id == round_.pk), None)
     headcount = published.headcount if published else 0
     report = {
         "round": {"slug": round_.slug, "name": round_.name, "closed": round_.is_closed()},
@@ -376,7 +375,12 @@ def municipality_report(round_: Round, scope) -> dict:
         # "Without own kommune" means without the whole kommune, also in a unit leader's view.
         whole_rows = None
     report["national"], report["peer"] = benchmarks_for(
-        round_, municipality, spec, min_size, own_rows=whole_rows
+        round_,
+        municipality,
+        spec,
+        min_size,
+        own_rows=whole_rows,
+        size_class=published.size_class if published else None,
     )
     if not shown:
         report.update(_empty_sections())
@@ -413,7 +417,9 @@ def municipality_report(round_: Round, scope) -> dict:
         ],
         items=item_distributions(cells, spec, min_size),
         choices=choice_frequencies(cells, spec, staff_groups, respondents),
-        trend=[] if unit else municipality_trend(municipality, round_, spec, min_size),
+        trend=[]
+        if unit
+        else municipality_trend(municipality, round_, spec, min_size, published=history),
         strengths=ranked[:3],
         improvements=list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
         hidden_summary={

@@ -48,15 +48,22 @@ def _published_up_to(round_: Round):
     ).select_related("instrument")
 
 
-def municipality_trend(municipality, round_: Round, spec, min_size) -> list[dict]:
-    """Oldest first, ending with this round; empty with fewer than two published rounds."""
-    published = list(
+def published_history(municipality, round_: Round) -> list[PublishedMunicipality]:
+    """The kommune in every published round up to this one, oldest first (this round last)."""
+    return list(
         PublishedMunicipality.objects.filter(
             municipality=municipality, round__in=_published_up_to(round_)
         )
         .select_related("round__instrument")
         .order_by("round__opens_on")
     )
+
+
+def municipality_trend(municipality, round_: Round, spec, min_size, published=None) -> list[dict]:
+    """Oldest first, ending with this round; empty with fewer than two published rounds.
+    `published` is the kommune's published_history, when the caller has it already."""
+    if published is None:
+        published = published_history(municipality, round_)
     if len(published) < 2:
         return []
     rows = {
