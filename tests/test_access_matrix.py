@@ -10,7 +10,6 @@ from assessment import services
 from assessment.tokens import open_link_token
 from tests.conftest import publish
 
-
 ROLES = (
     "anon",
     "respondent",
