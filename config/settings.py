@@ -29,6 +29,13 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-demo-key-only-for-make-demo"
 
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
+# Open links (posters, QR codes) are derived with this key, so that printed links and posters made
+# again still match after DJANGO_SECRET_KEY changes (README: Bytte av nøkler). Empty: SECRET_KEY.
+OPEN_LINK_KEY = os.environ.get("DJANGO_OPEN_LINK_KEY", "")
+
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "").split(
