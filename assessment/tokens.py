@@ -38,10 +38,30 @@ def new_salt() -> str:
     return secrets.token_hex(16)
 
 
-def open_link_token(salt: str) -> str:
-    """Derived from the salt with the secret key, so the coordinator can see the link again."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"open-link:{salt}".encode(), hashlib.sha256)
+def open_link_keys() -> list[str]:
+    """Keys an open link may be derived with, the one for new links first: the dedicated
+    DJANGO_OPEN_LINK_KEY (which never changes), then the secret key and its fallbacks (links made
+    before the dedicated key was set, or while it was not set)."""
+    keys = [settings.OPEN_LINK_KEY, settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+def open_link_token(salt: str, key: str | None = None) -> str:
+    """Derived from the salt with a key, so the coordinator can see the link again; only its
+    hash and the salt are stored."""
+    key = key or open_link_keys()[0]
+    digest = hmac.new(key.encode(), f"open-link:{salt}".encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(digest.digest()[:24]).decode().rstrip("=")
+
+
+def recover_open_link_token(*, salt: str, token_hash: str) -> str | None:
+    """The token of a printed or posted link, with whichever key it was made with; None when no
+    configured key reproduces it (the printed link still works, it just cannot be shown again)."""
+    for key in open_link_keys():
+        token = open_link_token(salt, key)
+        if hmac.compare_digest(hash_token(token), token_hash):
+            return token
+    return None
 
 
 def new_resume_code() -> str:

@@ -19,7 +19,7 @@ from . import selectors, services
 from .forms import EmailInviteForm, OpenLinkForm, PrintedCodesForm, RoundForm
 from .letters import letters_pdf
 from .models import OpenLink
-from .tokens import open_link_token
+from .tokens import recover_open_link_token
 
 
 def _require_national(user):
@@ -119,9 +119,12 @@ def dashboard(request, number, slug):
     )
 
 
-def _open_link_url(request, link: OpenLink) -> str:
-    path = reverse("assessment:open_link", args=[open_link_token(link.salt)])
-    return request.build_absolute_uri(path)
+def _open_link_url(request, link: OpenLink) -> str | None:
+    """The link's address, or None when no configured key reproduces it (see README)."""
+    token = recover_open_link_token(salt=link.salt, token_hash=link.token_hash)
+    if token is None:
+        return None
+    return request.build_absolute_uri(reverse("assessment:open_link", args=[token]))
 
 
 @login_required
@@ -216,7 +219,11 @@ def poster(request, number, slug, link_id):
     participation = _participation(request, number, slug)
     link = _link(participation, link_id)
     url = _open_link_url(request, link)
-    qr_svg = segno.make(url, error="m").svg_inline(scale=8, title=_("QR-kode til undersøkelsen"))
+    qr_svg = (
+        segno.make(url, error="m").svg_inline(scale=8, title=_("QR-kode til undersøkelsen"))
+        if url
+        else None
+    )
     return render(
         request,
         "assessment/poster.html",

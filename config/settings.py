@@ -29,6 +29,13 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-demo-key-only-for-make-demo"
 
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
+# Open links (posters, QR codes) are derived with this key, so that printed links and posters made
+# again still match after DJANGO_SECRET_KEY changes (README: Bytte av nøkler). Empty: SECRET_KEY.
+OPEN_LINK_KEY = os.environ.get("DJANGO_OPEN_LINK_KEY", "")
+
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "").split(
@@ -137,9 +144,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Login throttling (config/login_throttle.py): 5 failures lock an account from one address, 20 from
+# all addresses together lock it for addresses the user has never signed in from; 15 minutes.
+AXES_HANDLER = "config.login_throttle.AccountThrottleHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("AXES_ACCOUNT_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Attempts refused during a lockout are not counted (one address adds at most 5 to the account).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -1,10 +1,14 @@
 """Plotly figures for the report pages, as JSON for static/js/charts.js (no inline scripts).
 
-Colours are from the Okabe-Ito palette, which stays distinguishable with colour-blindness."""
+Colours are from the Okabe-Ito palette, which stays distinguishable with colour-blindness.
+Names typed by users (units, rounds) are data, never markup: `label` escapes them for plotly's
+own HTML-like text, and `to_json` escapes the JSON so it cannot close its <script> element."""
 
+import html
 import json
 
 import plotly.graph_objects as go
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -12,8 +16,18 @@ LIKERT_COLOURS = ["#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac"]
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 
 
-def to_json(figure: go.Figure) -> str:
-    return json.dumps(figure.to_plotly_json(), default=str)
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def to_json(figure: go.Figure) -> SafeString:
+    """JSON for a <script type="application/json"> element, escaped as Django's json_script."""
+    text = json.dumps(figure.to_plotly_json(), default=str).translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(text)  # noqa: S308 - <, > and & are escaped above
+
+
+def label(text: str) -> str:
+    """A name as plotly text: plotly reads <b>, <a href> and entities in labels and legends."""
+    return html.escape(str(text), quote=False)
 
 
 def _closed(values):
@@ -23,9 +37,11 @@ def _closed(values):
 def radar(axes: list[str], series: list[tuple[str, list]], title: str = "") -> go.Figure:
     """A radar over a fixed 1–5 axis. Missing (hidden) values become gaps, never zeros."""
     figure = go.Figure()
+    axes = [label(a) for a in axes]
     for index, (name, values) in enumerate(series):
         if all(v is None for v in values):
             continue
+        name = label(name)
         colour = OKABE_ITO[index % len(OKABE_ITO)]
         figure.add_trace(
             go.Scatterpolar(
@@ -72,8 +88,8 @@ def heatmap(rows: list[str], columns: list[str], values: list[list]) -> go.Figur
     figure = go.Figure(
         go.Heatmap(
             z=values,
-            x=columns,
-            y=rows,
+            x=[label(c) for c in columns],
+            y=[label(r) for r in rows],
             zmin=1,
             zmax=5,
             colorscale="RdBu",
@@ -97,8 +113,8 @@ def heatmap(rows: list[str], columns: list[str], values: list[list]) -> go.Figur
 def stacked_distribution(items: list[dict], labels: list[str]) -> go.Figure:
     shown = [i for i in items if not i["suppressed"]]
     figure = go.Figure()
-    names = [f"{i['code']}: {i['text'][:60]}" for i in shown]
-    for position, label in enumerate(labels):
+    names = [label(f"{i['code']}: {i['text'][:60]}") for i in shown]
+    for position, likert in enumerate(labels):
         figure.add_trace(
             go.Bar(
                 y=names,
@@ -106,10 +122,10 @@ def stacked_distribution(items: list[dict], labels: list[str]) -> go.Figure:
                     100 * i["counts"][position] / i["answered"] if i["answered"] else 0
                     for i in shown
                 ],
-                name=label,
+                name=label(likert),
                 orientation="h",
                 marker={"color": LIKERT_COLOURS[position]},
-                hovertemplate="%{y}<br>" + label + ": %{x:.0f} %<extra></extra>",
+                hovertemplate="%{y}<br>" + label(likert) + ": %{x:.0f} %<extra></extra>",
             )
         )
     figure.update_layout(
@@ -126,6 +142,7 @@ def stacked_distribution(items: list[dict], labels: list[str]) -> go.Figure:
 
 def distribution(dimension_name: str, values: list[float], highlight: tuple | None) -> go.Figure:
     """Box plot of kommune means for one dimension, with one kommune marked."""
+    dimension_name = label(dimension_name)
     figure = go.Figure(
         go.Box(
             x=values,
@@ -140,15 +157,15 @@ def distribution(dimension_name: str, values: list[float], highlight: tuple | No
         )
     )
     if highlight is not None:
-        label, value = highlight
+        marked, value = label(highlight[0]), highlight[1]
         figure.add_trace(
             go.Scatter(
                 x=[value],
                 y=[dimension_name],
                 mode="markers+text",
-                text=[label],
+                text=[marked],
                 textposition="top center",
-                name=label,
+                name=marked,
                 marker={"color": "#D55E00", "size": 14, "symbol": "diamond"},
             )
         )
@@ -164,7 +181,7 @@ def distribution(dimension_name: str, values: list[float], highlight: tuple | No
 
 def trend_lines(series: list[dict], dimensions: list[tuple[str, str]]) -> go.Figure:
     figure = go.Figure()
-    rounds = [s["round"] for s in series]
+    rounds = [label(s["round"]) for s in series]
     for index, (code, name) in enumerate(dimensions):
         values = [s["dimensions"].get(code) for s in series]
         if all(v is None for v in values):
@@ -173,7 +190,7 @@ def trend_lines(series: list[dict], dimensions: list[tuple[str, str]]) -> go.Fig
             go.Scatter(
                 x=rounds,
                 y=values,
-                name=name,
+                name=label(name),
                 mode="lines+markers",
                 line={"color": OKABE_ITO[index % len(OKABE_ITO)]},
             )
@@ -192,7 +209,7 @@ def bars(labels: list[str], values: list[float], suffix: str = " %") -> go.Figur
     figure = go.Figure(
         go.Bar(
             x=values,
-            y=labels,
+            y=[label(t) for t in labels],
             orientation="h",
             marker={"color": "#0072B2"},
             hovertemplate="%{y}: %{x}" + suffix + "<extra></extra>",

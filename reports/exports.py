@@ -1,4 +1,7 @@
-"""XLSX and CSV of the report's numbers - only what the page may show (hidden cells are empty)."""
+"""XLSX and CSV of the report's numbers - only what the page may show (hidden cells are empty).
+
+Cells carry data, never formulas: text that a spreadsheet would read as a formula (it starts with
+= + - @, a tab or a carriage return) is written as text. Numbers stay numbers."""
 
 import csv
 import io
@@ -6,6 +9,19 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_cell(value):
+    """A CSV cell a spreadsheet opens as text: formula-like text gets a leading apostrophe."""
+    if value is None:
+        return ""
+    return "'" + value if is_formula_like(value) else value
 
 
 def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
@@ -147,6 +163,10 @@ def report_xlsx(report: dict) -> bytes:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if is_formula_like(cell.value):
+                    cell.data_type = "s"  # openpyxl took it for a formula; store it as text
+                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
         for column in sheet.columns:
             width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
@@ -161,7 +181,7 @@ def report_csv(report: dict) -> str:
     buffer.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
     writer = csv.writer(buffer)
     for title, header, rows in report_tables(report):
-        writer.writerow([_("tabell"), *header])
+        writer.writerow([csv_cell(_("tabell")), *[csv_cell(h) for h in header]])
         for row in rows:
-            writer.writerow([title, *["" if v is None else v for v in row]])
+            writer.writerow([csv_cell(title), *[csv_cell(v) for v in row]])
     return buffer.getvalue()

@@ -1,5 +1,10 @@
-"""The kommune report as a PDF, drawn on the server with ReportLab (offline, no browser)."""
+"""The kommune report as a PDF, drawn on the server with ReportLab (offline, no browser).
 
+ReportLab's Paragraph reads its text as markup (<b>, <img src>, <a href>), so every piece of text
+put into a Paragraph goes through `text` first: a name like `<img src="/etc/...">` is printed, never
+followed. Table cells and chart labels are plain strings and are drawn as they are."""
+
+import html
 import io
 import math
 from decimal import ROUND_HALF_UP, Decimal
@@ -89,6 +94,11 @@ def _fmt(value, digits=2):
     return f"{rounded:.{digits}f}".replace(".", ",")
 
 
+def text(value) -> str:
+    """Plain text for a Paragraph: <, > and & are escaped, so names are printed as typed."""
+    return html.escape(str(value), quote=False)
+
+
 def _table(header, rows, widths=None):
     table = Table([header, *rows], colWidths=widths, repeatRows=1)
     table.setStyle(
@@ -120,9 +130,11 @@ def report_pdf(report: dict, spec) -> bytes:
         author="Innovasjonsradar",
     )
     story = [
-        Paragraph(_("Innovasjonsradar – %s") % name, styles["Title"]),
+        Paragraph(text(_("Innovasjonsradar – %s") % name), styles["Title"]),
         Paragraph(
-            report["round"]["name"] + (f" · {report['unit']['name']}" if report["unit"] else ""),
+            text(
+                report["round"]["name"] + (f" · {report['unit']['name']}" if report["unit"] else "")
+            ),
             styles["Heading3"],
         ),
         Paragraph(_("Laget %s") % timezone.localdate().strftime("%d.%m.%Y"), styles["Normal"]),
@@ -205,7 +217,7 @@ def report_pdf(report: dict, spec) -> bytes:
         (_("Forbedringsområder"), report["improvements"]),
     ):
         items = ", ".join(f"{s.name} ({_fmt(s.mean)})" for s in stats) or "–"
-        story.append(Paragraph(f"<b>{title}:</b> {items}", styles["Normal"]))
+        story.append(Paragraph(f"<b>{text(title)}:</b> {text(items)}", styles["Normal"]))
     story.append(PageBreak())
     story.append(Paragraph(_("Ansattgrupper"), styles["Heading2"]))
     header = [_("Gruppe"), "n"] + [d.code for d in spec.dimensions]
@@ -247,22 +259,26 @@ def report_pdf(report: dict, spec) -> bytes:
             story += [_table(header, rows), Spacer(1, 3 * mm)]
     story.append(
         Paragraph(
-            _("Dimensjonskoder: ") + "; ".join(f"{d.code} = {d.label}" for d in spec.dimensions),
+            text(
+                _("Dimensjonskoder: ") + "; ".join(f"{d.code} = {d.label}" for d in spec.dimensions)
+            ),
             styles["Normal"],
         )
     )
     story.append(Paragraph(_("Hva hemmer og fremmer"), styles["Heading2"]))
     for kind, title in (("barriers", _("Hemmer")), ("promoters", _("Fremmer"))):
         entries = report["choices"].get(kind, [])[:6]
-        text = ", ".join(f"{e['label']} ({_fmt(e['percent'], 0)} %)" for e in entries) or "–"
-        story.append(Paragraph(f"<b>{title}:</b> {text}", styles["Normal"]))
+        chosen = ", ".join(f"{e['label']} ({_fmt(e['percent'], 0)} %)" for e in entries) or "–"
+        story.append(Paragraph(f"<b>{text(title)}:</b> {text(chosen)}", styles["Normal"]))
     story.append(Paragraph(_("Anbefalte tiltak"), styles["Heading2"]))
     for dimension in spec.dimensions:
         actions = "; ".join(
             localized(a["text"]) + (f" ({a['ks_tool']})" if a.get("ks_tool") else "")
             for a in dimension.actions
         )
-        story.append(Paragraph(f"<b>{dimension.label}:</b> {actions}", styles["Normal"]))
+        story.append(
+            Paragraph(f"<b>{text(dimension.label)}:</b> {text(actions)}", styles["Normal"])
+        )
     story.append(Paragraph(_("Om tallene"), styles["Heading2"]))
     hidden = report["hidden_summary"]
     story.append(
