@@ -174,6 +174,16 @@ def test_bad_files_are_refused_in_norwegian_and_nothing_is_stored(open_round, sp
         assert message in refused(write(to_csv(rows, columns)), open_round), message
 
 
+def test_a_nul_byte_is_refused_with_line_and_column(open_round, spec, write, sogndal_units):
+    """PostgreSQL text cannot hold NUL: the cell is named, in Norwegian, and nothing is stored."""
+    nul = "cellen inneholder et null-tegn (NUL), som ikke kan lagres."
+    rows = build_rows(spec, 5, seed=3)
+    rows[3].update(municipality="4640", sector="helse_omsorg", unit="Heime\x00tenesta")
+    assert f"Linje 5, kolonne «unit»: {nul}" in refused(write(to_csv(rows)), open_round)
+    text = to_csv(build_rows(spec, 5, seed=3)).replace("sector", "sec\x00tor", 1)
+    assert f"Linje 1, kolonne «sector»: {nul}" in refused(write(text), open_round)
+
+
 def test_non_utf8_file_is_refused(open_round, spec, write, municipalities):
     sogndal = Municipality.objects.get(number="4640")
     create_org_unit(
