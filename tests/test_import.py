@@ -15,6 +15,7 @@ from assessment.importing import import_responses
 from assessment.models import Answer, Response, ResponseChoice, ResponseScore
 from municipalities.models import Municipality, Sector
 from municipalities.services import create_org_unit
+from tests.properties import examples
 
 GROUPS = ["toppleder", "mellomleder", "forstelinjeleder", "medarbeider", "tillitsvalgt", "stab"]
 SECTORS = ["helse_omsorg", "oppvekst", "kultur", "teknisk", "nav_sosial", "administrasjon", "annet"]
@@ -253,7 +254,9 @@ def _row_valid(row) -> bool:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(rows=st.lists(ROW, min_size=1, max_size=4))
 @example(
@@ -286,7 +289,9 @@ def test_fuzzed_csv_imports_all_or_nothing(open_round, rows):
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     raw=st.one_of(

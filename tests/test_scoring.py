@@ -31,6 +31,7 @@ from reports.scoring import (
     to_level,
 )
 from reports.selectors import municipality_report
+from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -490,7 +491,9 @@ def test_confidence_interval_matches_scipy_t(values):
 
 
 @settings(
-    suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60, deadline=None
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    max_examples=examples(60),
+    deadline=None,
 )
 @given(data=st.data())
 def test_score_response_matches_the_rule_for_random_answers(spec, data):
