@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 DEMO_ENV := DJANGO_DEBUG=1
 
-.PHONY: install demo demo-data test test-postgres e2e lint format bench clean
+.PHONY: install demo demo-data test test-postgres fuzz e2e lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ test: install
 # The same suite against PostgreSQL on 127.0.0.1:5432, in a throwaway database.
 test-postgres: install
 	bash .ci/postgres-test.sh
+
+# The Hypothesis property tests with random seeds and many examples (HYPOTHESIS_MAX_EXAMPLES,
+# default 2000 per property) against PostgreSQL in a throwaway database. Not part of CI.
+# One file: make fuzz FUZZ_ARGS=tests/test_api_fuzz.py
+FUZZ_ARGS ?=
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz bash .ci/postgres-test.sh $(PY) -m pytest -m fuzz -n 2 --dist loadfile \
+		-o addopts="-q --strict-markers" $(FUZZ_ARGS)
 
 e2e: install
 	$(PY) -m pytest -m e2e -p no:xdist -o addopts="-q"

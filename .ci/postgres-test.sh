@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the test suite against PostgreSQL on 127.0.0.1:5432 in a throwaway database that is
-# dropped afterwards (pytest-django creates test_<name> next to it).
+# dropped afterwards (pytest-django creates test_<name> next to it). With arguments, runs that
+# command instead of `make test` (`make fuzz` does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PGHOST="${PGHOST:-127.0.0.1}"
@@ -17,4 +18,8 @@ cleanup() {
 }
 trap cleanup EXIT
 psql -q -d postgres -c "CREATE DATABASE \"$DB\";"
-DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB" make test
+if [ "$#" -gt 0 ]; then
+  DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB" "$@"
+else
+  DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB" make test
+fi

@@ -34,6 +34,15 @@ def _error(line: int, column: str, message: str) -> ImportError_:
     )
 
 
+def _refuse_nul(line: int, header: list[str], values: list[str]) -> None:
+    """PostgreSQL text cannot hold the NUL character: name the cell instead of failing later."""
+    for column, value in zip(header, values, strict=False):
+        if "\x00" in value:
+            raise _error(
+                line, column, _("cellen inneholder et null-tegn (NUL), som ikke kan lagres.")
+            )
+
+
 def decode_csv(raw: bytes) -> str:
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportError_(_("Fila er for stor (over 50 MB)."))
@@ -51,7 +60,9 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
     spec = get_instrument_spec(round_.instrument)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = [h.strip() for h in next(reader)]
+        raw_header = next(reader)
+        _refuse_nul(1, [h.replace("\x00", "") for h in raw_header], raw_header)
+        header = [h.strip() for h in raw_header]
     except StopIteration:
         raise ImportError_(_("Fila er tom.")) from None
     except csv.Error as exc:
@@ -96,6 +107,7 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
                     _("raden har %(got)d felt, overskriften har %(want)d.")
                     % {"got": len(values), "want": len(header)},
                 )
+            _refuse_nul(line, header, values)
             cells = {h: v.strip() for h, v in zip(header, values, strict=True)}
             municipality_id = participations.get(cells["municipality"])
             if municipality_id is None:

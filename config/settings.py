@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its 400 passes through the headers above; they only set up lazy objects and
+    # touch no database, so it still runs before any query (config/middleware.py).
+    "config.middleware.RejectForbiddenCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+import config.converters  # noqa: F401  (registers the path converters before the apps' urls)
 from reports import views as report_views
 from reports.api import api
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
+import config.converters  # noqa: F401  (registers kommunenr, dimension, token)
+
 from . import views
 
 app_name = "municipalities"
 
 urlpatterns = [
-    path("kommune/<str:number>/enheter/", views.units, name="units"),
-    path("kommune/<str:number>/enheter/<int:unit_id>/", views.unit_edit, name="unit_edit"),
+    path("kommune/<kommunenr:number>/enheter/", views.units, name="units"),
+    path("kommune/<kommunenr:number>/enheter/<int:unit_id>/", views.unit_edit, name="unit_edit"),
 ]

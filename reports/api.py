@@ -4,14 +4,17 @@ The same selectors and the same access rules as the pages: hidden groups keep th
 `"suppressed": true` and null numbers; a kommune the caller may not see is a 404.
 """
 
+from typing import Annotated
+
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja import NinjaAPI, Path, Schema
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyHeader
 
 from assessment.models import Round
 from assessment.selectors import export_instrument, get_instrument_spec
+from config.converters import MUNICIPALITY_NUMBER, ROUND_SLUG
 from municipalities.selectors import (
     get_access_for_user,
     get_municipality_for_user,
@@ -60,6 +63,22 @@ def _not_found(request, exc):
     return api.create_response(
         request, {"detail": _("Fant ikke ressursen, eller du har ikke tilgang.")}, status=404
     )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    """A path parameter that cannot be valid (see RoundSlug, MunicipalityNumber): 422, never 500."""
+    names = sorted({str(error["loc"][-1]) for error in exc.errors if error.get("loc")})
+    return api.create_response(
+        request,
+        {"detail": _("Ugyldig verdi i adressen: %s.") % ", ".join(f"«{n}»" for n in names)},
+        status=422,
+    )
+
+
+# Path parameters are checked against the same patterns as the pages' URL converters.
+RoundSlug = Annotated[str, Path(pattern=f"^{ROUND_SLUG}$", max_length=50)]
+MunicipalityNumber = Annotated[str, Path(pattern=f"^{MUNICIPALITY_NUMBER}$")]
 
 
 class Error(Schema):
@@ -209,19 +228,19 @@ def rounds(request):
 
 @api.get(
     "/rounds/{slug}/instrument/",
-    response={200: dict, 404: Error},
+    response={200: dict, 404: Error, 422: Error},
     summary="Spørreskjemaet i runden",
 )
-def instrument(request, slug: str):
+def instrument(request, slug: RoundSlug):
     return export_instrument(_round(request.auth, slug).instrument)
 
 
 @api.get(
     "/rounds/{slug}/municipalities/{number}/",
-    response={200: MunicipalityResult, 404: Error, 409: Error},
+    response={200: MunicipalityResult, 404: Error, 409: Error, 422: Error},
     summary="Resultater for én kommune (publiserte runder)",
 )
-def municipality(request, slug: str, number: str):
+def municipality(request, slug: RoundSlug, number: MunicipalityNumber):
     round_ = _round(request.auth, slug)
     found = get_municipality_for_user(request.auth, number)
     if not round_.participations.filter(municipality=found).exists():
@@ -282,10 +301,10 @@ def _hidden(round_):
 
 @api.get(
     "/rounds/{slug}/benchmark/",
-    response={200: BenchmarkResult, 404: Error, 409: Error},
+    response={200: BenchmarkResult, 404: Error, 409: Error, 422: Error},
     summary="Alle deltakende kommuner side om side (publiserte runder)",
 )
-def benchmark_view(request, slug: str):
+def benchmark_view(request, slug: RoundSlug):
     round_ = _round(request.auth, slug)
     is_national, own = benchmark_viewer(request.auth, round_)
     _published(round_)

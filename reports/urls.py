@@ -1,30 +1,36 @@
 from django.urls import path
 
+import config.converters  # noqa: F401  (registers kommunenr, dimension, token)
+
 from . import views
 
 app_name = "reports"
 
 urlpatterns = [
     path(
-        "runder/<slug:slug>/kommuner/<str:number>/",
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/",
         views.municipality_report,
         name="municipality_report",
     ),
     path(
-        "runder/<slug:slug>/kommuner/<str:number>/dimensjon/<str:code>/",
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/dimensjon/<dimension:code>/",
         views.dimension_page,
         name="dimension",
     ),
     path(
-        "runder/<slug:slug>/kommuner/<str:number>/rapport.xlsx",
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport.xlsx",
         views.export_xlsx,
         name="export_xlsx",
     ),
     path(
-        "runder/<slug:slug>/kommuner/<str:number>/rapport.csv", views.export_csv, name="export_csv"
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport.csv",
+        views.export_csv,
+        name="export_csv",
     ),
     path(
-        "runder/<slug:slug>/kommuner/<str:number>/rapport.pdf", views.export_pdf, name="export_pdf"
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport.pdf",
+        views.export_pdf,
+        name="export_pdf",
     ),
     path("runder/<slug:slug>/sammenligning/", views.benchmark, name="benchmark"),
     path("runder/<slug:slug>/steng/", views.close_round, name="close_round"),

@@ -1,5 +1,6 @@
 """Shared fixtures. The instrument is the real one from assessment/instrument/ (published)."""
 
+import os
 import random
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
+from hypothesis import settings
 
 from assessment import services as assessment_services
 from assessment.models import ResponseSource
@@ -15,6 +17,28 @@ from assessment.synthetic import synthetic_rows
 from municipalities.models import Sector
 from municipalities.national_lists import ensure_national_lists
 from municipalities.services import create_org_unit, grant_role, load_municipalities
+
+# Hypothesis profiles (README: *Egenskapstester og fuzzing*). "ci" is the default: the same
+# examples on every run of the same code, and nothing saved between runs, so `make test` and
+# `.ci/run` give the same answer for the same commit. "fuzz" (`make fuzz`) draws random examples,
+# many more of them, and keeps failures in .hypothesis/ to replay them on the next fuzz run.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile(
+    "fuzz",
+    derandomize=False,
+    deadline=None,
+    print_blob=True,
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "2000")),
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every Hypothesis property test is marked `fuzz`, so `make fuzz` (-m fuzz) finds new ones."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from assessment.models import Response
 from reports.models import ApiToken
+from tests.properties import examples
 
 segment = st.one_of(
     st.sampled_from(
@@ -36,7 +37,9 @@ def schema_paths(filled_round, users):
 
 @pytest.mark.django_db
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
 def test_generated_requests_never_fail_with_a_server_error(data, schema_paths, users):

@@ -15,6 +15,7 @@ from assessment.importing import import_responses
 from assessment.models import Answer, Response, ResponseChoice, ResponseScore
 from municipalities.models import Municipality, Sector
 from municipalities.services import create_org_unit
+from tests.properties import examples
 
 GROUPS = ["toppleder", "mellomleder", "forstelinjeleder", "medarbeider", "tillitsvalgt", "stab"]
 SECTORS = ["helse_omsorg", "oppvekst", "kultur", "teknisk", "nav_sosial", "administrasjon", "annet"]
@@ -174,6 +175,16 @@ def test_bad_files_are_refused_in_norwegian_and_nothing_is_stored(open_round, sp
         assert message in refused(write(to_csv(rows, columns)), open_round), message
 
 
+def test_a_nul_byte_is_refused_with_line_and_column(open_round, spec, write, sogndal_units):
+    """PostgreSQL text cannot hold NUL: the cell is named, in Norwegian, and nothing is stored."""
+    nul = "cellen inneholder et null-tegn (NUL), som ikke kan lagres."
+    rows = build_rows(spec, 5, seed=3)
+    rows[3].update(municipality="4640", sector="helse_omsorg", unit="Heime\x00tenesta")
+    assert f"Linje 5, kolonne «unit»: {nul}" in refused(write(to_csv(rows)), open_round)
+    text = to_csv(build_rows(spec, 5, seed=3)).replace("sector", "sec\x00tor", 1)
+    assert f"Linje 1, kolonne «sector»: {nul}" in refused(write(text), open_round)
+
+
 def test_non_utf8_file_is_refused(open_round, spec, write, municipalities):
     sogndal = Municipality.objects.get(number="4640")
     create_org_unit(
@@ -243,7 +254,9 @@ def _row_valid(row) -> bool:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(rows=st.lists(ROW, min_size=1, max_size=4))
 @example(
@@ -276,7 +289,9 @@ def test_fuzzed_csv_imports_all_or_nothing(open_round, rows):
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     raw=st.one_of(

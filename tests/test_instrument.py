@@ -51,6 +51,7 @@ from municipalities.models import Municipality, StaffGroup
 from reports.publication import publish_due_rounds
 from reports.reliability import compute_alphas as cronbach_alphas
 from reports.scoring import score_response
+from tests.properties import examples
 
 DATA = yaml.safe_load(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
 DIMENSIONS = DATA["dimensions"]
@@ -489,7 +490,7 @@ REQUIRED_ITEM_KEYS = ["code", "text", "reverse", "audience", "why", "sources"]
     position=st.integers(min_value=0, max_value=5),
     key=st.sampled_from(REQUIRED_ITEM_KEYS),
 )
-@hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hsettings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_a_missing_statement_field_is_reported_at_its_statement(dimension, position, key):
     item = position % len(DIMENSIONS[dimension]["items"])
     with pytest.raises(ValidationError) as excinfo:

@@ -226,7 +226,7 @@ def test_dimension_page_shows_definition_level_items_and_actions(client, users, 
         assert action["text"]["nb"] in html
         if action.get("ks_tool"):
             assert action["ks_tool"] in html
-    assert client.get(url("dimension", filled_round, code="finnes-ikke")).status_code == 404
+    assert client.get(url("dimension", filled_round, code="finnes_ikke")).status_code == 404
 
 
 # --- exports carry the page's numbers --------------------------------------------------------------

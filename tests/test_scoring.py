@@ -32,6 +32,7 @@ from reports.scoring import (
 )
 from reports.selectors import municipality_report
 from tests.conftest import publish
+from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -492,7 +493,9 @@ def test_confidence_interval_matches_scipy_t(values):
 
 
 @settings(
-    suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60, deadline=None
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    max_examples=examples(60),
+    deadline=None,
 )
 @given(data=st.data())
 def test_score_response_matches_the_rule_for_random_answers(spec, data):

@@ -22,6 +22,7 @@ from municipalities.services import create_org_unit
 from reports.anonymity import is_visible, suppress
 from reports.selectors import benchmark, municipality_report
 from tests.conftest import publish, unpublish
+from tests.properties import examples
 
 MIN = 5
 
@@ -642,7 +643,9 @@ def _check_breakdown(groups, true_counts, min_size, kommune_total, dimension_tot
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(people=st.lists(person_strategy, min_size=5, max_size=24))
 def test_random_kommuner_never_show_a_small_group_in_any_breakdown(random_setup, people):
