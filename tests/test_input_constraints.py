@@ -73,8 +73,9 @@ def test_a_well_formed_unknown_value_is_still_a_404(api_key):
     assert client.get("/api/v1/rounds/finnes-ikke/benchmark/", **headers).status_code == 404
     unknown = client.get("/api/v1/rounds/runde-2026/municipalities/9999/", **headers)
     assert unknown.status_code == 404
+    # A well-formed known round that is still open: no results yet (409), not a 404.
     assert (
-        client.get("/api/v1/rounds/runde-2026/municipalities/4640/", **headers).status_code == 200
+        client.get("/api/v1/rounds/runde-2026/municipalities/4640/", **headers).status_code == 409
     )
 
 
