@@ -44,7 +44,9 @@ def test_static_files_and_plotly_are_served(web):
 def test_public_and_start_pages_have_no_serious_axe_violations(web, open_round, users):
     """Start (anonymous and signed in), login, method, the kommune's rounds, the KS round list
     and the 404 page. The coordinator dashboard, units, report, dimension page and benchmark
-    are checked inside their journeys (test_coordinator.py, test_benchmark.py)."""
+    are checked inside their journeys (test_coordinator.py, test_benchmark.py), and so are the
+    «results are published when the round closes» page, the confirmation for closing a round
+    and the closed survey's page (test_coordinator.py, test_publication.py)."""
     anonymous = web.page()
     anonymous.goto("/")
     assert anonymous.locator("h1").inner_text() == "Hvor moden er kommunen for innovasjon?"

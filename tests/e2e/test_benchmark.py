@@ -1,4 +1,6 @@
-"""A KS analyst compares the kommuner: filters by fylke and size class and opens a kommune."""
+"""A KS analyst compares the kommuner of a published round: filters by fylke and size class and
+opens a kommune. (The benchmark of an open round is checked in test_publication.py.)
+"""
 
 import pytest
 
@@ -20,7 +22,7 @@ def _filter(page, fylke="", storrelse=""):
     page.wait_for_selector("#chart-radar svg.main-svg")
 
 
-def test_ks_analyst_filters_the_benchmark_and_opens_a_kommune(web, filled_round, users):
+def test_ks_analyst_filters_the_benchmark_and_opens_a_kommune(web, published_round, users):
     page = web.page(user=users["ks"], height=1000)
     page.goto("/")
     page.click("text=Sammenligning av kommunene i Runde 2026")
@@ -68,7 +70,7 @@ def test_ks_analyst_filters_the_benchmark_and_opens_a_kommune(web, filled_round,
     assert_no_console_errors(page)
 
 
-def test_coordinator_sees_the_benchmark_without_other_kommuners_names(web, filled_round, users):
+def test_coordinator_sees_the_benchmark_without_other_kommuners_names(web, published_round, users):
     page = web.page(user=users["coordinator_a"])
     page.goto("/runder/runde-2026/sammenligning/")
     page.wait_for_selector("#chart-radar svg.main-svg")

@@ -1,6 +1,7 @@
 """The kommune coordinator: sign in, join a round, add a unit, hand out open links, printed
-codes and e-mail links, and watch responses come in; then the kommune report with its radar,
-staff groups, a dimension page and the PDF/XLSX downloads; and the refusal of another kommune.
+codes and e-mail links, and watch responses come in while the report only says when results
+come; then, once the round is published, the kommune report with its radar, staff groups, a
+dimension page and the PDF/XLSX downloads; and the refusal of another kommune.
 """
 
 import re
@@ -9,6 +10,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+
+from tests.conftest import publish
 
 from .helpers import (
     PASSWORD,
@@ -23,6 +26,17 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844, "scale": 2, "mobile": True}
 REPORT = "/runder/runde-2026/kommuner/4640/"
+EXPORTS = ("rapport.pdf", "rapport.xlsx", "rapport.csv")
+
+
+def _assert_results_pending(page, round_name: str, closes_on) -> None:
+    """The results page of an open round: when results come, and no figure from the answers."""
+    assert page.locator("h1").inner_text() == round_name
+    pending = page.locator("main .alert[role=status]").inner_text()
+    assert f"Resultatene publiseres når runden stenger {closes_on:%d.%m.%Y}." in pending
+    for figure in ("#respondents", "#chart-radar", "#dimension-table", ".kpi", "table", "svg"):
+        assert page.locator(f"main {figure}").count() == 0, figure
+    assert not re.search(r"\d+,\d", page.locator("main").inner_text())  # no mean anywhere
 
 
 def _count(page) -> int:
@@ -124,6 +138,19 @@ def test_coordinator_joins_a_round_and_watches_the_responses_come_in(web, open_r
     unit_row = page.locator("tr", has_text="Sogndal bibliotek").inner_text()
     assert "færre enn 5" in unit_row  # one answer is never shown as a number for a unit
 
+    # The round is open, so the report only says when its results come: no figures, and the
+    # exports do not exist yet.
+    page.click("text=Åpne rapporten")
+    page.wait_for_url("**/runder/haust-2026/kommuner/4640/")
+    _assert_results_pending(page, "Haustrunde 2026", today + timedelta(days=30))
+    assert_accessible(page, "results pending (coordinator report)")
+    report = page.url
+    for path in EXPORTS:
+        assert page.request.get(report + path).status == 404, path
+    page.goto(report + "dimensjon/trygghet/")
+    _assert_results_pending(page, "Haustrunde 2026", today + timedelta(days=30))
+    page.goto(dashboard)
+
     respondent = web.page(**PHONE)
     respondent.goto("/kode/")
     assert_accessible(respondent, "enter printed code")
@@ -135,6 +162,10 @@ def test_coordinator_joins_a_round_and_watches_the_responses_come_in(web, open_r
 
     invitations = page.locator("main p", has_text="Personlige lenker").inner_text()
     assert "2 sendt, 0 brukt" in invitations and "2 laget, 1 brukt" in invitations
+
+    # The count rose twice, and still no figure from the answers has appeared.
+    page.goto(report)
+    _assert_results_pending(page, "Haustrunde 2026", today + timedelta(days=30))
     assert_no_console_errors(page)
 
 
@@ -162,6 +193,11 @@ def test_coordinator_reads_the_kommune_report(web, filled_round, users, tmp_path
     screenshot(page, "coordinator-dashboard.png")
     page.click("text=Åpne rapporten")
     page.wait_for_url(f"**{REPORT}")
+    _assert_results_pending(page, "Runde 2026", filled_round.closes_on)
+
+    # The round closes (KS closing it from /runder/ is test_publication.py): now the figures.
+    publish(filled_round)
+    page.reload()
     assert page.locator("h1").inner_text().startswith("Innovasjonsradar for Sogndal")
     assert page.locator("#respondents").inner_text() == "120"
 
@@ -238,12 +274,12 @@ def test_coordinator_reads_the_kommune_report(web, filled_round, users, tmp_path
     assert_no_console_errors(page)
 
 
-def test_a_coordinator_of_another_kommune_is_refused(web, open_round, users):
+def test_a_coordinator_of_another_kommune_is_refused(web, published_round, users):
     page = web.page(user=users["coordinator_b"])
     response = page.goto(REPORT)
     assert response.status == 404
     assert "Sogndal" not in page.content()
-    for path in ("dimensjon/trygghet/", "rapport.pdf", "rapport.xlsx", "rapport.csv"):
+    for path in ("dimensjon/trygghet/", *EXPORTS):
         assert page.request.get(REPORT + path).status == 404, path
     for path in ("/kommune/4640/runder/runde-2026/", "/kommune/4640/enheter/"):
         assert page.request.get(path).status == 404, path
@@ -251,3 +287,4 @@ def test_a_coordinator_of_another_kommune_is_refused(web, open_round, users):
     response = page.goto("/runder/runde-2026/kommuner/1506/")
     assert response.status == 200
     assert page.locator("h1").inner_text().startswith("Innovasjonsradar for Molde")
+    assert page.locator("#respondents").inner_text() == "60"
