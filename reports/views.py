@@ -28,19 +28,22 @@ from .selectors import municipality_report as build_report
 
 
 class ResultsNotPublished(Exception):
-    def __init__(self, round_):
+    def __init__(self, round_, scope=None):
         super().__init__(round_.slug)
         self.round = round_
+        self.scope = scope
 
 
 def _pending(request, round_, scope=None):
     """What every results page shows while the round is open: when results come, and (for the
     people who run the survey) where to follow participation."""
+    can_follow = scope is not None and get_access_for_user(request.user).can_coordinate(
+        scope.municipality.pk
+    )
     return render(
         request,
         "reports/results_pending.html",
-        {"round": round_, "scope": scope},
-        status=200,
+        {"round": round_, "scope": scope, "can_follow": can_follow},
     )
 
 
@@ -56,7 +59,7 @@ def _scoped_report(request, slug, number):
     if not round_.participations.filter(municipality=municipality).exists():
         raise Http404
     if ensure_published(round_) is None:
-        raise ResultsNotPublished(round_)
+        raise ResultsNotPublished(round_, scope)
     return round_, scope, build_report(round_, scope)
 
 
@@ -67,7 +70,7 @@ def results_view(view):
         try:
             return view(request, *args, **kwargs)
         except ResultsNotPublished as pending:
-            return _pending(request, pending.round)
+            return _pending(request, pending.round, pending.scope)
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__

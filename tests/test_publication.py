@@ -259,3 +259,17 @@ def test_a_publication_by_another_process_is_seen_by_the_server_at_once(
     html = client.get(address).content.decode()
     assert "Resultatene publiseres" not in html
     assert 'id="respondents"' in html
+
+
+def test_the_pending_page_points_the_coordinator_to_the_response_rate(client, users, filled_round):
+    address = reverse(
+        "reports:municipality_report", kwargs={"slug": filled_round.slug, "number": SOGNDAL}
+    )
+    dashboard = reverse(
+        "assessment:dashboard", kwargs={"number": SOGNDAL, "slug": filled_round.slug}
+    )
+    client.force_login(users["coordinator_a"])
+    assert dashboard in client.get(address).content.decode()
+    client.force_login(users["unit_leader"])
+    page = client.get(address).content.decode()
+    assert "Resultatene publiseres" in page and dashboard not in page
