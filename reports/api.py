@@ -22,7 +22,8 @@ from municipalities.selectors import (
 )
 
 from .publication import ensure_published
-from .selectors import Stat, benchmark, benchmark_viewer, municipality_report
+from .selectors import Stat, benchmark_viewer, municipality_report
+from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer
 from .services import user_for_api_key
 
 
@@ -280,13 +281,14 @@ def municipality(request, slug: RoundSlug, number: MunicipalityNumber):
     }
 
 
-def _benchmark_row(m: dict, *, visible: bool) -> dict:
+def _benchmark_row(m: dict) -> dict:
     """A kommune that has not agreed to be named is anonymous to other kommuner: no name, no
-    number and no fylke, only its size class and its (suppressed) figures."""
+    number, no fylke and no count, only its size class and its (suppressed) figures - exactly
+    what the page shows of it."""
     return {
-        "number": m["number"] if visible else None,
-        "name": m["name"] if visible else None,
-        "county": m["county"] if visible else None,
+        "number": m["number"],
+        "name": m["name"],
+        "county": m["county"],
         "size_class": m["size_class"],
         "respondents": m["respondents"],
         "suppressed": m["suppressed"],
@@ -301,19 +303,21 @@ def _hidden(round_):
 
 @api.get(
     "/rounds/{slug}/benchmark/",
-    response={200: BenchmarkResult, 404: Error, 409: Error, 422: Error},
+    response={200: BenchmarkResult, 400: Error, 404: Error, 409: Error, 422: Error},
     summary="Alle deltakende kommuner side om side (publiserte runder)",
 )
-def benchmark_view(request, slug: RoundSlug):
+def benchmark_view(request, slug: RoundSlug, fylke: str = "", storrelse: str = ""):
     round_ = _round(request.auth, slug)
     is_national, own = benchmark_viewer(request.auth, round_)
     _published(round_)
-    data = benchmark(round_)
+    try:
+        data = benchmark_for_viewer(
+            round_, viewer_is_national=is_national, own_id=own, county=fylke, size_class=storrelse
+        )
+    except FilterTooNarrow as exc:
+        return api.create_response(request, {"detail": exc.messages[0]}, status=400)
     return {
         "round": round_.slug,
         "national": _stats(data["national"]),
-        "municipalities": [
-            _benchmark_row(m, visible=is_national or m["named"] or m["id"] == own)
-            for m in data["municipalities"]
-        ],
+        "municipalities": [_benchmark_row(m) for m in data["rows"]],
     }

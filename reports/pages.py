@@ -3,10 +3,11 @@
 from django.utils.translation import gettext as _
 
 from assessment.selectors import get_instrument_spec
-from municipalities.models import Municipality, SizeClass, localized
+from municipalities.models import SizeClass, localized
 
 from . import charts
-from .selectors import benchmark, benchmarks_for, national_trend, quartiles
+from .selectors import national_trend, quartiles
+from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer, viewer_benchmarks
 
 
 def likert_labels():
@@ -107,75 +108,49 @@ def dimension_context(report: dict, spec, dimension) -> dict:
     return context
 
 
-def _display_name(row, viewer_is_national, own_id):
-    if viewer_is_national or row["id"] == own_id or row["named"]:
-        return row["name"]
-    return None
-
-
 def benchmark_context(
     round_, *, viewer_is_national, own_municipality_id, filters, counties
 ) -> dict:
-    data = benchmark(round_)
     county = filters.get("fylke", "")
     size_class = filters.get("storrelse", "")
     query = (filters.get("q") or "").strip().lower()
     sort = filters.get("sorter", "nummer")
-    rows = []
-    for row in data["municipalities"]:
-        name = _display_name(row, viewer_is_national, own_municipality_id)
-        shown_name = name or _("Kommune i størrelsesgruppe %s") % row["size_class_label"].lower()
-        if county and row["county_number"] != county:
-            continue
-        if size_class and row["size_class"] != size_class:
-            continue
-        # Search only finds kommuner the viewer may see by name (not unnamed ones by number).
-        if query and (name is None or (query not in name.lower() and query != row["number"])):
-            continue
-        rows.append(
-            {
-                **row,
-                "display_name": shown_name,
-                "is_named": name is not None,
-                "is_own": row["id"] == own_municipality_id,
-            }
+    error = None
+    try:
+        data = benchmark_for_viewer(
+            round_,
+            viewer_is_national=viewer_is_national,
+            own_id=own_municipality_id,
+            county=county,
+            size_class=size_class,
+            query=query,
+        )
+    except FilterTooNarrow as exc:
+        error = exc.messages[0]
+        data = benchmark_for_viewer(
+            round_, viewer_is_national=viewer_is_national, own_id=own_municipality_id
+        )
+        county = size_class = query = ""
+    rows = data["rows"]
+    for row in rows:
+        row["display_name"] = (
+            row["name"]
+            if row["is_named"]
+            else _("Kommune i størrelsesgruppe %s") % row["size_class_label"].lower()
         )
     if sort == "navn":
         rows.sort(key=lambda r: (not r["is_named"], r["display_name"]))
-    elif sort.startswith("dim:"):
-        code = sort[4:]
-
-        def key(r):
-            stat = next((s for s in r["dimensions"] if s.code == code), None)
-            return (stat is None or stat.mean is None, stat.mean if stat and stat.mean else 0)
-
-        rows.sort(key=key)
-    if not viewer_is_national:
-        # Coordinators see other kommuner only inside the distributions, never a table of names
-        # they have no consent for; their own row is listed, the rest only as points.
-        table_rows = [r for r in rows if r["is_own"] or r["is_named"]]
-    else:
-        table_rows = rows
+    # Coordinators see other kommuner only inside the distributions, never a table of names
+    # they have no consent for; their own row is listed, the rest only as points.
+    table_rows = rows if viewer_is_national else [r for r in rows if r["is_named"]]
     highlight_number = filters.get("marker") or next(
         (r["number"] for r in rows if r["is_own"]), None
     )
-    highlight = next((r for r in data["municipalities"] if r["number"] == highlight_number), None)
-    if highlight and not _display_name(highlight, viewer_is_national, own_municipality_id):
-        highlight = None
-    # Unnamed kommuner appear to coordinators only as anonymous points, and only when the filter
-    # leaves at least the minimum number of them: a narrow fylke × size filter could otherwise
-    # single one out.
-    points = rows
-    few_unnamed = False
-    if not viewer_is_national:
-        unnamed = [r for r in rows if not r["is_named"]]
-        if 0 < len(unnamed) < data["min_size"]:
-            points = [r for r in rows if r["is_named"]]
-            few_unnamed = True
+    highlight = next((r for r in rows if r["is_named"] and r["number"] == highlight_number), None)
     distributions = []
     for index, dimension in enumerate(data["dimensions"]):
         values = [
-            r["dimensions"][index].mean for r in points if r["dimensions"][index].mean is not None
+            r["dimensions"][index].mean for r in rows if r["dimensions"][index].mean is not None
         ]
         marked = None
         if highlight and highlight["dimensions"][index].mean is not None:
@@ -195,8 +170,8 @@ def benchmark_context(
     radar_series = [(_("Landet"), [s.mean for s in data["national"]])]
     spec = get_instrument_spec(round_.instrument)
     if highlight:
-        national, peer = benchmarks_for(
-            round_, Municipality.objects.get(pk=highlight["id"]), spec, data["min_size"]
+        national, peer = viewer_benchmarks(
+            data["sums"], spec, own_municipality_id, highlight["size_class"]
         )
         radar_series = [
             (highlight["name"], [s.mean for s in highlight["dimensions"]]),
@@ -223,9 +198,10 @@ def benchmark_context(
         "filters": {
             "fylke": county,
             "storrelse": size_class,
-            "q": filters.get("q", ""),
+            "q": filters.get("q", "") if error is None else "",
             "sorter": sort,
         },
-        "shown_count": len(rows) if viewer_is_national else len(points),
-        "few_unnamed": few_unnamed,
+        "shown_count": len(rows),
+        "few_unnamed": data["few_unnamed"],
+        "filter_error": error,
     }

@@ -1,7 +1,14 @@
 """Reads for reports: everything comes from the published snapshot (reports.models), with the
 anonymity rules applied here so every output gets the same, already-suppressed numbers."""
 
-from .benchmark import benchmark, benchmark_viewer, benchmarks_for, national_stats, peer_stats
+from .benchmark import (
+    benchmark,
+    benchmark_for_viewer,
+    benchmark_viewer,
+    benchmarks_for,
+    national_stats,
+    peer_stats,
+)
 from .home import home_overview
 from .reliability import reliability_for_published_rounds
 from .report import municipality_report
@@ -13,6 +20,7 @@ __all__ = [
     "Overall",
     "Stat",
     "benchmark",
+    "benchmark_for_viewer",
     "benchmark_viewer",
     "benchmarks_for",
     "home_overview",

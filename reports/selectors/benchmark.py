@@ -1,171 +1,298 @@
 """National comparison from the published kommune sums (a few thousand rows per round, whatever
-the number of responses): national and peer figures, and every kommune side by side."""
+the number of responses): national and peer figures, and every kommune side by side.
 
-from django.db.models import Q, Sum
+Disclosure control (domain.md §6, residuals across populations): the kommuner are suppressed
+with the complementary rule inside every population a figure is computed over - the nation and
+each size class (the peer groups) - and a national or peer figure is hidden from a viewer where
+it, minus what that viewer can see (the shown kommuner and their own kommune), would leave
+between 1 and the minimum of respondents. No figure is computed over a fylke: a fylke filter
+only selects rows.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from assessment.models import Participation, Round, ScoreKind
 from assessment.selectors import get_instrument_spec
 from municipalities.models import Municipality, SizeClass
 from municipalities.selectors import get_access_for_user
 
-from ..anonymity import hidden_cells, suppress
+from ..anonymity import hidden_cells, suppress_nested
 from ..models import MunicipalityScore, PublishedMunicipality
 from .stats import Overall, Stat, make_stat, score_row
 
+# A coordinator sees kommuner that have not agreed to be named only as anonymous rows, and only
+# where at least this many of them are in view: fewer could be recognised.
+MIN_UNNAMED = 3
 
-def _dimension_sums(round_, **sums) -> dict:
-    """{code: {name: row}} for each named population (a Q over the kommune sums), one query."""
-    aggregates = {}
-    for name, population in sums.items():
-        aggregates |= {
-            f"{name}_n": Sum("n", filter=population),
-            f"{name}_total": Sum("total", filter=population),
-            f"{name}_sum_sq": Sum("sum_sq", filter=population),
-        }
-    rows = (
-        MunicipalityScore.objects.filter(round=round_, kind=ScoreKind.DIMENSION)
-        .values("code")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    return {
-        row["code"]: {
-            name: score_row(
-                row[f"{name}_n"] or 0, row[f"{name}_total"] or 0.0, row[f"{name}_sum_sq"] or 0.0
+
+@dataclass
+class KommuneSums:
+    """A published round's kommuner (as published) and their dimension sums, suppressed."""
+
+    round: Round
+    min_size: int
+    published: dict = field(default_factory=dict)  # municipality id -> PublishedMunicipality
+    rows: dict = field(default_factory=dict)  # (municipality id, code) -> score row
+    hidden: set = field(default_factory=set)  # municipality ids
+    cells: set = field(default_factory=set)  # (municipality id, code)
+    history: list = field(default_factory=list)  # one kommune's PublishedMunicipality rows
+    history_rows: dict = field(default_factory=dict)  # (round id, code) -> score row
+
+    def members(self, size_class: str | None = None) -> list[int]:
+        return [
+            m for m, p in self.published.items() if size_class is None or p.size_class == size_class
+        ]
+
+    def population_stats(self, spec, members, own: int | None, own_shown) -> list[Stat]:
+        """The figure over `members` per dimension, as a viewer whose own kommune is `own` may
+        see it (`own_shown(code)`: whether that viewer sees their kommune's figure)."""
+        stats = []
+        for d in spec.dimensions:
+            parts = [self.rows[(m, d.code)] for m in members if (m, d.code) in self.rows]
+            n = sum(p["n"] for p in parts)
+            total = sum(p["total"] for p in parts)
+            sum_sq = sum(p["sum_sq"] for p in parts)
+            stat = make_stat(
+                d.code, d.label, score_row(n, total, sum_sq) if n else None, self.min_size
             )
-            for name in sums
+            residual = sum(
+                self.rows[(m, d.code)]["n"]
+                for m in members
+                if (m, d.code) in self.cells
+                and not (m == own and own_shown(d.code))
+                and (m, d.code) in self.rows
+            )
+            if not stat.suppressed and 0 < residual < self.min_size:
+                stat = Stat(code=d.code, name=d.label, suppressed=True)
+            stats.append(stat)
+        return stats
+
+
+def kommune_sums(round_: Round, spec, history_of: Municipality | None = None) -> KommuneSums:
+    """Two queries: the published kommuner and their dimension sums. With `history_of`, the
+    same two queries also bring that kommune's rows in every earlier published round (for its
+    trend): `history` (oldest first, this round last) and `history_rows`."""
+    sums = KommuneSums(round=round_, min_size=round_.effective_min_group_size)
+    this_round = Q(round=round_)
+    earlier = Q(pk__in=[])
+    if history_of is not None:
+        earlier = Q(
+            municipality=history_of,
+            round__published_at__isnull=False,
+            round__opens_on__lte=round_.opens_on,
+        )
+    for p in (
+        PublishedMunicipality.objects.filter(this_round | earlier)
+        .select_related("municipality", "round__instrument")
+        .order_by("round__opens_on")
+    ):
+        if p.round_id == round_.pk:
+            sums.published[p.municipality_id] = p
+        if p.municipality_id == getattr(history_of, "pk", None):
+            sums.history.append(p)
+    for row in MunicipalityScore.objects.filter(this_round | earlier, kind=ScoreKind.DIMENSION):
+        if row.round_id != round_.pk:
+            sums.history_rows[(row.round_id, row.code)] = score_row(row.n, row.total, row.sum_sq)
+            continue
+        if row.municipality_id == getattr(history_of, "pk", None):
+            sums.history_rows[(row.round_id, row.code)] = score_row(row.n, row.total, row.sum_sq)
+        sums.rows[(row.municipality_id, row.code)] = {
+            **score_row(row.n, row.total, row.sum_sq),
+            "total": row.total,
+            "sum_sq": row.sum_sq,
         }
-        for row in rows
-    }
+    counts = {m: p.respondents for m, p in sums.published.items()}
+    populations = [list(counts)] + [sums.members(size) for size in SizeClass.values]
+    sums.hidden = suppress_nested(counts, sums.min_size, populations)
+    sums.cells = hidden_cells(
+        counts,
+        {key: row["n"] for key, row in sums.rows.items()},
+        [d.code for d in spec.dimensions],
+        sums.min_size,
+        sums.hidden,
+        populations=populations,
+    )
+    return sums
 
 
-def _stats(spec, rows: dict, name: str, min_size) -> list[Stat]:
-    return [
-        make_stat(d.code, d.label, (rows.get(d.code) or {}).get(name), min_size)
+def _own_shown(sums: KommuneSums, own: int | None):
+    """Whether the viewer sees their own kommune's figure per dimension (the kommune report
+    shows it from the minimum up)."""
+    published = sums.published.get(own)
+    whole = published is not None and published.respondents >= sums.min_size
+
+    def shown(code):
+        row = sums.rows.get((own, code))
+        return whole and row is not None and row["n"] >= sums.min_size
+
+    return shown
+
+
+def viewer_benchmarks(sums: KommuneSums, spec, own: int | None, size_class: str):
+    """(national, peer) figures as a viewer whose own kommune is `own` may see them."""
+    shown = _own_shown(sums, own)
+    return (
+        sums.population_stats(spec, sums.members(), own, shown),
+        sums.population_stats(spec, sums.members(size_class), own, shown),
+    )
+
+
+def national_stats(round_: Round, spec, min_size=None) -> list[Stat]:
+    """The national figures as KS sees them."""
+    sums = kommune_sums(round_, spec)
+    return sums.population_stats(spec, sums.members(), None, lambda _code: False)
+
+
+def peer_stats(round_: Round, spec, size_class: str) -> list[Stat]:
+    sums = kommune_sums(round_, spec)
+    return sums.population_stats(spec, sums.members(size_class), None, lambda _code: False)
+
+
+def benchmarks_for(round_: Round, municipality: Municipality, spec, sums=None):
+    """National and peer figures as the people of one kommune (its coordinator, its unit
+    leaders: «without own kommune» is always without the whole kommune) may see them."""
+    sums = sums or kommune_sums(round_, spec)
+    published = sums.published.get(municipality.pk)
+    size_class = published.size_class if published else municipality.size_class
+    return viewer_benchmarks(sums, spec, municipality.pk, size_class)
+
+
+def _kommune_row(sums: KommuneSums, spec, municipality_id: int, named: bool) -> dict:
+    p = sums.published[municipality_id]
+    m = p.municipality
+    is_hidden = municipality_id in sums.hidden
+    stats = [
+        make_stat(
+            d.code,
+            d.label,
+            sums.rows.get((municipality_id, d.code)),
+            sums.min_size,
+            hide=is_hidden or (municipality_id, d.code) in sums.cells,
+        )
         for d in spec.dimensions
     ]
-
-
-def national_stats(round_: Round, spec, min_size) -> list[Stat]:
-    return _stats(spec, _dimension_sums(round_, national=Q()), "national", min_size)
-
-
-def peer_stats(round_: Round, spec, min_size, size_class: str) -> list[Stat]:
-    return _stats(spec, _dimension_sums(round_, peer=Q(size_class=size_class)), "peer", min_size)
-
-
-def without_own(stats: list[Stat], own_rows: dict, min_size: int) -> list[Stat]:
-    """Hide a national or peer figure where subtracting the viewer's own kommune from it would
-    leave between 1 and `min_size` - 1 other respondents (a small kommune in a small peer group
-    could otherwise be computed from the two numbers)."""
-    protected = []
-    for stat in stats:
-        own_n = (own_rows.get((None, stat.code)) or {}).get("n", 0)
-        if not stat.suppressed and 0 < stat.n - own_n < min_size:
-            stat = Stat(code=stat.code, name=stat.name, suppressed=True)
-        protected.append(stat)
-    return protected
-
-
-def _kommune_rows(round_, municipality) -> dict:
     return {
-        (None, row.code): score_row(row.n, row.total, row.sum_sq)
-        for row in MunicipalityScore.objects.filter(
-            round=round_, municipality=municipality, kind=ScoreKind.DIMENSION
-        )
+        "id": m.pk,
+        "number": m.number,
+        "name": m.name,
+        "county_number": p.county_number,
+        "county": m.county_name,
+        "size_class": p.size_class,
+        "size_class_label": SizeClass(p.size_class).label,
+        "respondents": None if is_hidden else p.respondents,
+        "suppressed": is_hidden,
+        "below_min": is_hidden and p.respondents < sums.min_size,
+        "dimensions": stats,
+        "overall": Overall() if is_hidden else Overall.of(stats),
+        "named": named,
     }
-
-
-def benchmarks_for(
-    round_: Round, municipality: Municipality, spec, min_size, own_rows=None, size_class=None
-):
-    """National and peer figures as one kommune may see them next to its own. `own_rows` are the
-    whole kommune's sums ({(None, code): row}) and `size_class` its size class at publication;
-    what is not given is read."""
-    if own_rows is None:
-        own_rows = _kommune_rows(round_, municipality)
-    if size_class is None:
-        published = PublishedMunicipality.objects.filter(round=round_, municipality=municipality)
-        size_class = next(
-            iter(published.values_list("size_class", flat=True)), municipality.size_class
-        )
-    rows = _dimension_sums(round_, national=Q(), peer=Q(size_class=size_class))
-    return (
-        without_own(_stats(spec, rows, "national", min_size), own_rows, min_size),
-        without_own(_stats(spec, rows, "peer", min_size), own_rows, min_size),
-    )
 
 
 def benchmark(round_: Round) -> dict:
-    """Every participating kommune × dimension, with suppression across kommuner (the national
-    figure is the total, so hidden kommuner together hold nobody or at least the minimum)."""
+    """Every participating kommune × dimension as KS sees it, suppressed across kommuner in the
+    nation and in each size class."""
     spec = get_instrument_spec(round_.instrument)
-    min_size = round_.effective_min_group_size
-    published = list(
-        PublishedMunicipality.objects.filter(round=round_)
-        .select_related("municipality")
-        .order_by("municipality__number")
-    )
-    counts = {p.municipality_id: p.respondents for p in published}
-    hidden = suppress(counts, min_size)
-    rows = {
-        (row.municipality_id, row.code): score_row(row.n, row.total, row.sum_sq)
-        for row in MunicipalityScore.objects.filter(round=round_, kind=ScoreKind.DIMENSION)
-    }
-    cells = hidden_cells(
-        counts,
-        {key: row["n"] for key, row in rows.items()},
-        [d.code for d in spec.dimensions],
-        min_size,
-        hidden,
-    )
+    sums = kommune_sums(round_, spec)
     # Consent to be named can change at any time, so it is read fresh with every request.
     named = set(
         Participation.objects.filter(round=round_, named_in_comparisons=True).values_list(
             "municipality_id", flat=True
         )
     )
-    municipalities = []
-    for p in published:
-        m = p.municipality
-        n = counts[m.pk]
-        is_hidden = m.pk in hidden
-        stats = [
-            make_stat(
-                d.code,
-                d.label,
-                rows.get((m.pk, d.code)),
-                min_size,
-                hide=is_hidden or (m.pk, d.code) in cells,
-            )
-            for d in spec.dimensions
-        ]
-        municipalities.append(
-            {
-                "id": m.pk,
-                "number": m.number,
-                "name": m.name,
-                "county_number": p.county_number,
-                "county": m.county_name,
-                "size_class": p.size_class,
-                "size_class_label": SizeClass(p.size_class).label,
-                "respondents": None if is_hidden else n,
-                "suppressed": is_hidden,
-                "below_min": is_hidden and n < min_size,
-                "dimensions": stats,
-                "overall": Overall() if is_hidden else Overall.of(stats),
-                "named": m.pk in named,
-            }
-        )
+    ordered = sorted(sums.published, key=lambda m: sums.published[m].municipality.number)
     return {
         "round": {"slug": round_.slug, "name": round_.name},
-        "min_size": min_size,
-        "national": national_stats(round_, spec, min_size),
-        "respondents": sum(counts.values()),
-        "municipalities": municipalities,
+        "min_size": sums.min_size,
+        "national": sums.population_stats(spec, sums.members(), None, lambda _code: False),
+        "respondents": sum(p.respondents for p in sums.published.values()),
+        "municipalities": [_kommune_row(sums, spec, m, m in named) for m in ordered],
         "dimensions": [{"code": d.code, "name": d.label} for d in spec.dimensions],
+        "sums": sums,
     }
+
+
+class FilterTooNarrow(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _(
+                "Utvalget gir færre enn %(n)s kommuner uten navn, og de kunne blitt kjent igjen. "
+                "Velg et bredere filter."
+            )
+            % {"n": MIN_UNNAMED}
+        )
+
+
+def _anonymous_order(round_: Round, municipality_id: int) -> str:
+    """A stable order that says nothing about the kommune (not its number, not its size)."""
+    return hashlib.sha256(f"{round_.pk}:{municipality_id}".encode()).hexdigest()
+
+
+def benchmark_for_viewer(
+    round_: Round,
+    *,
+    viewer_is_national: bool,
+    own_id: int | None,
+    county: str = "",
+    size_class: str = "",
+    query: str = "",
+) -> dict:
+    """The benchmark as one viewer may see it, built once for the page and the API alike:
+    which rows, named or not, in which order, with which national figure. A coordinator sees
+    their own kommune and named kommuner by name; other kommuner only as anonymous rows (size
+    class and suppressed figures, no number, no fylke, no count), only where at least
+    MIN_UNNAMED of them are in view, and never in kommune-number order. A filter that leaves
+    1 to MIN_UNNAMED - 1 anonymous rows is refused (FilterTooNarrow)."""
+    data = benchmark(round_)
+    spec = get_instrument_spec(round_.instrument)
+    sums = data.pop("sums")
+    rows = []
+    for row in data["municipalities"]:
+        if county and row["county_number"] != county:
+            continue
+        if size_class and row["size_class"] != size_class:
+            continue
+        is_named = viewer_is_national or row["named"] or row["id"] == own_id
+        if query and (
+            not is_named or (query not in row["name"].lower() and query != row["number"])
+        ):
+            continue
+        if not is_named:
+            row = {
+                **row,
+                "number": None,
+                "name": None,
+                "county": None,
+                "county_number": None,
+                "respondents": None,
+                "below_min": False,
+            }
+        rows.append({**row, "is_named": is_named, "is_own": row["id"] == own_id})
+    few_unnamed = False
+    if not viewer_is_national:
+        unnamed = [r for r in rows if not r["is_named"]]
+        if 0 < len(unnamed) < MIN_UNNAMED:
+            if county or size_class:
+                raise FilterTooNarrow()
+            rows = [r for r in rows if r["is_named"]]
+            few_unnamed = True
+        named_rows = [r for r in rows if r["is_named"]]
+        anonymous = sorted(
+            (r for r in rows if not r["is_named"]),
+            key=lambda r: _anonymous_order(round_, r["id"]),
+        )
+        rows = named_rows + anonymous
+    own_published = sums.published.get(own_id)
+    national, _peer = viewer_benchmarks(
+        sums, spec, own_id, own_published.size_class if own_published else ""
+    )
+    data.update(rows=rows, few_unnamed=few_unnamed, national=national, sums=sums)
+    return data
 
 
 def benchmark_viewer(user, round_: Round) -> tuple[bool, int | None]:

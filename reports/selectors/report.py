@@ -14,7 +14,7 @@ from municipalities.models import Municipality, SizeClass, localized
 from ..anonymity import hidden_cells, suppress
 from ..models import ChoiceCell, ItemCell, PublishedUnit, RespondentCell
 from ..models import ScoreCell as ScoreCellModel
-from .benchmark import benchmarks_for
+from .benchmark import benchmarks_for, kommune_sums
 from .stats import (
     Group,
     Overall,
@@ -25,7 +25,7 @@ from .stats import (
     staff_group_labels,
     sum_cells,
 )
-from .trend import municipality_trend, published_history
+from .trend import municipality_trend
 
 
 @dataclass(frozen=True)
@@ -345,8 +345,8 @@ def municipality_report(round_: Round, scope) -> dict:
     respondent_cells = _respondent_cells(cells)
     respondents = sum(c["n"] for c in respondent_cells)
     shown = respondents >= min_size
-    history = published_history(municipality, round_)
-    published = next((p for p in history if p.round_id == round_.pk), None)
+    sums = kommune_sums(round_, spec, history_of=municipality)
+    published = sums.published.get(municipality.pk)
     headcount = published.headcount if published else 0
     report = {
         "round": {"slug": round_.slug, "name": round_.name, "closed": round_.is_closed()},
@@ -370,18 +370,8 @@ def municipality_report(round_: Round, scope) -> dict:
     own_rows = sum_cells(
         (c for c in score_cells if c["kind"] == ScoreKind.DIMENSION), lambda c: (None, c["code"])
     )
-    whole_rows = own_rows
-    if unit is not None:
-        # "Without own kommune" means without the whole kommune, also in a unit leader's view.
-        whole_rows = None
-    report["national"], report["peer"] = benchmarks_for(
-        round_,
-        municipality,
-        spec,
-        min_size,
-        own_rows=whole_rows,
-        size_class=published.size_class if published else None,
-    )
+    # "Without own kommune" means without the whole kommune, also in a unit leader's view.
+    report["national"], report["peer"] = benchmarks_for(round_, municipality, spec, sums=sums)
     if not shown:
         report.update(_empty_sections())
         return report
@@ -417,9 +407,7 @@ def municipality_report(round_: Round, scope) -> dict:
         ],
         items=item_distributions(cells, spec, min_size),
         choices=choice_frequencies(cells, spec, staff_groups, respondents),
-        trend=[]
-        if unit
-        else municipality_trend(municipality, round_, spec, min_size, published=history),
+        trend=[] if unit else municipality_trend(municipality, round_, spec, min_size, sums=sums),
         strengths=ranked[:3],
         improvements=list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
         hidden_summary={

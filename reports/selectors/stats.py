@@ -4,11 +4,11 @@ shapes (Stat, Overall, Group) every output renders."""
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 
 from assessment.models import ScoreKind
 from assessment.traits import TRAITS
-from municipalities.models import Sector, StaffGroup, localized
+from municipalities.models import localized
+from municipalities.national_lists import SECTORS, STAFF_GROUPS
 
 from ..scoring import confidence_interval, round_mean, to_index, to_level
 
@@ -117,22 +117,16 @@ def scales(spec, kind=ScoreKind.DIMENSION) -> list[tuple[str, str]]:
     return [(code, localized(TRAITS[code])) for code in spec.traits]
 
 
-@lru_cache(maxsize=1)
-def _national_lists() -> tuple[dict, dict]:
-    """The fixed national staff groups and sectors (a data migration creates them; they never
-    change while the app runs), loaded once per process."""
-    return (
-        {g.pk: g for g in StaffGroup.objects.order_by("order")},
-        {s.pk: s for s in Sector.objects.order_by("order")},
-    )
-
-
 def staff_group_labels() -> dict:
-    return {code: group.label for code, group in _national_lists()[0].items()}
+    """The fixed national staff groups in order, named in the active language (from code: they
+    never change, so no query)."""
+    return {
+        code: localized({"nb": nb, "nn": nn, "en": en}) for code, _l, _o, nb, nn, en in STAFF_GROUPS
+    }
 
 
 def sector_labels() -> dict:
-    return {code: sector.label for code, sector in _national_lists()[1].items()}
+    return {code: localized({"nb": nb, "nn": nn, "en": en}) for code, nb, nn, en in SECTORS}
 
 
 def quartiles(values: list[float]) -> dict | None:

@@ -6,7 +6,7 @@ from django.db.models import Sum
 from assessment.models import Round, ScoreKind
 from assessment.selectors import get_instrument_spec
 
-from ..models import MunicipalityScore, Publication, PublishedMunicipality
+from ..models import MunicipalityScore, Publication
 from .stats import make_stat, score_row
 
 
@@ -48,34 +48,20 @@ def _published_up_to(round_: Round):
     ).select_related("instrument")
 
 
-def published_history(municipality, round_: Round) -> list[PublishedMunicipality]:
-    """The kommune in every published round up to this one, oldest first (this round last)."""
-    return list(
-        PublishedMunicipality.objects.filter(
-            municipality=municipality, round__in=_published_up_to(round_)
-        )
-        .select_related("round__instrument")
-        .order_by("round__opens_on")
-    )
-
-
-def municipality_trend(municipality, round_: Round, spec, min_size, published=None) -> list[dict]:
+def municipality_trend(municipality, round_: Round, spec, min_size, sums=None) -> list[dict]:
     """Oldest first, ending with this round; empty with fewer than two published rounds.
-    `published` is the kommune's published_history, when the caller has it already."""
-    if published is None:
-        published = published_history(municipality, round_)
-    if len(published) < 2:
+    `sums` is the round's KommuneSums loaded with this kommune's history, when the caller has
+    it already."""
+    if sums is None:
+        from .benchmark import kommune_sums
+
+        sums = kommune_sums(round_, spec, history_of=municipality)
+    if len(sums.history) < 2:
         return []
-    rows = {
-        (row.round_id, row.code): score_row(row.n, row.total, row.sum_sq)
-        for row in MunicipalityScore.objects.filter(
-            municipality=municipality,
-            kind=ScoreKind.DIMENSION,
-            round_id__in=[p.round_id for p in published],
-        )
-    }
-    counts = {p.round_id: p.respondents for p in published}
-    return _series([p.round for p in published], counts, rows, spec, lambda _r: min_size)
+    counts = {p.round_id: p.respondents for p in sums.history}
+    return _series(
+        [p.round for p in sums.history], counts, sums.history_rows, spec, lambda _r: min_size
+    )
 
 
 def national_trend(round_: Round, spec) -> list[dict]:
