@@ -39,14 +39,16 @@ def test_search_by_number_does_not_find_an_unnamed_kommune(coordinator_client):
 
 
 def test_a_narrow_filter_leaves_no_single_unnamed_kommune_in_the_distributions(coordinator_client):
-    # Molde is the only participating kommune in Møre og Romsdal (fylke 15).
+    # Molde is the only participating kommune in Møre og Romsdal (fylke 15): the filter is
+    # refused with a message, and the page falls back to the unfiltered view.
     html = coordinator_client.get(
         "/runder/runde-2026/sammenligning/", {"fylke": "15"}
     ).content.decode()
-    assert _distribution_points(html) == []
+    assert 'id="filter-error"' in html and "Velg et bredere filter" in html
+    assert 'value="15" selected' not in html
+    # Unfiltered, Molde (the only unnamed kommune) is left out of the points altogether.
+    assert len(_distribution_points(html)) == 11  # Sogndal only, one point per dimension
     assert "utelatt fra fordelingene" in html
-    # Unfiltered, Molde is among the points but still without its name.
-    html = coordinator_client.get("/runder/runde-2026/sammenligning/").content.decode()
     assert "Molde" not in html
 
 
