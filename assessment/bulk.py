@@ -17,6 +17,9 @@ from .services import check_enough_answers, record_responses
 
 
 def store_responses(*, round_, rows, source: str) -> int:
+    spec = get_instrument_spec(round_.instrument)
+    for row in rows:
+        check_enough_answers(spec=spec, row=row)
     if connection.vendor != "postgresql":
         with transaction.atomic():
             record_responses(round_=round_, rows=rows, source=source)
@@ -41,8 +44,6 @@ def _copy_responses(round_, rows, source):
     options = {("b", o.code): o.id for o in spec.barriers} | {
         ("p", o.code): o.id for o in spec.promoters
     }
-    for row in rows:
-        check_enough_answers(spec=spec, row=row)
     today = timezone.localdate().isoformat()
     answers, scores, choices = [], [], []
     for row in rows:

@@ -575,6 +575,9 @@ def submit_draft(*, draft_id: int) -> Response:
     )
     if not row.staff_group or not row.sector:
         raise ValidationError(_("Bakgrunnsspørsmålene om ansattgruppe og sektor må besvares."))
+    from .selectors import get_instrument_spec
+
+    check_enough_answers(spec=get_instrument_spec(participation.round.instrument), row=row)
     draft.delete()
     responses = record_responses(round_=participation.round, rows=[row], source=ResponseSource.WEB)
     return responses[0]
@@ -625,15 +628,15 @@ class ResponseData:
 
 
 def record_responses(*, round_: Round, rows: list[ResponseData], source: str) -> list[Response]:
-    """Store responses with their answers, choices and per-respondent scores in bulk."""
+    """Store responses with their answers, choices and per-respondent scores in bulk. The
+    callers that take rows from people (submission, import, generate_responses) have checked
+    them with `check_enough_answers` first."""
     from reports.caching import invalidate_round
     from reports.scoring import score_response
 
     from .selectors import get_instrument_spec
 
     spec = get_instrument_spec(round_.instrument)
-    for row in rows:
-        check_enough_answers(spec=spec, row=row)
     today = timezone.localdate()
     responses = Response.objects.bulk_create(
         Response(
