@@ -1,19 +1,24 @@
 """Fast storage of many responses: PostgreSQL COPY where available, bulk inserts elsewhere.
 
 Used by `generate_responses` (synthetic data at national scale). Scores are computed with the
-same `score_response` as every other write path."""
+same `score_response` as every other write path, rows must pass the same half-answered rule, and
+every row gets a random key (`keys.random_keys`), as on the ORM path."""
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from reports.scoring import score_response
 
+from .keys import random_keys
 from .models import ScoreKind
 from .selectors import get_instrument_spec
-from .services import lock_round_for_answers, record_responses
+from .services import check_enough_answers, lock_round_for_answers, record_responses
 
 
 def store_responses(*, round_, rows, source: str) -> int:
+    spec = get_instrument_spec(round_.instrument)
+    for row in rows:
+        check_enough_answers(spec=spec, row=row)
     if connection.vendor != "postgresql":
         with transaction.atomic():
             record_responses(round_=round_, rows=rows, source=source)
@@ -39,14 +44,28 @@ def _copy_responses(round_, rows, source):
         ("p", o.code): o.id for o in spec.promoters
     }
     today = timezone.localdate().isoformat()
+    answers, scores, choices = [], [], []
+    for row in rows:
+        visible = {item.code for item in spec.items_for(row.staff_group)}
+        answers.append([(spec.items[c].id, v) for c, v in row.answers.items() if c in visible])
+        scores.append(
+            [
+                (int(ScoreKind.DIMENSION if kind == "dimension" else ScoreKind.TRAIT), code, value)
+                for (kind, code), value in score_response(
+                    spec, staff_group=row.staff_group, answers=row.answers
+                ).items()
+            ]
+        )
+        choices.append(
+            [options[("b", c)] for c in row.barriers[:3]]
+            + [options[("p", c)] for c in row.promoters[:3]]
+        )
+    ids = random_keys(len(rows))
+    answer_ids = iter(random_keys(sum(map(len, answers))))
+    score_ids = iter(random_keys(sum(map(len, scores))))
+    choice_ids = iter(random_keys(sum(map(len, choices))))
     with connection.cursor() as cursor:
         _skip_fk_triggers_if_allowed(cursor)
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('assessment_response', 'id')) "
-            "FROM generate_series(1, %s)",
-            [len(rows)],
-        )
-        ids = [r[0] for r in cursor.fetchall()]
         raw = cursor.cursor  # the psycopg cursor, for COPY
         with raw.copy(
             "COPY assessment_response (id, round_id, municipality_id, staff_group_id, sector_id, "
@@ -66,23 +85,21 @@ def _copy_responses(round_, rows, source):
                         today,
                     )
                 )
-        with raw.copy("COPY assessment_answer (response_id, item_id, value) FROM STDIN") as copy:
-            for response_id, row in zip(ids, rows, strict=True):
-                visible = {item.code for item in spec.items_for(row.staff_group)}
-                for code, value in row.answers.items():
-                    if code in visible:
-                        copy.write_row((response_id, spec.items[code].id, value))
         with raw.copy(
-            "COPY assessment_responsescore (response_id, kind, code, value) FROM STDIN"
+            "COPY assessment_answer (id, response_id, item_id, value) FROM STDIN"
         ) as copy:
-            for response_id, row in zip(ids, rows, strict=True):
-                scores = score_response(spec, staff_group=row.staff_group, answers=row.answers)
-                for (kind, code), value in scores.items():
-                    kind_value = ScoreKind.DIMENSION if kind == "dimension" else ScoreKind.TRAIT
-                    copy.write_row((response_id, int(kind_value), code, value))
-        with raw.copy("COPY assessment_responsechoice (response_id, option_id) FROM STDIN") as copy:
-            for response_id, row in zip(ids, rows, strict=True):
-                for code in row.barriers[:3]:
-                    copy.write_row((response_id, options[("b", code)]))
-                for code in row.promoters[:3]:
-                    copy.write_row((response_id, options[("p", code)]))
+            for response_id, parts in zip(ids, answers, strict=True):
+                for item_id, value in parts:
+                    copy.write_row((next(answer_ids), response_id, item_id, value))
+        with raw.copy(
+            "COPY assessment_responsescore (id, response_id, kind, code, value) FROM STDIN"
+        ) as copy:
+            for response_id, parts in zip(ids, scores, strict=True):
+                for kind, code, value in parts:
+                    copy.write_row((next(score_ids), response_id, kind, code, value))
+        with raw.copy(
+            "COPY assessment_responsechoice (id, response_id, option_id) FROM STDIN"
+        ) as copy:
+            for response_id, parts in zip(ids, choices, strict=True):
+                for option_id in parts:
+                    copy.write_row((next(choice_ids), response_id, option_id))

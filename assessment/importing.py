@@ -2,7 +2,8 @@
 
 CSV, UTF-8, comma-separated, header row: municipality, staff_group, sector, [unit], one column
 per statement code (1–5, empty for no answer, x for «vet ikke»), [barriers], [promoters]
-(`;`-separated option codes). Any error aborts with its line and column; nothing is stored.
+(`;`-separated option codes). A row must answer (1–5) at least half of the statements its
+staff group sees. Any error aborts with its line and column; nothing is stored.
 """
 
 import csv
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from municipalities.models import OrgUnit, Sector, StaffGroup
 
 from .models import Participation, ResponseSource, Round
-from .selectors import get_instrument_spec
+from .selectors import answer_requirement, get_instrument_spec
 from .services import ResponseData, record_responses
 
 REQUIRED = ("municipality", "staff_group", "sector")
@@ -152,6 +153,26 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
                     raise _error(
                         line, code, _("«%s» er ikke et gyldig svar (1–5, x eller tomt).") % value
                     )
+            requirement = answer_requirement(spec, staff_group, answers)
+            if not requirement.met:
+                missing = next(
+                    item.code
+                    for item in spec.items_for(staff_group)
+                    if answers.get(item.code) is None
+                )
+                raise _error(
+                    line,
+                    missing,
+                    _(
+                        "bare %(answered)d av de %(total)d påstandene ansattgruppen får, har et "
+                        "svar fra 1 til 5. Et svar teller bare når minst %(required)d er besvart."
+                    )
+                    % {
+                        "answered": requirement.answered,
+                        "total": requirement.total,
+                        "required": requirement.required,
+                    },
+                )
             choices = {}
             for column, valid in (("barriers", barrier_codes), ("promoters", promoter_codes)):
                 codes = [c.strip() for c in cells.get(column, "").split(";") if c.strip()]

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality, OrgUnit, Sector, StaffGroup, localized
 
+from .keys import random_key
+from .tokens import new_salt
+
 
 class FrozenInstrumentError(ValidationError):
     """Raised on any attempt to change or delete part of a published instrument version."""
@@ -276,6 +279,9 @@ class Participation(models.Model):
         help_text=_("Andre kommuner ser kommunen med navn i fordelingene når dette er valgt."),
     )
     joined_on = models.DateField(_("ble med"), default=timezone.localdate)
+    # The key of the keyed hashes of invited addresses (InvitedAddress); one per participation,
+    # so a hash says nothing about the same address in another kommune or round.
+    address_salt = models.CharField(max_length=64, default=new_salt, editable=False)
 
     class Meta:
         ordering = ["round", "municipality__number"]
@@ -341,6 +347,30 @@ class Invitation(models.Model):
         return f"{self.get_kind_display()} ({'brukt' if self.used else 'ubrukt'})"
 
 
+class InvitedAddress(models.Model):
+    """A keyed hash (HMAC with the participation's salt) of every address ever invited in a
+    participation. Kept after the link is used and after the round closes, so a used address is
+    never invited again, and with no link to the invitation, so it does not tell who answered."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="invited_addresses"
+    )
+    address_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("invitert adresse (nøkkelhash)")
+        verbose_name_plural = _("inviterte adresser (nøkkelhash)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "address_hash"], name="unique_invited_address"
+            )
+        ]
+
+    def __str__(self):
+        return self.address_hash[:12]
+
+
 class OpenLink(models.Model):
     """A shared link for a whole kommune or one unit (poster with QR code in the staff room).
 
@@ -365,7 +395,9 @@ class OpenLink(models.Model):
 
 
 class Draft(models.Model):
-    """Answers in progress. Never counted; deleted on submission and when the round closes."""
+    """Answers in progress. Never counted; deleted on submission and when the round closes
+    (`services.purge_round_personal_data`). A draft lasts as long as its round is open: its
+    expiry is the round's current closing date, so extending a round extends its drafts."""
 
     participation = models.ForeignKey(Participation, on_delete=models.CASCADE)
     invitation = models.OneToOneField(
@@ -376,7 +408,6 @@ class Draft(models.Model):
     language = models.CharField(max_length=5, default="nb")
     page = models.PositiveSmallIntegerField(default=0)
     data = models.JSONField(default=dict)
-    expires_on = models.DateField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -385,6 +416,10 @@ class Draft(models.Model):
 
     def __str__(self):
         return f"Utkast {self.pk}"
+
+    @property
+    def expires_on(self):
+        return self.participation.round.closes_on
 
 
 class TenureBand(models.TextChoices):
@@ -399,7 +434,12 @@ class ResponseSource(models.TextChoices):
 
 
 class Response(models.Model):
-    """A submitted, anonymous answer. No invitation, user, IP or time of day - by design."""
+    """A submitted, anonymous answer. No invitation, user, IP or time of day - by design.
+
+    The keys of a response and of its parts are random (`keys.random_key`), so sorting them
+    does not give the order in which people answered."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE)
@@ -421,6 +461,8 @@ class Response(models.Model):
 
 class Answer(models.Model):
     """One statement's answer: 1–5, or null for «vet ikke / ikke relevant»."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
 
     # The unique (response, item) index serves look-ups by response; a second index would only
     # slow down the 10 million inserts of a national round.
@@ -452,6 +494,8 @@ class ResponseScore(models.Model):
     """A respondent's score on one dimension or MDI trait, computed once at submission or import
     (domain.md §5: mean of the item scores, only when at least half were answered)."""
 
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
+
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="scores", db_index=False
     )
@@ -471,6 +515,8 @@ class ResponseScore(models.Model):
 
 class ResponseChoice(models.Model):
     """A barrier or promoter the respondent chose (at most three of each)."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
 
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="choices", db_index=False

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from . import ratelimit, selectors, services
 from .forms import BackgroundForm, ChoicesForm, CodeForm, ResumeForm, StatementsForm
 from .models import Draft
 from .tokens import normalize_code
@@ -22,6 +22,7 @@ SESSION_DRAFT = "respondent_draft"
 SESSION_RESUME_CODE = "respondent_resume_code"
 SESSION_SUBMITTED = "respondent_submitted"
 SESSION_LANGUAGE = "respondent_language"
+SESSION_OPEN_LINK = "respondent_open_link"  # the draft came from an open link (rate limited)
 
 
 def _render(request, template, context=None, *, status=200, language=None):
@@ -55,8 +56,22 @@ def _enter_draft(request, draft, resume_code=None):
     request.session[SESSION_DRAFT] = draft.pk
     request.session[SESSION_LANGUAGE] = draft.language
     request.session.pop(SESSION_SUBMITTED, None)
+    if draft.open_link_id:
+        request.session[SESSION_OPEN_LINK] = True
+    else:
+        request.session.pop(SESSION_OPEN_LINK, None)
     if resume_code:
         request.session[SESSION_RESUME_CODE] = resume_code
+
+
+def _rate_limited(request, review_url=None):
+    return _render(request, "respond/rate_limited.html", {"review_url": review_url}, status=429)
+
+
+def _review_url(draft) -> str:
+    spec = selectors.get_instrument_spec(draft.participation.round.instrument)
+    pages = selectors.questionnaire_pages(spec, draft.data.get("staff_group"))
+    return reverse("assessment:page", args=[len(pages)])
 
 
 @never_cache
@@ -102,6 +117,8 @@ def open_link(request, token):
     if language not in dict(settings.LANGUAGES):
         language = participation.municipality.default_language
     if request.method == "POST":
+        if not ratelimit.allow(request, "draft"):
+            return _rate_limited(request)
         try:
             draft, code = services.start_open_draft(link=link, language=language)
         except services.RoundNotOpen as exc:
@@ -191,6 +208,7 @@ def page(request, page):
     context.update({"form": form, "current": current})
     if current.kind == "review":
         context["progress_detail"] = selectors.draft_progress(spec, draft)
+        context["requirement"] = context["progress_detail"]["requirement"]
     return render(request, f"respond/page_{current.kind}.html", context)
 
 
@@ -241,8 +259,14 @@ def submit(request):
     draft_id = request.session.get(SESSION_DRAFT)
     if not draft_id:
         return _no_draft(request)
+    if request.session.get(SESSION_OPEN_LINK) and not ratelimit.allow(request, "submit"):
+        draft = _session_draft(request)
+        return _rate_limited(request, _review_url(draft) if draft else None)
     try:
         services.submit_draft(draft_id=draft_id)
+    except services.NotEnoughAnswers:
+        draft = _session_draft(request)
+        return redirect(_review_url(draft)) if draft else _no_draft(request)
     except services.AlreadyAnswered:
         if request.session.get(SESSION_SUBMITTED):
             return redirect("assessment:thanks")
@@ -253,6 +277,7 @@ def submit(request):
         return redirect("assessment:page", page=1)
     request.session.pop(SESSION_DRAFT, None)
     request.session.pop(SESSION_RESUME_CODE, None)
+    request.session.pop(SESSION_OPEN_LINK, None)
     request.session[SESSION_SUBMITTED] = True
     return redirect("assessment:thanks")
 

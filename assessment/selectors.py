@@ -1,5 +1,6 @@
 """Reads for the assessment app: the instrument, rounds, participations and response counts."""
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -236,6 +237,31 @@ def questionnaire_pages(spec: InstrumentSpec, staff_group: str | None) -> list[P
     return pages
 
 
+@dataclass(frozen=True)
+class AnswerRequirement:
+    """How many statements a response answers (1–5; «vet ikke» is no answer, domain.md §5)
+    against the half (rounded up) of those its staff group sees that it needs to count."""
+
+    answered: int
+    required: int
+    total: int
+
+    @property
+    def met(self) -> bool:
+        return self.total > 0 and self.answered >= self.required
+
+
+def answer_requirement(spec: InstrumentSpec, staff_group: str, answers: dict) -> AnswerRequirement:
+    """`answers` maps the statements a respondent answered to 1–5 (int or str) or to «vet ikke»
+    (None or "x"); an unanswered statement is absent (or ""). «Vet ikke» is an answer: a
+    respondent who honestly does not know is counted, an empty form is not."""
+    visible = spec.items_for(staff_group) if staff_group else []
+    answered = sum(1 for item in visible if item.code in answers and answers[item.code] != "")
+    return AnswerRequirement(
+        answered=answered, required=math.ceil(len(visible) / 2), total=len(visible)
+    )
+
+
 def draft_progress(spec: InstrumentSpec, draft) -> dict:
     """How much of the questionnaire the draft has answered (for the review page)."""
     staff_group = draft.data.get("staff_group")
@@ -258,6 +284,7 @@ def draft_progress(spec: InstrumentSpec, draft) -> dict:
         "dimensions": per_dimension,
         "answered": sum(d["answered"] for d in per_dimension),
         "total": sum(d["total"] for d in per_dimension),
+        "requirement": answer_requirement(spec, staff_group, answers),
     }
 
 

@@ -24,6 +24,7 @@ from .models import (
     InstrumentVersion,
     Invitation,
     InvitationKind,
+    InvitedAddress,
     Item,
     OpenLink,
     Option,
@@ -37,6 +38,7 @@ from .models import (
     ScoreKind,
 )
 from .tokens import (
+    address_hash,
     hash_token,
     new_link_token,
     new_printed_code,
@@ -293,8 +295,12 @@ def _invitation_url(token: str) -> str:
 
 @transaction.atomic
 def invite_by_email(*, participation: Participation, emails: list[str]) -> int:
-    """Create one single-use link per address and e-mail it. Addresses already invited in this
-    round are skipped, so pasting the same list twice sends nothing twice."""
+    """Create one single-use link per address and e-mail it; return how many were sent.
+
+    Every address ever invited in the participation is remembered as a keyed hash
+    (`InvitedAddress`), also after its link was used and its address erased. An address seen
+    before is skipped whether or not the person has answered, so the count tells nobody who
+    answered, and a used address never gets a second link."""
     _require_open_or_upcoming(participation)
     validator = EmailValidator()
     cleaned = []
@@ -311,13 +317,22 @@ def invite_by_email(*, participation: Participation, emails: list[str]) -> int:
             cleaned.append(email)
     if not cleaned:
         raise ValidationError(_("Lim inn minst én e-postadresse."))
+    # One invitation batch at a time per participation, so two batches cannot both take an address.
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    hashes = {email: address_hash(participation.address_salt, email) for email in cleaned}
     already = set(
-        participation.invitations.filter(email__in=cleaned).values_list("email", flat=True)
+        participation.invited_addresses.filter(address_hash__in=hashes.values()).values_list(
+            "address_hash", flat=True
+        )
+    )
+    new = [email for email in cleaned if hashes[email] not in already]
+    # Stored in hash order, not in the order of the invitations, so rows cannot be paired up.
+    InvitedAddress.objects.bulk_create(
+        InvitedAddress(participation=participation, address_hash=digest)
+        for digest in sorted(hashes[email] for email in new)
     )
     messages = []
-    for email in cleaned:
-        if email in already:
-            continue
+    for email in new:
         token = new_link_token()
         Invitation.objects.create(
             participation=participation,
@@ -415,6 +430,35 @@ class AlreadyAnswered(Exception):
     """The link was used, or the draft was already submitted (double click, second tab)."""
 
 
+class NotEnoughAnswers(ValidationError):
+    """A response must answer at least half of the statements its staff group sees to count."""
+
+    def __init__(self, requirement):
+        super().__init__(
+            _(
+                "Svaret ditt teller bare når du har svart på minst %(required)d av de "
+                "%(total)d påstandene (svar fra 1 til 5; «vet ikke» teller ikke). Du har svart "
+                "på %(answered)d. Gå tilbake og svar på flere påstander."
+            )
+            % {
+                "required": requirement.required,
+                "total": requirement.total,
+                "answered": requirement.answered,
+            },
+            code="not_enough_answers",
+        )
+        self.requirement = requirement
+
+
+def check_enough_answers(*, spec, row: "ResponseData") -> None:
+    """Raise NotEnoughAnswers unless the row answers half of what its staff group sees."""
+    from .selectors import answer_requirement
+
+    requirement = answer_requirement(spec, row.staff_group, row.answers)
+    if not requirement.met:
+        raise NotEnoughAnswers(requirement)
+
+
 class RoundNotOpen(Exception):
     def __init__(self, round_: Round):
         super().__init__(round_.slug)
@@ -447,13 +491,6 @@ def lock_round_for_answers(round_: Round) -> Round:
     return fresh
 
 
-def purge_round_personal_data(*, round_: Round) -> int:
-    """At closing: the round's drafts and the e-mail addresses of unused invitations go."""
-    deleted, _detail = Draft.objects.filter(participation__round=round_).delete()
-    Invitation.objects.filter(participation__round=round_).exclude(email="").update(email="")
-    return deleted
-
-
 @transaction.atomic
 def start_personal_draft(*, invitation: Invitation) -> Draft:
     """Resume (or start) the draft of a personal link, on any device."""
@@ -468,7 +505,6 @@ def start_personal_draft(*, invitation: Invitation) -> Draft:
             participation=participation,
             invitation=invitation,
             language=participation.municipality.default_language,
-            expires_on=participation.round.closes_on,
         )
     return draft
 
@@ -486,7 +522,6 @@ def start_open_draft(*, link: OpenLink, language: str | None = None) -> tuple[Dr
         resume_code_hash=hash_token(code),
         language=language or participation.municipality.default_language,
         data=data,
-        expires_on=participation.round.closes_on,
     )
     return draft, code
 
@@ -564,6 +599,9 @@ def submit_draft(*, draft_id: int) -> Response:
     )
     if not row.staff_group or not row.sector:
         raise ValidationError(_("Bakgrunnsspørsmålene om ansattgruppe og sektor må besvares."))
+    from .selectors import get_instrument_spec
+
+    check_enough_answers(spec=get_instrument_spec(participation.round.instrument), row=row)
     draft.delete()
     responses = record_responses(round_=participation.round, rows=[row], source=ResponseSource.WEB)
     return responses[0]
@@ -576,10 +614,26 @@ def decode_answer(value) -> int | None:
     return int(value)
 
 
-def purge_expired_drafts(*, today=None) -> int:
+@transaction.atomic
+def purge_round_personal_data(*, round_: Round) -> dict:
+    """Delete what a closed round no longer needs: its drafts (answers never sent) and the
+    e-mail addresses of invitations nobody used. The keyed hashes of invited addresses stay, so
+    no address can be invited twice. Returns how many drafts and addresses were deleted."""
+    drafts, _detail = Draft.objects.filter(participation__round=round_).delete()
+    addresses = (
+        Invitation.objects.filter(participation__round=round_).exclude(email="").update(email="")
+    )
+    return {"drafts": drafts, "addresses": addresses}
+
+
+def purge_closed_rounds(*, today=None) -> dict:
+    """`purge_round_personal_data` for every round whose (current) closing date has passed."""
     today = today or timezone.localdate()
-    deleted, _detail = Draft.objects.filter(expires_on__lt=today).delete()
-    return deleted
+    totals = {"drafts": 0, "addresses": 0}
+    for round_ in Round.objects.filter(closes_on__lt=today):
+        for key, count in purge_round_personal_data(round_=round_).items():
+            totals[key] += count
+    return totals
 
 
 # --- Storing responses (web, import and synthetic data share this) ---------------------------
@@ -599,7 +653,8 @@ class ResponseData:
 
 def record_responses(*, round_: Round, rows: list[ResponseData], source: str) -> list[Response]:
     """Store responses with their answers, choices and per-respondent scores in bulk. A
-    published round takes no more (RoundPublished)."""
+    published round takes no more (RoundPublished). The callers that take rows from people
+    (submission, import, generate_responses) have checked them with `check_enough_answers`."""
     from reports.scoring import score_response
 
     from .selectors import get_instrument_spec

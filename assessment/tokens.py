@@ -67,3 +67,9 @@ def recover_open_link_token(*, salt: str, token_hash: str) -> str | None:
 def new_resume_code() -> str:
     """Short enough to write down (10 characters, 50 bits); it is scoped to one draft."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+def address_hash(salt: str, email: str) -> str:
+    """The keyed hash of an invited address (HMAC-SHA256 with the participation's salt)."""
+    normalized = email.strip().lower()
+    return hmac.new(salt.encode(), normalized.encode("utf-8"), hashlib.sha256).hexdigest()

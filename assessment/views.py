@@ -144,6 +144,14 @@ def invite_email(request, number, slug):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("%d invitasjoner er sendt.") % sent)
+        # Always shown, so the message is the same whether or not a known address has answered.
+        messages.info(
+            request,
+            _(
+                "Adresser som er invitert før i denne runden, får ingen ny invitasjon. "
+                "Bruk påminnelse for dem som ikke har svart."
+            ),
+        )
     return redirect("assessment:dashboard", number=number, slug=slug)
 
 

@@ -275,9 +275,6 @@ def drop_round(slug: str) -> None:
         return
     delete_round_responses(round_.pk)
     Round.objects.filter(pk=round_.pk).delete()
-    from reports.caching import invalidate_round
-
-    invalidate_round(round_.pk)
 
 
 def fresh_open_round(slug: str, name: str):

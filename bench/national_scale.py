@@ -420,13 +420,17 @@ def bare_insert(round_id, row, children, today):
     """The floor of one submission: the same rows as plain INSERTs in one transaction."""
     from django.db import connection, transaction
 
+    from assessment.keys import random_key
+
     answers, scores, choices = children
+    rid = random_key()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO assessment_response (round_id, municipality_id, staff_group_id, "
+            "INSERT INTO assessment_response (id, round_id, municipality_id, staff_group_id, "
             "sector_id, unit_id, tenure, source, submitted_on) "
-            "VALUES (%s, %s, %s, %s, %s, %s, 'web', %s) RETURNING id",
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, 'web', %s)",
             [
+                rid,
                 round_id,
                 row.municipality_id,
                 row.staff_group,
@@ -436,22 +440,21 @@ def bare_insert(round_id, row, children, today):
                 today,
             ],
         )
-        rid = cursor.fetchone()[0]
         cursor.execute(
-            "INSERT INTO assessment_answer (response_id, item_id, value) VALUES "
-            + ",".join(["(%s, %s, %s)"] * len(answers)),
-            [x for item, value in answers for x in (rid, item, value)],
+            "INSERT INTO assessment_answer (id, response_id, item_id, value) VALUES "
+            + ",".join(["(%s, %s, %s, %s)"] * len(answers)),
+            [x for item, value in answers for x in (random_key(), rid, item, value)],
         )
         cursor.execute(
-            "INSERT INTO assessment_responsescore (response_id, kind, code, value) VALUES "
-            + ",".join(["(%s, %s, %s, %s)"] * len(scores)),
-            [x for kind, code, value in scores for x in (rid, kind, code, value)],
+            "INSERT INTO assessment_responsescore (id, response_id, kind, code, value) VALUES "
+            + ",".join(["(%s, %s, %s, %s, %s)"] * len(scores)),
+            [x for kind, code, value in scores for x in (random_key(), rid, kind, code, value)],
         )
         if choices:
             cursor.execute(
-                "INSERT INTO assessment_responsechoice (response_id, option_id) VALUES "
-                + ",".join(["(%s, %s)"] * len(choices)),
-                [x for option in choices for x in (rid, option)],
+                "INSERT INTO assessment_responsechoice (id, response_id, option_id) VALUES "
+                + ",".join(["(%s, %s, %s)"] * len(choices)),
+                [x for option in choices for x in (random_key(), rid, option)],
             )
 
 
@@ -486,7 +489,6 @@ def measure_submission(round_, spec, n: int, results: list, checks: Checks) -> N
             language="nb",
             page=14,
             data=draft_data(row),
-            expires_on=round_.closes_on,
         )
         for row in rows
     )
@@ -609,17 +611,12 @@ def _copy_line(values) -> str:
 
 
 def prepare_copy(round_id, rows, children, today) -> dict:
-    """COPY text of the same rows an import stores, with ids taken from the sequence (untimed:
+    """COPY text of the same rows an import stores, with random response ids (untimed:
     the floor is what PostgreSQL needs to store them)."""
-    from django.db import connection
+    from assessment.keys import random_keys
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('assessment_response', 'id')) "
-            "FROM generate_series(1, %s)",
-            [len(rows)],
-        )
-        ids = [r[0] for r in cursor.fetchall()]
+    ids = random_keys(len(rows))
+    keys = iter(random_keys(sum(len(c[0]) + len(c[1]) + len(c[2]) for c in children)))
     pairs = list(zip(ids, rows, children, strict=True))
     return {
         "assessment_response (id, round_id, municipality_id, staff_group_id, sector_id, unit_id, "
@@ -630,16 +627,18 @@ def prepare_copy(round_id, rows, children, today) -> dict:
             )
             for rid, row, _c in pairs
         ),
-        "assessment_answer (response_id, item_id, value)": "".join(
-            _copy_line((rid, item, value)) for rid, _r, c in pairs for item, value in c[0]
+        "assessment_answer (id, response_id, item_id, value)": "".join(
+            _copy_line((next(keys), rid, item, value))
+            for rid, _r, c in pairs
+            for item, value in c[0]
         ),
-        "assessment_responsescore (response_id, kind, code, value)": "".join(
-            _copy_line((rid, kind, code, repr(value)))
+        "assessment_responsescore (id, response_id, kind, code, value)": "".join(
+            _copy_line((next(keys), rid, kind, code, repr(value)))
             for rid, _r, c in pairs
             for kind, code, value in c[1]
         ),
-        "assessment_responsechoice (response_id, option_id)": "".join(
-            _copy_line((rid, option)) for rid, _r, c in pairs for option in c[2]
+        "assessment_responsechoice (id, response_id, option_id)": "".join(
+            _copy_line((next(keys), rid, option)) for rid, _r, c in pairs for option in c[2]
         ),
     }
 

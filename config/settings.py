@@ -204,14 +204,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 
-# Sessions are kept in the database and read through the cache (Redis in production).
-# Sessions are read through the cache only when the cache is shared (Redis): a process-local
-# cache would let one gunicorn worker read a session another worker has since changed.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Proxies in front of the app that append the client to X-Forwarded-For (the open-link rate
+# limits in assessment/ratelimit.py count per client address). 0: use REMOTE_ADDR.
+NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
+
+# Sessions expire at a midnight, so no session row keeps the time a respondent submitted
+# (config/session_store.py); they are read through the cache only when the cache is shared
+# (Redis): a process-local cache would let one gunicorn worker read a session another worker
+# has since changed.
+SESSION_ENGINE = "config.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

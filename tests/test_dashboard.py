@@ -166,6 +166,7 @@ def test_a_web_response_shows_up_on_the_dashboard(scenario, coordinator, users):
     html = dashboard(coordinator, scenario).content.decode()
     assert re.search(r'id="response-count">22<', html)  # a draft does not count
 
+    person.answer_dimensions()  # an empty response would not count either
     person.submit()
     html = dashboard(coordinator, scenario).content.decode()
     assert re.search(r'id="response-count">23<', html)
