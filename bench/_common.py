@@ -17,8 +17,20 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
 SECRET = "bench-only-secret-key-0123456789-not-for-production"
 
-NATIONAL_SLUG = "bench-national"
+NATIONAL_SLUG = "bench-national"  # the 200 000-response round (357 × 560)
+SMALL_SLUG = "bench-national-50k"  # the 50 000-response round (357 × 140), for flatness
 PER_MUNICIPALITY = int(os.environ.get("BENCH_PER_MUNICIPALITY", "560"))
+SMALL_PER_MUNICIPALITY = int(os.environ.get("BENCH_SMALL_PER_MUNICIPALITY", "140"))
+SNAPSHOT_TABLES = (
+    "reports_respondentcell",
+    "reports_scorecell",
+    "reports_itemcell",
+    "reports_choicecell",
+    "reports_municipalityscore",
+    "reports_publishedmunicipality",
+    "reports_publishedunit",
+    "reports_publication",
+)
 SEED = 2026
 COORDINATOR_NUMBER = "4640"  # Sogndal, the kommune of the kommune report
 UNITS = [
@@ -161,14 +173,18 @@ def ensure_base_data() -> None:
                 "UPDATE municipalities_orgunit SET path = '/' || id || '/' WHERE path = ''"
             )
     today = timezone.localdate()
-    if not Round.objects.filter(slug=NATIONAL_SLUG).exists():
-        services.create_round(
-            slug=NATIONAL_SLUG,
-            name="Benchmark: nasjonal runde",
-            opens_on=today - timedelta(days=14),
-            closes_on=today + timedelta(days=3650),
-            municipality_numbers=["all"],
-        )
+    for slug, name in (
+        (NATIONAL_SLUG, "Benchmark: nasjonal runde"),
+        (SMALL_SLUG, "Benchmark: nasjonal runde, 50 000 svar"),
+    ):
+        if not Round.objects.filter(slug=slug).exists():
+            services.create_round(
+                slug=slug,
+                name=name,
+                opens_on=today - timedelta(days=14),
+                closes_on=today + timedelta(days=3650),
+                municipality_numbers=["all"],
+            )
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
@@ -199,38 +215,63 @@ def collectstatic() -> None:
     )
 
 
-def national_target(n_municipalities: int = 357) -> int:
-    return n_municipalities * PER_MUNICIPALITY
+def national_target(n_municipalities: int = 357, per: int = PER_MUNICIPALITY) -> int:
+    return n_municipalities * per
 
 
-def ensure_national_responses() -> int:
-    """357 × 560 synthetic responses in the national round (generate_responses, COPY-based),
-    unless exactly that many are already there. Returns the count."""
+def unpublish(slug: str) -> None:
+    """Bench only: delete the round's snapshot and reopen it, so that the next run can measure
+    its publication again (the app itself never unpublishes: published numbers never change)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from assessment.models import Round
+
+    round_ = Round.objects.get(slug=slug)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in SNAPSHOT_TABLES:
+            cursor.execute(f"DELETE FROM {table} WHERE round_id = %s", [round_.pk])
+        cursor.execute(
+            "UPDATE assessment_round SET published_at = NULL, closes_on = %s WHERE id = %s",
+            [timezone.localdate() + timedelta(days=3650), round_.pk],
+        )
+
+
+def ensure_round_responses(slug: str, per_municipality: int) -> int:
+    """357 × per_municipality synthetic responses in the round (generate_responses, COPY-based),
+    unless exactly that many are already there. The round is reopened (unpublished) first:
+    answers go only into an open round, and every run measures the publication afresh.
+    Returns the count."""
     from django.core.management import call_command
 
     from assessment.models import Response, Round
     from municipalities.models import Municipality
 
-    round_ = Round.objects.get(slug=NATIONAL_SLUG)
-    target = national_target(Municipality.objects.count())
+    unpublish(slug)
+    round_ = Round.objects.get(slug=slug)
+    target = national_target(Municipality.objects.count(), per_municipality)
     count = Response.objects.filter(round=round_).count()
     if count == target:
         return count
     if count:
-        log(f"national round has {count} responses, not {target}: removing them")
+        log(f"{slug} has {count} responses, not {target}: removing them")
         delete_round_responses(round_.pk)
-    log(f"generating {target} responses (generate_responses, about 10k per 10 s)")
+    log(f"generating {target} responses in {slug} (generate_responses, about 10k per 10 s)")
     started = time.monotonic()
     call_command(
         "generate_responses",
-        slug=NATIONAL_SLUG,
+        slug=slug,
         municipalities="all",
-        per_municipality=PER_MUNICIPALITY,
+        per_municipality=per_municipality,
         seed=SEED,
     )
     log(f"generated in {time.monotonic() - started:.0f} s")
     vacuum()
     return Response.objects.filter(round=round_).count()
+
+
+def ensure_national_responses() -> int:
+    return ensure_round_responses(NATIONAL_SLUG, PER_MUNICIPALITY)
 
 
 RESPONSE_TABLES = (
@@ -248,7 +289,7 @@ def vacuum() -> None:
 
     started = time.monotonic()
     with connection.cursor() as cursor:
-        for table in RESPONSE_TABLES + ("assessment_draft", "django_session"):
+        for table in RESPONSE_TABLES + SNAPSHOT_TABLES + ("assessment_draft", "django_session"):
             cursor.execute(f"VACUUM ANALYZE {table}")
     log(f"VACUUM ANALYZE of the response tables: {time.monotonic() - started:.0f} s")
 
@@ -273,6 +314,7 @@ def drop_round(slug: str) -> None:
     round_ = Round.objects.filter(slug=slug).first()
     if round_ is None:
         return
+    unpublish(slug)
     delete_round_responses(round_.pk)
     Round.objects.filter(pk=round_.pk).delete()
 

@@ -3,7 +3,8 @@
 Run (from the repository root; PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379):
 
     make bench                          # = .venv/bin/python bench/run_all.py
-    .venv/bin/python bench/run_all.py --quick   # shorter: fewer repetitions, 30 s load phases
+    .venv/bin/python bench/run_all.py --quick   # shorter: fewer repetitions, no write
+                                                # benchmarks, 30 s load phases
 
 The load test's HTTP client, httpx, is in the project's `dev` extra (`make bench` installs it).
 Each script runs as its own process with a time limit, prints its table, and leaves its
@@ -37,10 +38,10 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.quick:
-        national = ["--reps", "3", "--submissions", "50", "--import-rows", "2000"]
+        national = ["--reps", "3", "--publish-reps", "1"]
         load = ["--duration", "30", "--fault-duration", "40", "--restart-at", "10"]
     else:
-        national, load = [], []
+        national, load = ["--writes"], []
     codes = [
         run("national_scale.py", national, limit=3600),
         run("load_and_faults.py", load, limit=1800),
