@@ -11,13 +11,14 @@ from assessment.selectors import get_instrument_spec
 from assessment.traits import LEADER_GROUPS
 from municipalities.models import Municipality, SizeClass, localized
 
-from ..anonymity import hidden_cells, suppress
+from ..anonymity import hidden_cells, suppress, suppress_nested
 from ..models import ChoiceCell, ItemCell, PublishedUnit, RespondentCell
 from ..models import ScoreCell as ScoreCellModel
 from .benchmark import benchmarks_for, kommune_sums
 from .stats import (
     Group,
     Overall,
+    Stat,
     count_cells,
     make_stat,
     scales,
@@ -30,20 +31,16 @@ from .trend import municipality_trend
 
 @dataclass(frozen=True)
 class CellScope:
-    """The cells one report reads: a kommune in a published round, or a unit subtree of it."""
+    """The cells of one kommune in a published round."""
 
     round: Round
     municipality: Municipality
-    unit_path: str = ""
 
     def of(self, model):
-        cells = model.objects.filter(round=self.round, municipality=self.municipality)
-        if self.unit_path:
-            cells = cells.filter(unit_path__startswith=self.unit_path)
-        return cells
+        return model.objects.filter(round=self.round, municipality=self.municipality)
 
 
-CELL_KEYS = ("staff_group_id", "sector_id", "unit_id")
+CELL_KEYS = ("staff_group_id", "sector_id", "unit_id", "unit_path")
 
 
 def _score_cells(scope: CellScope) -> list[dict]:
@@ -101,20 +98,29 @@ def breakdown(respondents, score_cells, spec, min_size, field_name, labels) -> l
     return groups
 
 
-def _suppress_units(counts: dict, min_size, always=frozenset()) -> set:
-    """(sector, unit) keys to hide: inside each sector (sector → units, with «no unit given»
-    never shown) and then across the whole kommune. `always` keys count as hidden."""
-    hidden = set()
-    for sector in {s for s, _u in counts}:
-        in_sector = {key: n for key, n in counts.items() if key[0] == sector}
-        hidden |= suppress(in_sector, min_size, never_shown=frozenset({(sector, None)}) | always)
-    return suppress(counts, min_size, never_shown=frozenset(hidden) | always)
+def suppress_units(counts: dict, min_size, unit_paths: dict, always=frozenset()) -> set:
+    """(sector, unit) keys to hide, with the complementary rule inside every population a
+    figure is shown for: each sector (sector → units, «no unit given» never shown), each unit
+    subtree (a unit leader sees the subtree's total, so subtree → its units), and the whole
+    kommune. `unit_paths` maps unit id to its path; `always` keys count as hidden.
+    The coordinator's dashboard (participation) and the report use this same function."""
+    keys = list(counts)
+    populations = [[k for k in keys if k[0] == sector] for sector in {s for s, _u in keys}]
+    for root, path in unit_paths.items():
+        subtree = [
+            k for k in keys if k[1] is not None and unit_paths.get(k[1], "").startswith(path)
+        ]
+        if any(k[1] != root for k in subtree):
+            populations.append(subtree)
+    populations.append(keys)
+    never = frozenset((s, None) for s, _u in keys) | frozenset(always)
+    return suppress_nested(counts, min_size, populations, never_shown=never)
 
 
 def unit_breakdown(respondents, score_cells, spec, min_size, units: dict, sectors=()):
-    """Units with suppression inside each sector (sector → units, with «no unit given» never
-    shown) and then across the whole kommune; the same again per dimension on the respondents
-    with a score. `units` maps unit id to its published name."""
+    """Units with suppression inside each sector, each unit subtree and the whole kommune
+    (suppress_units); the same again per dimension on the respondents with a score. `units`
+    maps unit id to its PublishedUnit."""
     counts = count_cells(respondents, lambda c: (c["sector_id"], c["unit_id"]))
     # A sector hidden (or a sector's dimension mean hidden) keeps all its units hidden too, or
     # a unit that makes up most of the sector would show what the sector table hides.
@@ -122,8 +128,9 @@ def unit_breakdown(respondents, score_cells, spec, min_size, units: dict, sector
     hidden_sector_cells = {
         (g.key, stat.code) for g in sectors for stat in g.dimensions if stat.suppressed
     }
-    hidden = _suppress_units(
-        counts, min_size, frozenset(key for key in counts if key[0] in hidden_sectors)
+    unit_paths = {unit_id: u.path for unit_id, u in units.items()}
+    hidden = suppress_units(
+        counts, min_size, unit_paths, frozenset(key for key in counts if key[0] in hidden_sectors)
     )
     dims = scales(spec)
     dimension_cells = [c for c in score_cells if c["kind"] == ScoreKind.DIMENSION]
@@ -138,14 +145,14 @@ def unit_breakdown(respondents, score_cells, spec, min_size, units: dict, sector
         forced = frozenset(hidden) | {
             key for key in counts if (key[0], code) in hidden_sector_cells
         }
-        for _sector, unit in _suppress_units(cell_counts, min_size, forced):
+        for _sector, unit in suppress_units(cell_counts, min_size, unit_paths, forced):
             hidden_cells_.add((unit, code))
     unit_counts = count_cells(
         (c for c in respondents if c["unit_id"] is not None), lambda c: c["unit_id"]
     )
     hidden_units = {unit for (_sector, unit) in hidden if unit is not None}
     groups = []
-    for unit_id, name in units.items():
+    for unit_id, unit in units.items():
         n = unit_counts.get(unit_id, 0)
         if n == 0:
             continue
@@ -163,7 +170,7 @@ def unit_breakdown(respondents, score_cells, spec, min_size, units: dict, sector
         groups.append(
             Group(
                 key=unit_id,
-                label=name,
+                label=unit.name,
                 respondents=None if is_hidden else n,
                 suppressed=is_hidden,
                 below_min=is_hidden and n < min_size,
@@ -239,13 +246,18 @@ def perception_gaps(score_cells, spec, min_size, staff_groups: list[Group]) -> l
     return gaps
 
 
-def item_distributions(scope: CellScope, spec, min_size) -> dict:
-    """Per statement: how many chose 1-5 and «vet ikke». Hidden below the minimum."""
+def _item_counts(item_cells) -> dict:
     counts: dict[int, dict] = {}
-    for item_id, value, n in (
-        scope.of(ItemCell).values_list("item_id", "value").annotate(n=Sum("n")).order_by()
-    ):
-        counts.setdefault(item_id, {})[value] = n
+    for cell in item_cells:
+        by_value = counts.setdefault(cell["item_id"], {})
+        by_value[cell["value"]] = by_value.get(cell["value"], 0) + cell["n"]
+    return counts
+
+
+def item_distributions(counts: dict, spec, min_size, guard: dict | None = None) -> dict:
+    """Per statement: how many chose 1-5 and «vet ikke». Hidden below the minimum, and (in a
+    unit's view, `guard` = the kommune's counts) where the kommune minus the unit would leave
+    1 to minimum - 1 answers."""
     result = {}
     for dimension in spec.dimensions:
         items = []
@@ -253,6 +265,9 @@ def item_distributions(scope: CellScope, spec, min_size) -> dict:
             c = counts.get(item.id, {})
             answered = sum(n for value, n in c.items() if value is not None)
             visible = answered >= min_size
+            if visible and guard is not None:
+                whole = sum(n for value, n in guard.get(item.id, {}).items() if value is not None)
+                visible = not (0 < whole - answered < min_size)
             items.append(
                 {
                     "code": item.code,
@@ -268,16 +283,12 @@ def item_distributions(scope: CellScope, spec, min_size) -> dict:
     return result
 
 
-def choice_frequencies(scope: CellScope, spec, staff_groups: list[Group], respondents) -> dict:
+def choice_frequencies(choice_cells, spec, staff_groups: list[Group], respondents) -> dict:
     """How often each barrier and promoter was chosen, overall and per shown staff group."""
     per_option: dict[int, dict] = {}
-    for option_id, staff_group, n in (
-        scope.of(ChoiceCell)
-        .values_list("option_id", "staff_group_id")
-        .annotate(n=Sum("n"))
-        .order_by()
-    ):
-        per_option.setdefault(option_id, {})[staff_group] = n
+    for cell in choice_cells:
+        by_group = per_option.setdefault(cell["option_id"], {})
+        by_group[cell["staff_group_id"]] = by_group.get(cell["staff_group_id"], 0) + cell["n"]
     shown_groups = [g for g in staff_groups if not g.suppressed]
     result = {}
     for kind, options in (("barriers", spec.barriers), ("promoters", spec.promoters)):
@@ -324,10 +335,96 @@ def _empty_sections() -> dict:
     }
 
 
+def _small_rest(whole: int | None, part: int | None, min_size: int) -> bool:
+    """The whole minus the part would describe 1 to minimum - 1 people."""
+    return whole is not None and part is not None and 0 < whole - part < min_size
+
+
+def _guard_stats(part: list[Stat], whole: list[Stat], min_size) -> list[Stat]:
+    """Hide a unit's figure where the kommune's figure, which the coordinator sees, minus it
+    would leave fewer than the minimum (domain.md §6: residuals across reports and roles)."""
+    by_code = {s.code: s for s in whole}
+    return [
+        Stat(code=s.code, name=s.name, suppressed=True)
+        if not s.suppressed
+        and not by_code[s.code].suppressed
+        and _small_rest(by_code[s.code].n, s.n, min_size)
+        else s
+        for s in part
+    ]
+
+
+def _guard_groups(part: list[Group], whole: list[Group], min_size) -> list[Group]:
+    by_key = {g.key: g for g in whole}
+    guarded = []
+    for group in part:
+        other = by_key.get(group.key)
+        if other is None or other.suppressed or group.suppressed:
+            guarded.append(group)
+            continue
+        if _small_rest(other.respondents, group.respondents, min_size):
+            guarded.append(
+                Group(key=group.key, label=group.label, respondents=None, suppressed=True)
+            )
+            continue
+        stats = _guard_stats(group.dimensions, other.dimensions, min_size)
+        guarded.append(
+            Group(
+                key=group.key,
+                label=group.label,
+                respondents=group.respondents,
+                suppressed=False,
+                dimensions=stats,
+                overall=Overall.of(stats),
+            )
+        )
+    return guarded
+
+
+@dataclass
+class _Population:
+    """What one report population (the kommune, or a unit subtree) shows."""
+
+    respondents: int
+    dimensions: list
+    staff_groups: list
+    sectors: list
+    traits: list
+
+
+def _population(respondent_cells, score_cells, spec, min_size) -> _Population:
+    rows = sum_cells(
+        (c for c in score_cells if c["kind"] == ScoreKind.DIMENSION), lambda c: c["code"]
+    )
+    trait_rows = sum_cells(
+        (c for c in score_cells if c["kind"] == ScoreKind.TRAIT), lambda c: c["code"]
+    )
+    return _Population(
+        respondents=sum(c["n"] for c in respondent_cells),
+        dimensions=[make_stat(code, name, rows.get(code), min_size) for code, name in scales(spec)],
+        staff_groups=breakdown(
+            respondent_cells, score_cells, spec, min_size, "staff_group_id", staff_group_labels()
+        ),
+        sectors=breakdown(
+            respondent_cells, score_cells, spec, min_size, "sector_id", sector_labels()
+        ),
+        traits=[
+            make_stat(code, name, trait_rows.get(code), min_size)
+            for code, name in scales(spec, ScoreKind.TRAIT)
+        ],
+    )
+
+
 def municipality_report(round_: Round, scope) -> dict:
     """Everything the kommune report shows, already suppressed, from the published cells.
     `scope` is the viewer's report scope (municipalities.selectors.get_report_scope_for_user).
-    The round must be published (reports.publication.ensure_published)."""
+    The round must be published (reports.publication.ensure_published).
+
+    The kommune's cells are read once, per unit. A unit leader's subtree is computed from them
+    beside the whole kommune, and every subtree figure whose difference from the kommune's
+    figure would describe fewer than the minimum is hidden; the unit table is suppressed inside
+    every subtree, so a person with both roles learns nothing from setting one against the
+    other."""
     municipality, unit = scope.municipality, scope.unit
     spec = get_instrument_spec(round_.instrument)
     min_size = round_.effective_min_group_size
@@ -339,12 +436,27 @@ def municipality_report(round_: Round, scope) -> dict:
     }
     unit_path = ""
     if unit is not None:
-        published = units.get(unit.pk)
-        unit_path = published.path if published else unit.path
-    cells = CellScope(round=round_, municipality=municipality, unit_path=unit_path)
-    respondent_cells = _respondent_cells(cells)
-    respondents = sum(c["n"] for c in respondent_cells)
-    shown = respondents >= min_size
+        published_unit = units.get(unit.pk)
+        unit_path = published_unit.path if published_unit else unit.path
+
+    def in_scope(cell):
+        return not unit_path or (cell["unit_path"] or "").startswith(unit_path)
+
+    cells = CellScope(round=round_, municipality=municipality)
+    kommune_respondents = _respondent_cells(cells)
+    kommune_scores = _score_cells(cells)
+    respondent_cells = [c for c in kommune_respondents if in_scope(c)]
+    score_cells = [c for c in kommune_scores if in_scope(c)]
+    whole = _population(kommune_respondents, kommune_scores, spec, min_size)
+    part = whole if unit is None else _population(respondent_cells, score_cells, spec, min_size)
+    shown = part.respondents >= min_size
+    protected = (
+        unit is not None
+        and shown
+        and whole.respondents >= min_size
+        and _small_rest(whole.respondents, part.respondents, min_size)
+    )
+    shown = shown and not protected
     sums = kommune_sums(round_, spec, history_of=municipality)
     published = sums.published.get(municipality.pk)
     headcount = published.headcount if published else 0
@@ -358,41 +470,48 @@ def municipality_report(round_: Round, scope) -> dict:
         },
         "unit": {"id": unit.pk, "name": unit.name} if unit else None,
         "min_size": min_size,
-        "respondents": respondents if shown else None,
+        "respondents": part.respondents if shown else None,
         "suppressed": not shown,
-        "below_min": not shown and respondents > 0,
-        "response_rate": round(100 * respondents / headcount, 1)
+        "below_min": not shown and not protected and part.respondents > 0,
+        "protected": protected,
+        "response_rate": round(100 * part.respondents / headcount, 1)
         if shown and not unit and headcount
         else None,
         "dimensions": [],
     }
-    score_cells = _score_cells(cells)
-    own_rows = sum_cells(
-        (c for c in score_cells if c["kind"] == ScoreKind.DIMENSION), lambda c: (None, c["code"])
-    )
     # "Without own kommune" means without the whole kommune, also in a unit leader's view.
     report["national"], report["peer"] = benchmarks_for(round_, municipality, spec, sums=sums)
     if not shown:
         report.update(_empty_sections())
         return report
-    dimensions = [
-        make_stat(code, name, own_rows.get((None, code)), min_size) for code, name in scales(spec)
+    item_cells = list(
+        cells.of(ItemCell).values("unit_path", "item_id", "value").annotate(n=Sum("n")).order_by()
+    )
+    choice_cells = list(
+        cells.of(ChoiceCell)
+        .values("unit_path", "option_id", "staff_group_id")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    dimensions, staff_groups, sectors, traits = (
+        part.dimensions,
+        part.staff_groups,
+        part.sectors,
+        part.traits,
+    )
+    items_guard = None
+    if unit is not None:
+        dimensions = _guard_stats(dimensions, whole.dimensions, min_size)
+        staff_groups = _guard_groups(staff_groups, whole.staff_groups, min_size)
+        sectors = _guard_groups(sectors, whole.sectors, min_size)
+        traits = _guard_stats(traits, whole.traits, min_size)
+        items_guard = _item_counts(item_cells)
+    kommune_units = unit_breakdown(
+        kommune_respondents, kommune_scores, spec, min_size, units, sectors=whole.sectors
+    )
+    unit_groups = [
+        g for g in kommune_units if not unit_path or units[g.key].path.startswith(unit_path)
     ]
-    staff_groups = breakdown(
-        respondent_cells, score_cells, spec, min_size, "staff_group_id", staff_group_labels()
-    )
-    sectors = breakdown(respondent_cells, score_cells, spec, min_size, "sector_id", sector_labels())
-    unit_groups = unit_breakdown(
-        respondent_cells,
-        score_cells,
-        spec,
-        min_size,
-        {unit_id: u.name for unit_id, u in units.items()},
-        sectors=sectors,
-    )
-    trait_rows = sum_cells(
-        (c for c in score_cells if c["kind"] == ScoreKind.TRAIT), lambda c: c["code"]
-    )
     ranked = sorted((s for s in dimensions if not s.suppressed), key=lambda s: -s.mean)
     report.update(
         overall=Overall.of(dimensions),
@@ -401,12 +520,13 @@ def municipality_report(round_: Round, scope) -> dict:
         sectors=sectors,
         units=unit_groups,
         gaps=perception_gaps(score_cells, spec, min_size, staff_groups),
-        traits=[
-            make_stat(code, name, trait_rows.get(code), min_size)
-            for code, name in scales(spec, ScoreKind.TRAIT)
-        ],
-        items=item_distributions(cells, spec, min_size),
-        choices=choice_frequencies(cells, spec, staff_groups, respondents),
+        traits=traits,
+        items=item_distributions(
+            _item_counts(c for c in item_cells if in_scope(c)), spec, min_size, items_guard
+        ),
+        choices=choice_frequencies(
+            [c for c in choice_cells if in_scope(c)], spec, staff_groups, part.respondents
+        ),
         trend=[] if unit else municipality_trend(municipality, round_, spec, min_size, sums=sums),
         strengths=ranked[:3],
         improvements=list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
