@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from municipalities.models import Sector, StaffGroup, localized
@@ -22,6 +23,7 @@ from .models import (
     Response,
     Round,
 )
+from .tokens import recover_open_link_token
 
 # --- The instrument -------------------------------------------------------------------------
 
@@ -388,6 +390,14 @@ def invitation_summary(participation) -> dict:
     }
 
 
+def open_link_url(request, link: OpenLink) -> str | None:
+    """The link's address, or None when no configured key reproduces it (see README)."""
+    token = recover_open_link_token(salt=link.salt, token_hash=link.token_hash)
+    if token is None:
+        return None
+    return request.build_absolute_uri(reverse("assessment:open_link", args=[token]))
+
+
 def open_links(participation) -> list[OpenLink]:
     return list(
         OpenLink.objects.filter(participation=participation, active=True).select_related("unit")
@@ -398,81 +408,6 @@ def response_count(participation) -> int:
     return Response.objects.filter(
         round_id=participation.round_id, municipality_id=participation.municipality_id
     ).count()
-
-
-def response_rates(participation) -> dict:
-    """Response counts and rates per staff group, sector and unit for the coordinator.
-
-    Counts below the minimum group size are shown only as «færre enn N»; complementary
-    suppression keeps them from being found by subtraction from the total."""
-    from reports.anonymity import suppress
-
-    from .models import Headcount
-
-    min_size = participation.round.effective_min_group_size
-    base = Response.objects.filter(
-        round_id=participation.round_id, municipality_id=participation.municipality_id
-    )
-    headcounts = list(
-        Headcount.objects.filter(participation=participation).values_list(
-            "unit_id", "staff_group_id", "count"
-        )
-    )
-    total = base.count()
-    total_headcount = sum(c for _u, _g, c in headcounts)
-
-    def breakdown(field_name, labels, headcount_of, never_shown=frozenset()):
-        counts = dict(base.values_list(field_name).annotate(n=Count("id")).order_by())
-        for key in labels:
-            counts.setdefault(key, 0)
-        hidden = suppress(counts, min_size, never_shown=never_shown)
-        rows = []
-        for key, label in labels.items():
-            n = counts.get(key, 0)
-            invited = headcount_of(key)
-            shown = key not in hidden
-            rows.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "count": n if shown else None,
-                    "below_min": not shown and 0 < n < min_size,
-                    "hidden": not shown and n >= min_size,
-                    "headcount": invited or None,
-                    "rate": round(100 * n / invited) if shown and invited else None,
-                }
-            )
-        return rows
-
-    staff_groups = {g.code: g.label for g in StaffGroup.objects.all()}
-    if not participation.round.include_folkevalgte:
-        staff_groups.pop("folkevalgt", None)
-    sectors = {s.code: s.label for s in Sector.objects.all()}
-    units = {
-        u.pk: u.name
-        for u in participation.municipality.units.all().order_by("sector__order", "path")
-    }
-    units_with_none = dict(units)
-    units_with_none[None] = ""
-    unit_rows = breakdown(
-        "unit_id",
-        units_with_none,
-        lambda key: sum(c for u, _g, c in headcounts if u == key and key is not None),
-        never_shown=frozenset({None}),
-    )
-    return {
-        "min_size": min_size,
-        "total": total,
-        "headcount": total_headcount or None,
-        "rate": round(100 * total / total_headcount) if total_headcount else None,
-        "by_staff_group": breakdown(
-            "staff_group_id",
-            staff_groups,
-            lambda key: sum(c for _u, g, c in headcounts if g == key),
-        ),
-        "by_sector": breakdown("sector_id", sectors, lambda key: None),
-        "by_unit": [row for row in unit_rows if row["key"] is not None],
-    }
 
 
 def headcount_grid(participation, submitted=None) -> dict:

@@ -16,7 +16,6 @@ urlpatterns = [
         "kommune/<kommunenr:number>/runder/", views.municipality_rounds, name="municipality_rounds"
     ),
     path("kommune/<kommunenr:number>/runder/<slug:slug>/delta/", views.join, name="join"),
-    path("kommune/<kommunenr:number>/runder/<slug:slug>/", views.dashboard, name="dashboard"),
     path(
         "kommune/<kommunenr:number>/runder/<slug:slug>/epost/",
         views.invite_email,

@@ -19,7 +19,6 @@ from . import selectors, services
 from .forms import EmailInviteForm, OpenLinkForm, PrintedCodesForm, RoundForm
 from .letters import letters_pdf
 from .models import OpenLink
-from .tokens import recover_open_link_token
 
 
 def _require_national(user):
@@ -84,47 +83,13 @@ def join(request, number, slug):
         messages.error(request, " ".join(exc.messages))
         return redirect("assessment:municipality_rounds", number=number)
     messages.success(request, _("Kommunen er med i «%s».") % round_.name)
-    return redirect("assessment:dashboard", number=number, slug=slug)
+    return redirect("reports:dashboard", number=number, slug=slug)
 
 
 def _participation(request, number, slug):
     return selectors.get_participation_for_user(
         request.user, slug=slug, number=number, coordinate=True
     )
-
-
-@login_required
-def dashboard(request, number, slug):
-    participation = _participation(request, number, slug)
-    round_ = participation.round
-    links = [
-        {"link": link, "url": _open_link_url(request, link)}
-        for link in selectors.open_links(participation)
-    ]
-    return render(
-        request,
-        "assessment/dashboard.html",
-        {
-            "participation": participation,
-            "municipality": participation.municipality,
-            "round": round_,
-            "rates": selectors.response_rates(participation),
-            "invitations": selectors.invitation_summary(participation),
-            "links": links,
-            "days_left": max((round_.closes_on - timezone.localdate()).days, 0),
-            "email_form": EmailInviteForm(),
-            "codes_form": PrintedCodesForm(),
-            "link_form": OpenLinkForm(municipality=participation.municipality),
-        },
-    )
-
-
-def _open_link_url(request, link: OpenLink) -> str | None:
-    """The link's address, or None when no configured key reproduces it (see README)."""
-    token = recover_open_link_token(salt=link.salt, token_hash=link.token_hash)
-    if token is None:
-        return None
-    return request.build_absolute_uri(reverse("assessment:open_link", args=[token]))
 
 
 @login_required
@@ -135,7 +100,7 @@ def invite_email(request, number, slug):
     if not form.is_valid():
         for error in form.errors.get("__all__", []) + form.errors.get("upload", []):
             messages.error(request, error)
-        return redirect("assessment:dashboard", number=number, slug=slug)
+        return redirect("reports:dashboard", number=number, slug=slug)
     try:
         sent = services.invite_by_email(
             participation=participation, emails=form.cleaned_data["addresses"]
@@ -152,7 +117,7 @@ def invite_email(request, number, slug):
                 "Bruk påminnelse for dem som ikke har svart."
             ),
         )
-    return redirect("assessment:dashboard", number=number, slug=slug)
+    return redirect("reports:dashboard", number=number, slug=slug)
 
 
 @login_required
@@ -162,14 +127,14 @@ def printed_codes(request, number, slug):
     form = PrintedCodesForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Velg mellom 1 og 500 koder."))
-        return redirect("assessment:dashboard", number=number, slug=slug)
+        return redirect("reports:dashboard", number=number, slug=slug)
     try:
         codes = services.create_printed_codes(
             participation=participation, count=form.cleaned_data["count"]
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("assessment:dashboard", number=number, slug=slug)
+        return redirect("reports:dashboard", number=number, slug=slug)
     pdf = letters_pdf(
         participation=participation,
         codes=codes,
@@ -193,7 +158,7 @@ def remind(request, number, slug):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Påminnelse sendt til %d som ikke har svart.") % sent)
-    return redirect("assessment:dashboard", number=number, slug=slug)
+    return redirect("reports:dashboard", number=number, slug=slug)
 
 
 @login_required
@@ -212,7 +177,7 @@ def open_link_create(request, number, slug):
             return redirect("assessment:poster", number=number, slug=slug, link_id=link.pk)
     else:
         messages.error(request, _("Velg en enhet fra lista."))
-    return redirect("assessment:dashboard", number=number, slug=slug)
+    return redirect("reports:dashboard", number=number, slug=slug)
 
 
 def _link(participation, link_id) -> OpenLink:
@@ -226,7 +191,7 @@ def _link(participation, link_id) -> OpenLink:
 def poster(request, number, slug, link_id):
     participation = _participation(request, number, slug)
     link = _link(participation, link_id)
-    url = _open_link_url(request, link)
+    url = selectors.open_link_url(request, link)
     qr_svg = (
         segno.make(url, error="m").svg_inline(scale=8, title=_("QR-kode til undersøkelsen"))
         if url
@@ -245,7 +210,7 @@ def open_link_deactivate(request, number, slug, link_id):
     participation = _participation(request, number, slug)
     services.deactivate_open_link(link=_link(participation, link_id))
     messages.success(request, _("Lenken er stengt og kan ikke brukes lenger."))
-    return redirect("assessment:dashboard", number=number, slug=slug)
+    return redirect("reports:dashboard", number=number, slug=slug)
 
 
 @login_required
@@ -271,7 +236,7 @@ def headcounts(request, number, slug):
                 errors.extend(exc.messages)
             else:
                 messages.success(request, _("Antall ansatte er lagret (%d i alt).") % total)
-                return redirect("assessment:dashboard", number=number, slug=slug)
+                return redirect("reports:dashboard", number=number, slug=slug)
         for error in errors:
             messages.error(request, error)
         grid = selectors.headcount_grid(participation, submitted=request.POST)
@@ -292,4 +257,4 @@ def naming(request, number, slug):
         participation=participation, named=request.POST["named"] == "1"
     )
     messages.success(request, _("Valget om navn i sammenligninger er lagret."))
-    return redirect("assessment:dashboard", number=number, slug=slug)
+    return redirect("reports:dashboard", number=number, slug=slug)

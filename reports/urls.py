@@ -35,4 +35,5 @@ urlpatterns = [
     path("runder/<slug:slug>/sammenligning/", views.benchmark, name="benchmark"),
     path("runder/<slug:slug>/steng/", views.close_round, name="close_round"),
     path("om-metoden/", views.method, name="method"),
+    path("kommune/<kommunenr:number>/runder/<slug:slug>/", views.dashboard, name="dashboard"),
 ]

@@ -5,14 +5,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from assessment.forms import EmailInviteForm, OpenLinkForm, PrintedCodesForm
 from assessment.selectors import (
     get_instrument_spec,
+    get_participation_for_user,
     get_round,
+    invitation_summary,
     item_sources,
     latest_published_version,
+    open_link_url,
+    open_links,
 )
 from municipalities.selectors import (
     get_access_for_user,
@@ -25,6 +31,7 @@ from . import exports, pages, pdf
 from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
 from .selectors import municipality_report as build_report
+from .selectors.participation import participation_rates
 
 
 class ResultsNotPublished(Exception):
@@ -205,5 +212,34 @@ def method(request):
             "sources": item_sources(version) if version else {},
             "min_group_size": settings.MIN_GROUP_SIZE,
             "reliability": reliability_for_published_rounds() if version else [],
+        },
+    )
+
+
+@login_required
+def dashboard(request, number, slug):
+    """The coordinator's page for a round: participation (the only live figures, suppressed
+    like the report), invitations, open links and codes."""
+    participation = get_participation_for_user(
+        request.user, slug=slug, number=number, coordinate=True
+    )
+    round_ = participation.round
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "participation": participation,
+            "municipality": participation.municipality,
+            "round": round_,
+            "rates": participation_rates(participation),
+            "invitations": invitation_summary(participation),
+            "links": [
+                {"link": link, "url": open_link_url(request, link)}
+                for link in open_links(participation)
+            ],
+            "days_left": max((round_.closes_on - timezone.localdate()).days, 0),
+            "email_form": EmailInviteForm(),
+            "codes_form": PrintedCodesForm(),
+            "link_form": OpenLinkForm(municipality=participation.municipality),
         },
     )

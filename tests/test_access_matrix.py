@@ -49,7 +49,7 @@ MATRIX = {
     "assessment:round_create": ("/runder/ny/", KS_ONLY),
     "assessment:municipality_rounds": ("/kommune/4640/runder/", COORDINATOR_A),
     "assessment:join": ("/kommune/4640/runder/runde-2026/delta/", POST_ONLY),
-    "assessment:dashboard": ("/kommune/4640/runder/runde-2026/", COORDINATOR_A),
+    "reports:dashboard": ("/kommune/4640/runder/runde-2026/", COORDINATOR_A),
     "assessment:invite_email": ("/kommune/4640/runder/runde-2026/epost/", POST_ONLY),
     "assessment:printed_codes": ("/kommune/4640/runder/runde-2026/koder/", POST_ONLY),
     "assessment:remind": ("/kommune/4640/runder/runde-2026/paminnelse/", POST_ONLY),

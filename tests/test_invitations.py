@@ -31,7 +31,7 @@ TODAY = timezone.localdate()
 
 
 def dashboard_url(round_, number="4640"):
-    return reverse("assessment:dashboard", args=[number, round_.slug])
+    return reverse("reports:dashboard", args=[number, round_.slug])
 
 
 def messages_on(response) -> list[str]:

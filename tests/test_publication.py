@@ -92,7 +92,7 @@ def test_the_dashboard_still_shows_participation_while_the_round_is_open(
     client, users, filled_round, spec
 ):
     client.force_login(users["coordinator_a"])
-    address = reverse("assessment:dashboard", kwargs={"number": SOGNDAL, "slug": filled_round.slug})
+    address = reverse("reports:dashboard", kwargs={"number": SOGNDAL, "slug": filled_round.slug})
     assert "120" in client.get(address).content.decode()
     _add(filled_round, spec, 1, seed=99)
     assert "121" in client.get(address).content.decode()
@@ -265,9 +265,7 @@ def test_the_pending_page_points_the_coordinator_to_the_response_rate(client, us
     address = reverse(
         "reports:municipality_report", kwargs={"slug": filled_round.slug, "number": SOGNDAL}
     )
-    dashboard = reverse(
-        "assessment:dashboard", kwargs={"number": SOGNDAL, "slug": filled_round.slug}
-    )
+    dashboard = reverse("reports:dashboard", kwargs={"number": SOGNDAL, "slug": filled_round.slug})
     client.force_login(users["coordinator_a"])
     assert dashboard in client.get(address).content.decode()
     client.force_login(users["unit_leader"])

@@ -459,7 +459,7 @@ def test_wrong_resume_code_gives_a_norwegian_message(open_round):
 
 def test_a_draft_never_counts_until_it_is_submitted(link, molde, users):
     coordinator = staff_client(users["coordinator_b"])
-    dashboard = reverse("assessment:dashboard", args=["1506", molde.round.slug])
+    dashboard = reverse("reports:dashboard", args=["1506", molde.round.slug])
 
     person = Respondent()
     person.get(link)
