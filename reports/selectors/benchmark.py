@@ -228,6 +228,14 @@ class FilterTooNarrow(ValidationError):
         )
 
 
+def _mean_only(stat: Stat) -> Stat:
+    if stat.suppressed:
+        return stat
+    return Stat(
+        code=stat.code, name=stat.name, mean=stat.mean, n=None, index=stat.index, level=stat.level
+    )
+
+
 def _anonymous_order(round_: Round, municipality_id: int) -> str:
     """A stable order that says nothing about the kommune (not its number, not its size)."""
     return hashlib.sha256(f"{round_.pk}:{municipality_id}".encode()).hexdigest()
@@ -263,6 +271,7 @@ def benchmark_for_viewer(
         ):
             continue
         if not is_named:
+            # What the page shows of it: its size class and its means, nothing to count with.
             row = {
                 **row,
                 "number": None,
@@ -271,6 +280,7 @@ def benchmark_for_viewer(
                 "county_number": None,
                 "respondents": None,
                 "below_min": False,
+                "dimensions": [_mean_only(stat) for stat in row["dimensions"]],
             }
         rows.append({**row, "is_named": is_named, "is_own": row["id"] == own_id})
     few_unnamed = False
