@@ -20,30 +20,60 @@ from .reliability import compute_alphas
 logger = logging.getLogger(__name__)
 
 _CELL_COLUMNS = "round_id, municipality_id, staff_group_id, sector_id, unit_id, unit_path"
-_CELL_SELECT = "r.round_id, r.municipality_id, r.staff_group_id, r.sector_id, r.unit_id, " + (
-    "COALESCE(u.path, '')"
-)
-_CELL_FROM = (
-    "FROM assessment_response r LEFT JOIN municipalities_orgunit u ON u.id = r.unit_id "
-    "{join} WHERE r.round_id = %s "
-    "GROUP BY r.round_id, r.municipality_id, r.staff_group_id, r.sector_id, r.unit_id, u.path"
-)
+
+# 1. One respondent cell per kommune × staff group × sector × unit.
+_RESPONDENT_CELLS = f"""INSERT INTO reports_respondentcell ({_CELL_COLUMNS}, n)
+    SELECT r.round_id, r.municipality_id, r.staff_group_id, r.sector_id, r.unit_id,
+        COALESCE(u.path, ''), COUNT(*)
+    FROM assessment_response r LEFT JOIN municipalities_orgunit u ON u.id = r.unit_id
+    WHERE r.round_id = %s
+    GROUP BY r.round_id, r.municipality_id, r.staff_group_id, r.sector_id, r.unit_id, u.path"""
+
+# 2. Each response's cell, as an integer: the sums over millions of answers then group by small
+# integers instead of by text columns.
+_CELL_MAP = """CREATE TEMPORARY TABLE publication_cell_map AS
+    SELECT r.id AS response_id, c.id AS cell_id
+    FROM assessment_response r
+    JOIN reports_respondentcell c
+        ON c.round_id = r.round_id AND c.municipality_id = r.municipality_id
+        AND c.staff_group_id = r.staff_group_id AND c.sector_id = r.sector_id
+        AND COALESCE(c.unit_id, 0) = COALESCE(r.unit_id, 0)
+    WHERE r.round_id = %s"""
+
+
+def _per_cell(table: str, columns: str, select: str, source: str, group: str) -> str:
+    """INSERT the sums of `source` per response cell, with the cell's own columns."""
+    return f"""INSERT INTO {table} ({_CELL_COLUMNS}, {columns})
+    SELECT c.round_id, c.municipality_id, c.staff_group_id, c.sector_id, c.unit_id,
+        c.unit_path, {", ".join("g." + col.strip() for col in columns.split(","))}
+    FROM (SELECT m.cell_id, {select}
+          FROM {source} x JOIN publication_cell_map m ON m.response_id = x.response_id
+          GROUP BY m.cell_id, {group}) g
+    JOIN reports_respondentcell c ON c.id = g.cell_id"""
+
 
 _STATEMENTS = (
-    f"""INSERT INTO reports_respondentcell ({_CELL_COLUMNS}, n)
-    SELECT {_CELL_SELECT}, COUNT(*) {_CELL_FROM.format(join="")}""",
-    f"""INSERT INTO reports_scorecell ({_CELL_COLUMNS}, kind, code, n, total, sum_sq)
-    SELECT {_CELL_SELECT}, s.kind, s.code, COUNT(*), SUM(s.value), SUM(s.value * s.value)
-    {_CELL_FROM.format(join="JOIN assessment_responsescore s ON s.response_id = r.id")},
-    s.kind, s.code""",
-    f"""INSERT INTO reports_itemcell ({_CELL_COLUMNS}, item_id, value, n)
-    SELECT {_CELL_SELECT}, a.item_id, a.value, COUNT(*)
-    {_CELL_FROM.format(join="JOIN assessment_answer a ON a.response_id = r.id")},
-    a.item_id, a.value""",
-    f"""INSERT INTO reports_choicecell ({_CELL_COLUMNS}, option_id, n)
-    SELECT {_CELL_SELECT}, c.option_id, COUNT(*)
-    {_CELL_FROM.format(join="JOIN assessment_responsechoice c ON c.response_id = r.id")},
-    c.option_id""",
+    _per_cell(
+        "reports_scorecell",
+        "kind, code, n, total, sum_sq",
+        "x.kind, x.code, COUNT(*) AS n, SUM(x.value) AS total, SUM(x.value * x.value) AS sum_sq",
+        "assessment_responsescore",
+        "x.kind, x.code",
+    ),
+    _per_cell(
+        "reports_itemcell",
+        "item_id, value, n",
+        "x.item_id, x.value, COUNT(*) AS n",
+        "assessment_answer",
+        "x.item_id, x.value",
+    ),
+    _per_cell(
+        "reports_choicecell",
+        "option_id, n",
+        "x.option_id, COUNT(*) AS n",
+        "assessment_responsechoice",
+        "x.option_id",
+    ),
     """INSERT INTO reports_publishedmunicipality
         (round_id, municipality_id, size_class, county_number, respondents, headcount)
     SELECT p.round_id, p.municipality_id, m.size_class, m.county_number,
@@ -72,7 +102,6 @@ _STATEMENTS = (
 
 # Tables that the following statements read, analysed right after they are filled.
 _ANALYZE_AFTER = (
-    "INSERT INTO reports_respondentcell",
     "INSERT INTO reports_scorecell",
     "INSERT INTO reports_publishedmunicipality",
 )
@@ -119,6 +148,15 @@ def _compute(round_: Round, now) -> Publication:
             # For this transaction only: the GROUP BYs over millions of answers sort or hash in
             # memory instead of spilling to disk with the default 4 MB.
             cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute("DROP TABLE IF EXISTS publication_cell_map")
+        cursor.execute(_RESPONDENT_CELLS, [round_.pk])
+        cursor.execute(_CELL_MAP, [round_.pk])
+        cursor.execute(
+            "CREATE INDEX publication_cell_map_response ON publication_cell_map (response_id)"
+        )
+        if postgresql:
+            cursor.execute("ANALYZE reports_respondentcell")
+            cursor.execute("ANALYZE publication_cell_map")
         for sql in _STATEMENTS:
             cursor.execute(sql, [round_.pk] * sql.count("%s"))
             if postgresql and sql.lstrip().startswith(_ANALYZE_AFTER):
@@ -131,6 +169,7 @@ def _compute(round_: Round, now) -> Publication:
             [round_.pk],
         )
         respondents, municipalities = cursor.fetchone()
+        cursor.execute("DROP TABLE publication_cell_map")
     publication.respondents = respondents
     publication.municipalities = municipalities
     publication.reliability = compute_alphas(round_)

@@ -271,3 +271,17 @@ def test_the_pending_page_points_the_coordinator_to_the_response_rate(client, us
     client.force_login(users["unit_leader"])
     page = client.get(address).content.decode()
     assert "Resultatene publiseres" in page and dashboard not in page
+
+
+def test_alpha_of_a_large_round_comes_from_a_random_sample(filled_round, monkeypatch):
+    """Above ALPHA_SAMPLE responses alpha uses every k-th (random) key; the SQL runs on both
+    databases and the figure stays close to the full computation."""
+    from reports import reliability
+
+    full = reliability.compute_alphas(filled_round)
+    monkeypatch.setattr(reliability, "ALPHA_SAMPLE", 90)  # 180 responses: every 2nd key
+    sampled = reliability.compute_alphas(filled_round)
+    for code, figures in full.items():
+        assert 0 < sampled[code]["n"] < figures["n"]
+        if figures["alpha"] is not None and sampled[code]["alpha"] is not None:
+            assert abs(sampled[code]["alpha"] - figures["alpha"]) < 0.2
