@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import ratelimit, selectors, services
 from .forms import BackgroundForm, ChoicesForm, CodeForm, ResumeForm, StatementsForm
-from .models import Draft
+from .models import Draft, Round
 from .tokens import normalize_code
 
 SESSION_DRAFT = "respondent_draft"
@@ -23,6 +23,7 @@ SESSION_RESUME_CODE = "respondent_resume_code"
 SESSION_SUBMITTED = "respondent_submitted"
 SESSION_LANGUAGE = "respondent_language"
 SESSION_OPEN_LINK = "respondent_open_link"  # the draft came from an open link (rate limited)
+SESSION_ROUND = "respondent_round"  # the draft's round, to explain a draft gone at closing
 
 
 def _render(request, template, context=None, *, status=200, language=None):
@@ -55,6 +56,7 @@ def _enter_draft(request, draft, resume_code=None):
     request.session.cycle_key()
     request.session[SESSION_DRAFT] = draft.pk
     request.session[SESSION_LANGUAGE] = draft.language
+    request.session[SESSION_ROUND] = draft.participation.round_id
     request.session.pop(SESSION_SUBMITTED, None)
     if draft.open_link_id:
         request.session[SESSION_OPEN_LINK] = True
@@ -112,7 +114,9 @@ def open_link(request, token):
         return _invalid_link(request)
     participation = link.participation
     if not participation.round.is_open():
-        return _round_not_open(request, participation.round)
+        return _round_not_open(
+            request, participation.round, participation.municipality.default_language
+        )
     language = request.POST.get("language")
     if language not in dict(settings.LANGUAGES):
         language = participation.municipality.default_language
@@ -170,9 +174,20 @@ def _session_draft(request) -> Draft | None:
     )
 
 
+def _closed_round_of_session(request):
+    """The respondent's round, if it has closed: its drafts are deleted at publication, so a
+    respondent midway gets «the survey has closed», not «we can't find your answers»."""
+    round_id = request.session.get(SESSION_ROUND)
+    round_ = Round.objects.filter(pk=round_id).first() if round_id else None
+    return round_ if round_ is not None and round_.is_closed() else None
+
+
 def _no_draft(request):
     if request.session.get(SESSION_SUBMITTED):
         return redirect("assessment:thanks")
+    closed = _closed_round_of_session(request)
+    if closed is not None:
+        return _round_not_open(request, closed)
     return _render(request, "respond/no_draft.html", status=404)
 
 
@@ -270,6 +285,9 @@ def submit(request):
     except services.AlreadyAnswered:
         if request.session.get(SESSION_SUBMITTED):
             return redirect("assessment:thanks")
+        closed = _closed_round_of_session(request)
+        if closed is not None:
+            return _round_not_open(request, closed)
         return _already_answered(request)
     except services.RoundNotOpen as exc:
         return _round_not_open(request, exc.round)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -285,3 +286,25 @@ def test_alpha_of_a_large_round_comes_from_a_random_sample(filled_round, monkeyp
         assert 0 < sampled[code]["n"] < figures["n"]
         if figures["alpha"] is not None and sampled[code]["alpha"] is not None:
             assert abs(sampled[code]["alpha"] - figures["alpha"]) < 0.2
+
+
+def test_a_respondent_midway_when_the_round_closes_is_told_it_closed(client, filled_round):
+    """Publication deletes unsent drafts: the next page or «Send» says the survey has closed
+    (410, in the kommune's language), not «we can't find your answers» or «already sent»."""
+    from assessment.tokens import open_link_token
+
+    participation = filled_round.participations.get(municipality__number=SOGNDAL)
+    link = services.create_open_link(participation=participation)
+    path = f"/apen/{open_link_token(link.salt)}/"
+    assert client.post(path, {"language": "nb"}).status_code == 302
+    assert client.get(reverse("assessment:page", args=[1])).status_code == 200
+    publish_round(round_=filled_round)
+    for response in (
+        client.get(reverse("assessment:page", args=[2])),
+        client.post(reverse("assessment:submit")),
+    ):
+        assert response.status_code == 410
+        assert "allerede sendt" not in response.content.decode()
+    closed = Client().get(path)
+    assert closed.status_code == 410
+    assert closed.content.decode().count('lang="nn"') >= 1  # Sogndal writes nynorsk
