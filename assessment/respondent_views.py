@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import ratelimit, selectors, services
 from .forms import BackgroundForm, ChoicesForm, CodeForm, ResumeForm, StatementsForm
@@ -296,11 +296,13 @@ def submit(request):
     request.session.pop(SESSION_DRAFT, None)
     request.session.pop(SESSION_RESUME_CODE, None)
     request.session.pop(SESSION_OPEN_LINK, None)
+    request.session.pop(SESSION_ROUND, None)
     request.session[SESSION_SUBMITTED] = True
     return redirect("assessment:thanks")
 
 
 @never_cache
+@require_safe
 def thanks(request):
     if not request.session.get(SESSION_SUBMITTED):
         raise Http404
@@ -308,6 +310,7 @@ def thanks(request):
 
 
 @never_cache
+@require_safe
 def paused(request):
     draft = _session_draft(request)
     if draft is None:

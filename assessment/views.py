@@ -5,13 +5,13 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from municipalities.selectors import get_access_for_user, get_municipality_for_coordinator
 
@@ -27,6 +27,7 @@ def _require_national(user):
 
 
 @login_required
+@require_safe
 def round_list(request):
     _require_national(request.user)
     return render(request, "assessment/round_list.html", {"rounds": selectors.list_rounds()})
@@ -66,6 +67,7 @@ def round_create(request):
 
 
 @login_required
+@require_safe
 def municipality_rounds(request, number):
     municipality = get_municipality_for_coordinator(request.user, number)
     context = {"municipality": municipality, **selectors.rounds_for_municipality(municipality)}
@@ -188,6 +190,7 @@ def _link(participation, link_id) -> OpenLink:
 
 
 @login_required
+@require_safe
 def poster(request, number, slug, link_id):
     participation = _participation(request, number, slug)
     link = _link(participation, link_id)
@@ -252,7 +255,8 @@ def headcounts(request, number, slug):
 def naming(request, number, slug):
     participation = _participation(request, number, slug)
     if request.POST.get("named") not in ("0", "1"):
-        raise PermissionDenied
+        messages.error(request, _("Velg om kommunen skal vises med navn eller ikke."))
+        return redirect("reports:dashboard", number=number, slug=slug)
     services.set_named_in_comparisons(
         participation=participation, named=request.POST["named"] == "1"
     )

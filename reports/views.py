@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from assessment.forms import EmailInviteForm, OpenLinkForm, PrintedCodesForm
 from assessment.selectors import (
@@ -54,6 +54,7 @@ def _pending(request, round_, scope=None):
     )
 
 
+@require_safe
 def home(request):
     context = home_overview(request.user) if request.user.is_authenticated else {}
     return render(request, "home.html", context)
@@ -98,6 +99,7 @@ def results_export(view):
 
 
 @login_required
+@require_safe
 @results_view
 def municipality_report(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
@@ -108,6 +110,7 @@ def municipality_report(request, slug, number):
 
 
 @login_required
+@require_safe
 @results_view
 def dimension_page(request, slug, number, code):
     round_, scope, report = _scoped_report(request, slug, number)
@@ -122,6 +125,7 @@ def dimension_page(request, slug, number, code):
 
 
 @login_required
+@require_safe
 @results_export
 def export_xlsx(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
@@ -136,6 +140,7 @@ def export_xlsx(request, slug, number):
 
 
 @login_required
+@require_safe
 @results_export
 def export_csv(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
@@ -145,6 +150,7 @@ def export_csv(request, slug, number):
 
 
 @login_required
+@require_safe
 @results_export
 def export_pdf(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
@@ -155,6 +161,7 @@ def export_pdf(request, slug, number):
 
 
 @login_required
+@require_safe
 def benchmark(request, slug):
     round_ = get_round(slug)
     is_national, own = benchmark_viewer(request.user, round_)
@@ -198,6 +205,7 @@ def close_round(request, slug):
     return render(request, "reports/close_round.html", {"round": round_})
 
 
+@require_safe
 def method(request):
     """«Om metoden»: the whole instrument with sources, the scoring and anonymity rules, and the
     reliability of the published rounds."""
@@ -217,6 +225,7 @@ def method(request):
 
 
 @login_required
+@require_safe
 def dashboard(request, number, slug):
     """The coordinator's page for a round: participation (the only live figures, suppressed
     like the report), invitations, open links and codes."""

@@ -97,6 +97,59 @@ MATRIX = {
 }
 
 
+# name -> expected status per role for a POST with an empty form, in this order (the last two
+# change the world: KS closes the open round, then everybody logs out). Views that only read
+# answer 405; a new URL needs an entry here as well as in MATRIX.
+POST_LAST = ("reports:close_round", "logout")
+REPORT_POST = row(302, 302, 405, 405, 405, 405, 405, 405)
+COORDINATOR_POST = row(302, 302, 404, 404, 302, 404, 404, 302)
+POST_MATRIX = {
+    "admin:*": row(302, 302, 302, 302, 302, 302, 302, 200),
+    "api-v1:api-root": ALL_404,
+    "api-v1:benchmark_view": ALL_405,
+    "api-v1:instrument": ALL_405,
+    "api-v1:municipality": ALL_405,
+    "api-v1:openapi-json": ALL_200,
+    "api-v1:rounds": ALL_405,
+    "assessment:change_language": row(404, 302, 404, 404, 404, 404, 404, 404),
+    "assessment:enter_code": ALL_200,
+    "assessment:headcounts": COORDINATOR_POST,
+    "assessment:invite_email": COORDINATOR_POST,
+    "assessment:join": COORDINATOR_POST,
+    "assessment:municipality_rounds": REPORT_POST,
+    "assessment:naming": COORDINATOR_POST,
+    "assessment:open_link": row(*[302] * 8),
+    "assessment:open_link_create": COORDINATOR_POST,
+    "assessment:open_link_deactivate": COORDINATOR_POST,
+    "assessment:page": ALL_200,  # everybody has a draft now: the open link above started one
+    "assessment:paused": ALL_405,
+    "assessment:personal_link": ALL_404,
+    "assessment:poster": REPORT_POST,
+    "assessment:printed_codes": COORDINATOR_POST,
+    "assessment:remind": COORDINATOR_POST,
+    "assessment:resume": ALL_200,
+    "assessment:round_create": KS_ONLY,
+    "assessment:round_list": REPORT_POST,
+    "assessment:submit": row(*[302] * 8),
+    "assessment:thanks": ALL_405,
+    "home": ALL_405,
+    "login": row(200, 200, 302, 302, 302, 302, 302, 302),
+    "municipalities:unit_edit": COORDINATOR_A,
+    "municipalities:units": COORDINATOR_A,
+    "reports:benchmark": REPORT_POST,
+    "reports:dashboard": REPORT_POST,
+    "reports:dimension": REPORT_POST,
+    "reports:export_csv": REPORT_POST,
+    "reports:export_pdf": REPORT_POST,
+    "reports:export_xlsx": REPORT_POST,
+    "reports:method": ALL_405,
+    "reports:municipality_report": REPORT_POST,
+    "set_language": row(*[302] * 8),
+    "reports:close_round": KS_ONLY,
+    "logout": row(*[302] * 8),
+}
+
+
 def _names(patterns, namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -113,6 +166,7 @@ def test_every_url_pattern_has_an_entry():
     names = set(_names(get_resolver().url_patterns))
     assert names - set(MATRIX) == set(), "new URL without an entry in the access matrix"
     assert set(MATRIX) - names == set(), "matrix entry for a URL that no longer exists"
+    assert set(POST_MATRIX) == set(MATRIX), "every URL needs a POST entry too"
 
 
 def _published_round(spec):
@@ -243,3 +297,22 @@ def test_only_ks_can_close_a_round_early(world):
     response = world["clients"]["ks"].post("/runder/runde-2026/steng/", {"confirm": "yes"})
     assert response.status_code == 302
     assert Round.objects.get(slug="runde-2026").is_published
+
+
+def test_every_url_answers_a_post_from_every_role_as_the_matrix_says(world):
+    """POSTs with an empty form: writes refuse other kommuners and roles (404), views that only
+    read refuse the method (405), nobody gets a 500."""
+    differences = []
+    names = sorted(n for n in POST_MATRIX if n not in POST_LAST) + list(POST_LAST)
+    for name in names:
+        path = MATRIX[name][0].format(**world["values"])
+        for role in ROLES:
+            headers = {}
+            if name.startswith("api-v1:") and role in world["tokens"]:
+                headers["HTTP_AUTHORIZATION"] = f"Token {world['tokens'][role]}"
+            status = world["clients"][role].post(path, {}, **headers).status_code
+            if status != POST_MATRIX[name][role]:
+                differences.append(
+                    f"POST {name} {path} as {role}: got {status}, expected {POST_MATRIX[name][role]}"
+                )
+    assert differences == []

@@ -608,7 +608,9 @@ def test_unknown_and_tampered_tokens_get_the_same_404_page(link, open_path):
     assert "Lenken virker ikke" in unknown.content.decode()
 
     open_token = open_path.rstrip("/").rsplit("/", 1)[1]
-    bad_open = Client().get(reverse("assessment:open_link", args=[open_token[:-1] + "0"]))
+    # Change the last character for sure (a token that already ends in "0" must not stay valid).
+    changed_open = open_token[:-1] + ("0" if open_token[-1] != "0" else "1")
+    bad_open = Client().get(reverse("assessment:open_link", args=[changed_open]))
     assert bad_open.status_code == 404
     assert _page_body(bad_open) == _page_body(unknown)
     assert Client().get(link).status_code == 302  # the real link still works
