@@ -101,7 +101,21 @@ class OptionAdmin(FrozenWhenPublishedMixin, admin.ModelAdmin):
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name", "opens_on", "closes_on", "instrument", "min_group_size"]
+    list_display = [
+        "slug",
+        "name",
+        "opens_on",
+        "closes_on",
+        "instrument",
+        "min_group_size",
+        "published_at",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        """A published round is frozen (domain.md §6): its dates, instrument and minimum."""
+        if obj is not None and obj.is_published:
+            return ["opens_on", "closes_on", "instrument", "min_group_size", "include_folkevalgte"]
+        return []
 
 
 @admin.register(Participation)

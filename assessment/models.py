@@ -250,6 +250,28 @@ class Round(models.Model):
     def __str__(self):
         return self.name
 
+    # What publication freezes: changing any of these afterwards would change published figures
+    # (a lower minimum would show groups that were hidden) or reopen the round.
+    FROZEN_AT_PUBLICATION = ("opens_on", "closes_on", "min_group_size", "instrument_id")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = (
+                Round.objects.filter(pk=self.pk, published_at__isnull=False)
+                .values(*self.FROZEN_AT_PUBLICATION, "published_at")
+                .first()
+            )
+            if stored is not None and (
+                any(stored[f] != getattr(self, f) for f in self.FROZEN_AT_PUBLICATION)
+                or self.published_at != stored["published_at"]
+            ):
+                raise ValidationError(
+                    _(
+                        "Runden er stengt og publisert. Datoer, spørreskjema og minste gruppe kan ikke endres."
+                    )
+                )
+        super().save(*args, **kwargs)
+
     def is_open(self, today=None) -> bool:
         today = today or timezone.localdate()
         return not self.is_published and self.opens_on <= today <= self.closes_on
@@ -263,6 +285,10 @@ class Round(models.Model):
 
     @property
     def effective_min_group_size(self) -> int:
+        """The installation's minimum may be raised later; a published round keeps the minimum
+        it was published with (frozen into min_group_size at publication)."""
+        if self.is_published:
+            return self.min_group_size
         return max(self.min_group_size, settings.MIN_GROUP_SIZE)
 
 

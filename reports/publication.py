@@ -121,14 +121,16 @@ def publish_round(*, round_: Round, now=None) -> Publication:
             if locked.closes_on >= today:
                 # Closed early: the round ends today (or on its first day, if it never opened).
                 locked.closes_on = max(locked.opens_on, today)
+            locked.min_group_size = locked.effective_min_group_size
             locked.published_at = now
-            locked.save(update_fields=["closes_on", "published_at"])
+            locked.save(update_fields=["closes_on", "min_group_size", "published_at"])
             publication = _compute(locked, now)
             purge_round_personal_data(round_=locked)
     except IntegrityError:
         # Another process published the same round at the same moment; theirs stands.
         return Publication.objects.get(round_id=round_.pk)
     round_.closes_on, round_.published_at = locked.closes_on, locked.published_at
+    round_.min_group_size = locked.min_group_size
     logger.info(
         "Round %s published: %s responses, %s kommuner",
         locked.slug,

@@ -308,3 +308,37 @@ def test_a_respondent_midway_when_the_round_closes_is_told_it_closed(client, fil
     closed = Client().get(path)
     assert closed.status_code == 410
     assert closed.content.decode().count('lang="nn"') >= 1  # Sogndal writes nynorsk
+
+
+def test_a_published_round_cannot_be_reopened_or_have_its_minimum_changed(filled_round, settings):
+    from municipalities.selectors import ReportScope
+    from reports.selectors import municipality_report
+
+    publish_round(round_=filled_round)
+    round_ = Round.objects.get(pk=filled_round.pk)
+    before = municipality_report(
+        round_, ReportScope(municipality=Municipality.objects.get(number=SOGNDAL))
+    )
+    for field, value in (
+        ("closes_on", round_.closes_on + timedelta(days=30)),
+        ("opens_on", round_.opens_on - timedelta(days=1)),
+        ("min_group_size", 3),
+    ):
+        changed = Round.objects.get(pk=round_.pk)
+        setattr(changed, field, value)
+        with pytest.raises(ValidationError, match="publisert"):
+            changed.save()
+    # The installation raises its minimum later: the published figures stay as published.
+    settings.MIN_GROUP_SIZE = 50
+    round_ = Round.objects.get(pk=round_.pk)
+    after = municipality_report(
+        round_, ReportScope(municipality=Municipality.objects.get(number=SOGNDAL))
+    )
+    assert round_.effective_min_group_size == 5
+    assert [s.mean for s in after["dimensions"]] == [s.mean for s in before["dimensions"]]
+
+
+def test_the_admin_shows_a_published_round_read_only(admin_client, filled_round):
+    publish_round(round_=filled_round)
+    page = admin_client.get(f"/admin/assessment/round/{filled_round.pk}/change/").content.decode()
+    assert 'name="closes_on"' not in page and 'name="min_group_size"' not in page
