@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from assessment.forms import EmailInviteForm, OpenLinkForm, PrintedCodesForm
@@ -194,7 +195,11 @@ def close_round(request, slug):
             publication = publish_round(round_=round_)
             messages.success(
                 request,
-                _("Runden «%(name)s» er stengt og publisert: %(n)s svar, %(k)s kommuner.")
+                ngettext(
+                    "Runden «%(name)s» er stengt og publisert: %(n)s svar, %(k)s kommune.",
+                    "Runden «%(name)s» er stengt og publisert: %(n)s svar, %(k)s kommuner.",
+                    publication.municipalities,
+                )
                 % {
                     "name": round_.name,
                     "n": publication.respondents,
