@@ -87,13 +87,17 @@ def results_view(view):
 
 
 def results_export(view):
-    """An export of a round that is still open does not exist yet."""
+    """An export of a round that is still open does not exist yet (404, with the page that says
+    when it comes)."""
 
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except ResultsNotPublished:
-            raise Http404 from None
+        except ResultsNotPublished as pending:
+            # No file yet: the page says when the results come.
+            response = _pending(request, pending.round, pending.scope)
+            response.status_code = 404
+            return response
 
     wrapped.__name__ = view.__name__
     return wrapped

@@ -83,6 +83,7 @@ def test_one_more_answer_in_an_open_round_changes_no_output(client, users, fille
         assert f"Resultatene publiseres når runden stenger {closes}" in before[name][1].decode()
     for name in ("xlsx", "csv", "pdf"):
         assert before[name][0] == 404
+        assert f"Resultatene publiseres når runden stenger {closes}" in before[name][1].decode()
     for name in ("api-municipality", "api-benchmark"):
         assert before[name][0] == 409
         assert closes in before[name][1].decode()
