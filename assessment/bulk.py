@@ -7,7 +7,7 @@ every row gets a random key (`keys.random_keys`), as on the ORM path."""
 from django.db import connection, transaction
 from django.utils import timezone
 
-from reports.scoring import score_response
+from assessment.scoring import score_response
 
 from .keys import random_keys
 from .models import ScoreKind

@@ -37,6 +37,7 @@ from .models import (
     Round,
     ScoreKind,
 )
+from .scoring import score_response
 from .tokens import (
     address_hash,
     hash_token,
@@ -655,8 +656,6 @@ def record_responses(*, round_: Round, rows: list[ResponseData], source: str) ->
     """Store responses with their answers, choices and per-respondent scores in bulk. A
     published round takes no more (RoundPublished). The callers that take rows from people
     (submission, import, generate_responses) have checked them with `check_enough_answers`."""
-    from reports.scoring import score_response
-
     from .selectors import get_instrument_spec
 
     lock_round_for_answers(round_)

@@ -30,7 +30,7 @@ def child_rows(spec, rows):
     """For each ResponseData: its answer, score and choice tuples (without the response id),
     exactly as record_responses stores them."""
     from assessment.models import ScoreKind
-    from reports.scoring import score_response
+    from assessment.scoring import score_response
 
     options = {("b", o.code): o.id for o in spec.barriers}
     options.update({("p", o.code): o.id for o in spec.promoters})

@@ -1,50 +1,11 @@
-"""The scoring rules of domain.md §5, as pure functions shared by every output.
-
-Answers are 1–5 or None («vet ikke / ikke relevant»). A reverse-keyed item scores 6 − answer.
-"""
+"""The group-level scoring rules of domain.md §5 (index, level, interval), as pure functions
+shared by every output. A respondent's own scores are computed where answers are stored
+(assessment.scoring)."""
 
 import math
 from functools import lru_cache
 
 LEVEL_THRESHOLDS = (1.8, 2.6, 3.4, 4.2)
-
-
-def item_score(answer: int | None, *, reverse: bool) -> int | None:
-    if answer is None:
-        return None
-    return 6 - answer if reverse else answer
-
-
-def scale_score(answers: list[int | None], *, visible_count: int) -> float | None:
-    """Mean of the non-missing item scores, only if at least half (rounded up) of the
-    `visible_count` items the respondent's staff group sees were answered."""
-    values = [a for a in answers if a is not None]
-    required = math.ceil(visible_count / 2)
-    if visible_count == 0 or len(values) < required:
-        return None
-    return sum(values) / len(values)
-
-
-def score_response(spec, *, staff_group: str, answers: dict[str, int | None]):
-    """A respondent's dimension and trait scores: {("dimension"|"trait", code): score}."""
-    scores = {}
-    for dimension in spec.dimensions:
-        visible = dimension.items_for(staff_group)
-        value = scale_score(
-            [item_score(answers.get(i.code), reverse=i.reverse) for i in visible],
-            visible_count=len(visible),
-        )
-        if value is not None:
-            scores[("dimension", dimension.code)] = value
-    for trait in spec.traits:
-        visible = [i for i in spec.trait_items(trait) if staff_group in i.audience]
-        value = scale_score(
-            [item_score(answers.get(i.code), reverse=i.reverse) for i in visible],
-            visible_count=len(visible),
-        )
-        if value is not None:
-            scores[("trait", trait)] = value
-    return scores
 
 
 def round_mean(value: float | None) -> float | None:
@@ -80,10 +41,3 @@ def confidence_interval(mean: float | None, sd: float | None, n: int) -> tuple |
         return None
     half = t_critical(n - 1) * sd / math.sqrt(n)
     return (round(mean - half, 3), round(mean + half, 3))
-
-
-def cronbach_alpha(item_variances: list[float], total_variance: float) -> float | None:
-    k = len(item_variances)
-    if k < 2 or not total_variance:
-        return None
-    return k / (k - 1) * (1 - sum(item_variances) / total_variance)

@@ -45,12 +45,12 @@ from assessment.models import (
     OptionKind,
     ResponseSource,
 )
+from assessment.scoring import score_response
 from assessment.selectors import get_instrument_spec
 from assessment.traits import LEADER_GROUPS, TRAITS
 from municipalities.models import Municipality, StaffGroup
 from reports.publication import publish_due_rounds
 from reports.reliability import compute_alphas as cronbach_alphas
-from reports.scoring import score_response
 from tests.properties import examples
 
 DATA = yaml.safe_load(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))

@@ -17,19 +17,13 @@ from scipy.stats import t as student_t
 
 from assessment import services as assessment_services
 from assessment.models import Item, Participation, ResponseScore, ResponseSource, ScoreKind
+from assessment.scoring import item_score, scale_score, score_response
 from assessment.selectors import get_instrument_spec
 from assessment.services import ResponseData
 from assessment.traits import LEADER_GROUPS
 from municipalities.models import Municipality, SizeClass
 from municipalities.selectors import ReportScope
-from reports.scoring import (
-    confidence_interval,
-    item_score,
-    scale_score,
-    score_response,
-    to_index,
-    to_level,
-)
+from reports.scoring import confidence_interval, to_index, to_level
 from reports.selectors import municipality_report
 from tests.conftest import publish
 from tests.properties import examples
