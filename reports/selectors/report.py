@@ -57,21 +57,9 @@ def _respondent_cells(scope: CellScope) -> list[dict]:
     return list(scope.of(RespondentCell).values(*CELL_KEYS).annotate(n=Sum("n")).order_by())
 
 
-def breakdown(respondents, score_cells, spec, min_size, field_name, labels) -> list[Group]:
-    """Groups of a breakdown with complementary suppression over their respondent counts (and,
-    per dimension, over the respondents with a score)."""
-    counts = count_cells(respondents, lambda c: c[field_name])
-    hidden = suppress(counts, min_size)
-    dimension_cells = [c for c in score_cells if c["kind"] == ScoreKind.DIMENSION]
-    rows = sum_cells(dimension_cells, lambda c: (c[field_name], c["code"]))
-    dims = scales(spec)
-    cells = hidden_cells(
-        counts,
-        {key: row["n"] for key, row in rows.items()},
-        [code for code, _name in dims],
-        min_size,
-        hidden,
-    )
+def _groups(labels: dict, counts: dict, hidden: set, cells: set, rows: dict, dims, min_size):
+    """The groups of a breakdown with respondents, in the order of `labels`: hidden groups keep
+    their entry with null numbers, and hidden cells (group, dimension) hide one mean."""
     groups = []
     for key, label in labels.items():
         n = counts.get(key, 0)
@@ -96,6 +84,24 @@ def breakdown(respondents, score_cells, spec, min_size, field_name, labels) -> l
             )
         )
     return groups
+
+
+def breakdown(respondents, score_cells, spec, min_size, field_name, labels) -> list[Group]:
+    """Groups of a breakdown with complementary suppression over their respondent counts (and,
+    per dimension, over the respondents with a score)."""
+    counts = count_cells(respondents, lambda c: c[field_name])
+    hidden = suppress(counts, min_size)
+    dimension_cells = [c for c in score_cells if c["kind"] == ScoreKind.DIMENSION]
+    rows = sum_cells(dimension_cells, lambda c: (c[field_name], c["code"]))
+    dims = scales(spec)
+    cells = hidden_cells(
+        counts,
+        {key: row["n"] for key, row in rows.items()},
+        [code for code, _name in dims],
+        min_size,
+        hidden,
+    )
+    return _groups(labels, counts, hidden, cells, rows, dims, min_size)
 
 
 def suppress_units(counts: dict, min_size, unit_paths: dict, always=frozenset()) -> set:
@@ -151,34 +157,8 @@ def unit_breakdown(respondents, score_cells, spec, min_size, units: dict, sector
         (c for c in respondents if c["unit_id"] is not None), lambda c: c["unit_id"]
     )
     hidden_units = {unit for (_sector, unit) in hidden if unit is not None}
-    groups = []
-    for unit_id, unit in units.items():
-        n = unit_counts.get(unit_id, 0)
-        if n == 0:
-            continue
-        is_hidden = unit_id in hidden_units
-        stats = [
-            make_stat(
-                code,
-                label,
-                rows.get((unit_id, code)),
-                min_size,
-                hide=is_hidden or (unit_id, code) in hidden_cells_,
-            )
-            for code, label in dims
-        ]
-        groups.append(
-            Group(
-                key=unit_id,
-                label=unit.name,
-                respondents=None if is_hidden else n,
-                suppressed=is_hidden,
-                below_min=is_hidden and n < min_size,
-                dimensions=stats,
-                overall=Overall() if is_hidden else Overall.of(stats),
-            )
-        )
-    return groups
+    labels = {unit_id: unit.name for unit_id, unit in units.items()}
+    return _groups(labels, unit_counts, hidden_units, hidden_cells_, rows, dims, min_size)
 
 
 def perception_gaps(score_cells, spec, min_size, staff_groups: list[Group]) -> list[dict]:
