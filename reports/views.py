@@ -1,5 +1,7 @@
 """Report pages and exports. Every view scopes to the user's kommune or unit subtree first."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -72,35 +74,27 @@ def _scoped_report(request, slug, number):
     return round_, scope, build_report(round_, scope)
 
 
-def results_view(view):
-    """A results page of a round that is still open shows when its results come instead."""
+def shows_when_results_come(status: int = 200):
+    """While a round is open, a results page shows when its results come instead; an export
+    (status 404: no file yet) shows the same page."""
 
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except ResultsNotPublished as pending:
-            return _pending(request, pending.round, pending.scope)
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except ResultsNotPublished as pending:
+                response = _pending(request, pending.round, pending.scope)
+                response.status_code = status
+                return response
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+        return wrapped
+
+    return decorator
 
 
-def results_export(view):
-    """An export of a round that is still open does not exist yet (404, with the page that says
-    when it comes)."""
-
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except ResultsNotPublished as pending:
-            # No file yet: the page says when the results come.
-            response = _pending(request, pending.round, pending.scope)
-            response.status_code = 404
-            return response
-
-    wrapped.__name__ = view.__name__
-    return wrapped
+results_view = shows_when_results_come()
+results_export = shows_when_results_come(status=404)
 
 
 @login_required
