@@ -438,7 +438,7 @@ class NotEnoughAnswers(ValidationError):
         super().__init__(
             _(
                 "Svaret ditt teller bare når du har svart på minst %(required)d av de "
-                "%(total)d påstandene (svar fra 1 til 5; «vet ikke» teller ikke). Du har svart "
+                "%(total)d påstandene (et svar fra 1 til 5 eller «vet ikke»). Du har svart "
                 "på %(answered)d. Gå tilbake og svar på flere påstander."
             )
             % {
