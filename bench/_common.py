@@ -237,7 +237,7 @@ def unpublish(slug: str) -> None:
         )
 
 
-def ensure_round_responses(slug: str, per_municipality: int) -> int:
+def ensure_round_responses(slug: str, per_municipality: int, keep_published=False) -> int:
     """357 × per_municipality synthetic responses in the round (generate_responses, COPY-based),
     unless exactly that many are already there. The round is reopened (unpublished) first:
     answers go only into an open round, and every run measures the publication afresh.
@@ -247,10 +247,12 @@ def ensure_round_responses(slug: str, per_municipality: int) -> int:
     from assessment.models import Response, Round
     from municipalities.models import Municipality
 
-    unpublish(slug)
     round_ = Round.objects.get(slug=slug)
     target = national_target(Municipality.objects.count(), per_municipality)
     count = Response.objects.filter(round=round_).count()
+    if keep_published and count == target and round_.published_at is not None:
+        return count  # --pages-only: the last run's snapshot is measured as it is
+    unpublish(slug)
     if count == target:
         return count
     if count:
@@ -270,8 +272,8 @@ def ensure_round_responses(slug: str, per_municipality: int) -> int:
     return Response.objects.filter(round=round_).count()
 
 
-def ensure_national_responses() -> int:
-    return ensure_round_responses(NATIONAL_SLUG, PER_MUNICIPALITY)
+def ensure_national_responses(keep_published=False) -> int:
+    return ensure_round_responses(NATIONAL_SLUG, PER_MUNICIPALITY, keep_published)
 
 
 RESPONSE_TABLES = (

@@ -121,6 +121,11 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=5, help="cold repetitions per page")
     parser.add_argument("--publish-reps", type=int, default=2, help="rolled-back publications")
     parser.add_argument("--writes", action="store_true", help="also submission and import")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="keep the rounds published by the last run; measure no publication",
+    )
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--import-rows", type=int, default=5000)
     parser.add_argument("--import-reps", type=int, default=3)
@@ -146,8 +151,10 @@ def main() -> int:
             common.drop_round(leftover.slug)  # left over from an interrupted run
         common.vacuum()
     sizes = {
-        "50k": common.ensure_round_responses(common.SMALL_SLUG, common.SMALL_PER_MUNICIPALITY),
-        "200k": common.ensure_national_responses(),
+        "50k": common.ensure_round_responses(
+            common.SMALL_SLUG, common.SMALL_PER_MUNICIPALITY, args.pages_only
+        ),
+        "200k": common.ensure_national_responses(args.pages_only),
     }
     slugs = {"50k": common.SMALL_SLUG, "200k": common.NATIONAL_SLUG}
     facts = common.machine()
@@ -164,6 +171,8 @@ def main() -> int:
     common.log("publication (publish_round), rolled back and once for real")
     publish = {}
     for size, round_ in rounds.items():
+        if args.pages_only:
+            break
         publish[size] = measure_publication(round_, args.publish_reps, floor)
         common.log(f"  {size}: {publish[size]:.2f} s")
 
@@ -284,7 +293,7 @@ def main() -> int:
             "ok": None,
         }
     )
-    for size in rounds:
+    for size in publish:
         ratio = common.ratio(publish[size], floor_s)
         results.append(
             {

@@ -1,5 +1,8 @@
 """Turns the (already suppressed) report data into page contexts and chart figures."""
 
+from django.template.defaultfilters import floatformat
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from assessment.selectors import get_instrument_spec
@@ -108,6 +111,25 @@ def dimension_context(report: dict, spec, dimension) -> dict:
     return context
 
 
+def _score_cells(stats, formatted: dict) -> SafeString:
+    """The comparison table's score cells of one kommune, as the template wrote them (one
+    `<td>` per dimension); built here because 357 rows × 11 template cells were a third of the
+    page's time. `formatted` memoises floatformat within one page (means repeat)."""
+    level = conditional_escape(_("nivå"))
+    cells = []
+    for s in stats:
+        if s.suppressed:
+            cells.append('<td><span class="suppressed">–</span></td>')
+            continue
+        if s.mean not in formatted:
+            formatted[s.mean] = floatformat(s.mean, 2)
+        cells.append(
+            f"<td>{formatted[s.mean]} "
+            f'<span class="small text-body-secondary">({level} {s.level})</span></td>'
+        )
+    return mark_safe("".join(cells))  # noqa: S308 - numbers and an escaped translation
+
+
 def benchmark_context(
     round_, *, viewer_is_national, own_municipality_id, filters, counties
 ) -> dict:
@@ -143,6 +165,9 @@ def benchmark_context(
     # Coordinators see other kommuner only inside the distributions, never a table of names
     # they have no consent for; their own row is listed, the rest only as points.
     table_rows = rows if viewer_is_national else [r for r in rows if r["is_named"]]
+    formatted = {}
+    for row in table_rows:
+        row["score_cells"] = _score_cells(row["dimensions"], formatted)
     highlight_number = filters.get("marker") or next(
         (r["number"] for r in rows if r["is_own"]), None
     )

@@ -96,16 +96,20 @@ def kommune_sums(round_: Round, spec, history_of: Municipality | None = None) ->
             sums.published[p.municipality_id] = p
         if p.municipality_id == getattr(history_of, "pk", None):
             sums.history.append(p)
-    for row in MunicipalityScore.objects.filter(this_round | earlier, kind=ScoreKind.DIMENSION):
-        if row.round_id != round_.pk:
-            sums.history_rows[(row.round_id, row.code)] = score_row(row.n, row.total, row.sum_sq)
+    history_id = getattr(history_of, "pk", None)
+    # Tuples, not model instances: about 4 000 rows per round, read by every comparison.
+    for round_id, municipality_id, code, n, total, sum_sq in MunicipalityScore.objects.filter(
+        this_round | earlier, kind=ScoreKind.DIMENSION
+    ).values_list("round_id", "municipality_id", "code", "n", "total", "sum_sq"):
+        if round_id != round_.pk:
+            sums.history_rows[(round_id, code)] = score_row(n, total, sum_sq)
             continue
-        if row.municipality_id == getattr(history_of, "pk", None):
-            sums.history_rows[(row.round_id, row.code)] = score_row(row.n, row.total, row.sum_sq)
-        sums.rows[(row.municipality_id, row.code)] = {
-            **score_row(row.n, row.total, row.sum_sq),
-            "total": row.total,
-            "sum_sq": row.sum_sq,
+        if municipality_id == history_id:
+            sums.history_rows[(round_id, code)] = score_row(n, total, sum_sq)
+        sums.rows[(municipality_id, code)] = {
+            **score_row(n, total, sum_sq),
+            "total": total,
+            "sum_sq": sum_sq,
         }
     counts = {m: p.respondents for m, p in sums.published.items()}
     populations = [list(counts)] + [sums.members(size) for size in SizeClass.values]
