@@ -90,16 +90,31 @@ class PublishedUnit(models.Model):
 
 
 class Cell(models.Model):
-    """One combination of kommune × staff group × sector × unit in a published round."""
+    """One combination of kommune × staff group × sector × unit in a published round.
 
-    round = models.ForeignKey("assessment.Round", on_delete=models.CASCADE, db_index=False)
+    The cell tables hold millions of rows at national scale and are written once, from rows
+    that exist in the same transaction: their foreign keys have no database constraint (checking
+    them at commit cost more than computing the cells). Deleting a round still deletes its cells
+    (Django's on_delete)."""
+
+    round = models.ForeignKey(
+        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
     municipality = models.ForeignKey(
-        "municipalities.Municipality", on_delete=models.PROTECT, db_index=False
+        "municipalities.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
     )
     staff_group = models.ForeignKey(
-        "municipalities.StaffGroup", on_delete=models.PROTECT, db_index=False
+        "municipalities.StaffGroup",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
     )
-    sector = models.ForeignKey("municipalities.Sector", on_delete=models.PROTECT, db_index=False)
+    sector = models.ForeignKey(
+        "municipalities.Sector", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
+    )
     unit_id = models.IntegerField(null=True)
     unit_path = models.CharField(max_length=255, default="")
 
@@ -135,23 +150,31 @@ class ScoreCell(Cell):
 
 
 class ItemCell(Cell):
-    """How many chose each answer (1–5, null = vet ikke) on one statement."""
+    """How many chose each answer on one statement: 1–5 and «vet ikke»."""
 
-    item = models.ForeignKey("assessment.Item", on_delete=models.PROTECT, db_index=False)
-    value = models.PositiveSmallIntegerField(null=True)
-    n = models.PositiveIntegerField()
+    item = models.ForeignKey(
+        "assessment.Item", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
+    )
+    n1 = models.PositiveIntegerField()
+    n2 = models.PositiveIntegerField()
+    n3 = models.PositiveIntegerField()
+    n4 = models.PositiveIntegerField()
+    n5 = models.PositiveIntegerField()
+    dont_know = models.PositiveIntegerField()
 
     class Meta(Cell.Meta):
         indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="item_cell")]
 
     def __str__(self):
-        return f"{self.item_id}={self.value}: {self.n}"
+        return f"{self.item_id}: {self.n1}/{self.n2}/{self.n3}/{self.n4}/{self.n5}/{self.dont_know}"
 
 
 class ChoiceCell(Cell):
     """How many chose one barrier or promoter."""
 
-    option = models.ForeignKey("assessment.Option", on_delete=models.PROTECT, db_index=False)
+    option = models.ForeignKey(
+        "assessment.Option", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
+    )
     n = models.PositiveIntegerField()
 
     class Meta(Cell.Meta):

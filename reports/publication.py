@@ -62,10 +62,12 @@ _STATEMENTS = (
     ),
     _per_cell(
         "reports_itemcell",
-        "item_id, value, n",
-        "x.item_id, x.value, COUNT(*) AS n",
+        "item_id, n1, n2, n3, n4, n5, dont_know",
+        "x.item_id, "
+        + ", ".join(f"SUM(CASE WHEN x.value = {v} THEN 1 ELSE 0 END) AS n{v}" for v in range(1, 6))
+        + ", SUM(CASE WHEN x.value IS NULL THEN 1 ELSE 0 END) AS dont_know",
         "assessment_answer",
-        "x.item_id, x.value",
+        "x.item_id",
     ),
     _per_cell(
         "reports_choicecell",
@@ -150,6 +152,9 @@ def _compute(round_: Round, now) -> Publication:
             # For this transaction only: the GROUP BYs over millions of answers sort or hash in
             # memory instead of spilling to disk with the default 4 MB.
             cursor.execute("SET LOCAL work_mem = '128MB'")
+            # Each statement runs once over millions of rows: compiling it costs more than it
+            # saves here.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute("DROP TABLE IF EXISTS publication_cell_map")
         cursor.execute(_RESPONDENT_CELLS, [round_.pk])
         cursor.execute(_CELL_MAP, [round_.pk])

@@ -227,10 +227,13 @@ def perception_gaps(score_cells, spec, min_size, staff_groups: list[Group]) -> l
 
 
 def _item_counts(item_cells) -> dict:
+    """{item id: {1: n, …, 5: n, None: «vet ikke»}} summed over the cells."""
     counts: dict[int, dict] = {}
     for cell in item_cells:
         by_value = counts.setdefault(cell["item_id"], {})
-        by_value[cell["value"]] = by_value.get(cell["value"], 0) + cell["n"]
+        for value in (1, 2, 3, 4, 5, None):
+            column = "dont_know" if value is None else f"n{value}"
+            by_value[value] = by_value.get(value, 0) + cell[column]
     return counts
 
 
@@ -465,7 +468,10 @@ def municipality_report(round_: Round, scope) -> dict:
         report.update(_empty_sections())
         return report
     item_cells = list(
-        cells.of(ItemCell).values("unit_path", "item_id", "value").annotate(n=Sum("n")).order_by()
+        cells.of(ItemCell)
+        .values("unit_path", "item_id")
+        .annotate(**{f"n{v}": Sum(f"n{v}") for v in range(1, 6)}, dont_know=Sum("dont_know"))
+        .order_by()
     )
     choice_cells = list(
         cells.of(ChoiceCell)
