@@ -12,7 +12,6 @@ from django.utils import timezone
 from municipalities.models import Sector, StaffGroup, localized
 
 from .models import (
-    Dimension,
     InstrumentVersion,
     Invitation,
     Item,
@@ -104,7 +103,9 @@ class InstrumentSpec:
 def _build_spec(version: InstrumentVersion) -> InstrumentSpec:
     items_by_dimension: dict[int, list[ItemSpec]] = {}
     all_items = {}
+    dimension_rows = {}
     for item in Item.objects.filter(version=version).select_related("dimension"):
+        dimension_rows[item.dimension_id] = item.dimension
         spec = ItemSpec(
             id=item.pk,
             code=item.code,
@@ -126,7 +127,8 @@ def _build_spec(version: InstrumentVersion) -> InstrumentSpec:
             actions=d.actions,
             items=tuple(items_by_dimension.get(d.pk, [])),
         )
-        for d in Dimension.objects.filter(version=version)
+        # Every dimension has statements, so the statements' query brings them all.
+        for d in sorted(dimension_rows.values(), key=lambda d: (d.order, d.code))
     )
     options = list(Option.objects.filter(version=version))
     return InstrumentSpec(
@@ -149,14 +151,14 @@ def _build_spec(version: InstrumentVersion) -> InstrumentSpec:
 
 
 @lru_cache(maxsize=16)
-def _published_spec(version_id: int, published_at) -> InstrumentSpec:
-    return _build_spec(InstrumentVersion.objects.get(pk=version_id))
+def _published_spec(version: InstrumentVersion, published_at) -> InstrumentSpec:
+    return _build_spec(version)
 
 
 def get_instrument_spec(version: InstrumentVersion) -> InstrumentSpec:
     """Published versions never change, so their snapshot is built once per process."""
     if version.is_published:
-        return _published_spec(version.pk, version.published_at)
+        return _published_spec(version, version.published_at)
     return _build_spec(version)
 
 

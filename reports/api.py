@@ -107,7 +107,7 @@ def _not_published(request, exc):
 
 def _published(round_: Round) -> Round:
     """Results exist only for a published round (a closed one is published on first read)."""
-    if ensure_published(round_) is None:
+    if not ensure_published(round_):
         raise NotPublished(round_)
     return round_
 

@@ -191,10 +191,12 @@ def publish_due_rounds(*, today=None) -> list[Publication]:
     return [publish_round(round_=round_) for round_ in due]
 
 
-def ensure_published(round_: Round) -> Publication | None:
-    """The round's publication; a closed round not yet published is published first (so a page
-    read the morning after closing does not wait for the nightly job)."""
-    publication = Publication.objects.filter(round=round_).first()
-    if publication is None and round_.is_closed():
-        publication = publish_round(round_=round_)
-    return publication
+def ensure_published(round_: Round) -> bool:
+    """Whether the round's results are published; a closed round not yet published is published
+    first (so a page read the morning after closing does not wait for the nightly job)."""
+    if round_.is_published:
+        return True
+    if round_.is_closed():
+        publish_round(round_=round_)
+        return True
+    return False

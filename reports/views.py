@@ -69,7 +69,7 @@ def _scoped_report(request, slug, number):
     round_ = get_round(slug)
     if not round_.participations.filter(municipality=municipality).exists():
         raise Http404
-    if ensure_published(round_) is None:
+    if not ensure_published(round_):
         raise ResultsNotPublished(round_, scope)
     return round_, scope, build_report(round_, scope)
 
@@ -164,7 +164,7 @@ def export_pdf(request, slug, number):
 def benchmark(request, slug):
     round_ = get_round(slug)
     is_national, own = benchmark_viewer(request.user, round_)
-    if ensure_published(round_) is None:
+    if not ensure_published(round_):
         return _pending(request, round_)
     context = pages.benchmark_context(
         round_,
