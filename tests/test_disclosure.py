@@ -259,6 +259,14 @@ def test_a_coordinators_only_unnamed_peer_is_in_neither_page_nor_api(users, fill
     publish(filled_round)
     data = api(users["coordinator_a"], f"/api/v1/rounds/{filled_round.slug}/benchmark/")
     assert [r["number"] for r in data["municipalities"]] == ["4640"]
+    # Nothing about the other kommuner reaches the page's context either: only a count.
+    from reports.selectors.benchmark import benchmark_for_viewer
+
+    context = benchmark_for_viewer(
+        filled_round, viewer_is_national=False, own_id=kommune("4640").pk
+    )
+    assert "municipalities" not in context and context["participating"] == 2
+    assert [r["name"] for r in context["rows"]] == ["Sogndal"]
 
 
 def test_a_filter_leaving_one_or_two_unnamed_kommuner_is_refused_by_page_and_api(

@@ -6,8 +6,6 @@ from .benchmark import (
     benchmark_for_viewer,
     benchmark_viewer,
     benchmarks_for,
-    national_stats,
-    peer_stats,
 )
 from .home import home_overview
 from .reliability import reliability_for_published_rounds
@@ -26,9 +24,7 @@ __all__ = [
     "home_overview",
     "municipality_report",
     "municipality_trend",
-    "national_stats",
     "national_trend",
-    "peer_stats",
     "quartiles",
     "reliability_for_published_rounds",
 ]

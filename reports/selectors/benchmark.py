@@ -147,17 +147,6 @@ def viewer_benchmarks(sums: KommuneSums, spec, own: int | None, size_class: str)
     )
 
 
-def national_stats(round_: Round, spec, min_size=None) -> list[Stat]:
-    """The national figures as KS sees them."""
-    sums = kommune_sums(round_, spec)
-    return sums.population_stats(spec, sums.members(), None, lambda _code: False)
-
-
-def peer_stats(round_: Round, spec, size_class: str) -> list[Stat]:
-    sums = kommune_sums(round_, spec)
-    return sums.population_stats(spec, sums.members(size_class), None, lambda _code: False)
-
-
 def benchmarks_for(round_: Round, municipality: Municipality, spec, sums=None):
     """National and peer figures as the people of one kommune (its coordinator, its unit
     leaders: «without own kommune» is always without the whole kommune) may see them."""
@@ -262,9 +251,13 @@ def benchmark_for_viewer(
     1 to MIN_UNNAMED - 1 anonymous rows is refused (FilterTooNarrow)."""
     data = benchmark(round_)
     spec = get_instrument_spec(round_.instrument)
-    sums = data.pop("sums")
+    sums = data["sums"]
+    # Only the viewer's rows leave this function: the full list (names and counts of every
+    # kommune) is replaced by its length.
+    municipalities = data.pop("municipalities")
+    data["participating"] = len(municipalities)
     rows = []
-    for row in data["municipalities"]:
+    for row in municipalities:
         if county and row["county_number"] != county:
             continue
         if size_class and row["size_class"] != size_class:
@@ -305,7 +298,7 @@ def benchmark_for_viewer(
     national, _peer = viewer_benchmarks(
         sums, spec, own_id, own_published.size_class if own_published else ""
     )
-    data.update(rows=rows, few_unnamed=few_unnamed, national=national, sums=sums)
+    data.update(rows=rows, few_unnamed=few_unnamed, national=national)
     return data
 
 
