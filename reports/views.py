@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
@@ -152,9 +152,13 @@ def export_csv(request, slug, number):
 @require_safe
 @results_export
 def export_pdf(request, slug, number):
-    round_, scope, report = _scoped_report(request, slug, number)
-    spec = get_instrument_spec(round_.instrument)
-    response = HttpResponse(pdf.report_pdf(report, spec), content_type="application/pdf")
+    # The PDF goes to the kommunestyre, in the kommune's målform whatever the reader's language.
+    language = get_municipality_for_user(request.user, number).default_language
+    with translation.override(language):
+        round_, scope, report = _scoped_report(request, slug, number)
+        spec = get_instrument_spec(round_.instrument)
+        content = pdf.report_pdf(report, spec, language=language)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="innovasjonsradar-{number}-{slug}.pdf"'
     return response
 

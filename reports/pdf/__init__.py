@@ -1,0 +1,48 @@
+"""The report as a PDF a kommunestyre can read, drawn on the server with ReportLab (offline):
+cover, a plain-language summary in the kommune's målform, radar and dimension table, heatmap on a
+landscape page, trend, leader–staff gap, barriers and promoters, suggested actions, and method and
+anonymity in an appendix. Numbers are rounded exactly as on the web page."""
+
+import io
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from reportlab.platypus import PageBreak
+
+from ..content import meeting_kit
+from . import sections
+from .layout import ReportDocument, styles, text
+
+__all__ = ["report_pdf", "text"]
+
+
+def report_pdf(report: dict, spec, *, language: str = "nb") -> bytes:
+    """The whole report in `language` (the kommune's målform: "nb" or "nn")."""
+    with translation.override(language):
+        return _build(report, spec)
+
+
+def _build(report: dict, spec) -> bytes:
+    style = styles()
+    buffer = io.BytesIO()
+    subject = report["unit"]["name"] if report["unit"] else report["municipality"]["name"]
+    doc = ReportDocument(
+        buffer,
+        title=_("Innovasjonsradar – %s") % subject,
+        footer=f"Innovasjonsradar · {subject} · {report['round']['name']}",
+    )
+    story = sections.cover(report, style)
+    if report["suppressed"]:
+        story += sections.not_enough(report, style)
+    else:
+        story += sections.summary(report, style)
+        story.append(PageBreak())
+        story += sections.radar_and_dimensions(report, spec, style)
+        story += sections.heatmap(report, spec, style)
+        story += sections.trend(report, spec, style)
+        story += sections.gaps(report, style)
+        story += sections.choices(report, style)
+        story += sections.actions(report, spec, meeting_kit.ks_tools(), style)
+    story += sections.appendix(report, style)
+    doc.build(story)
+    return buffer.getvalue()
