@@ -164,17 +164,19 @@ def summary(report, style) -> list:
 
 def radar_and_dimensions(report, spec, style) -> list:
     name = _subject(report)
+    radar = radar_drawing(
+        [d.label for d in spec.dimensions],
+        [
+            (name, [s.mean for s in report["dimensions"]]),
+            (_("Landet"), [s.mean for s in report["national"]]),
+            (_("Samme størrelsesgruppe"), [s.mean for s in report["peer"]]),
+        ],
+        size=130 * mm,
+    )
+    radar.hAlign = "CENTER"  # the axis labels need the room on both sides
     flow = [
         Paragraph(text(_("Radar: oss, landet og kommuner av samme størrelse")), style["h1"]),
-        radar_drawing(
-            [d.label for d in spec.dimensions],
-            [
-                (name, [s.mean for s in report["dimensions"]]),
-                (_("Landet"), [s.mean for s in report["national"]]),
-                (_("Samme størrelsesgruppe"), [s.mean for s in report["peer"]]),
-            ],
-            size=130 * mm,
-        ),
+        radar,
     ]
     rows = [
         [
