@@ -54,7 +54,7 @@ def test_every_character_lies_inside_the_margins_of_its_page(pdf):
                 continue
             assert left >= MARGIN - tolerance, (number, textpage.get_text_range(i, 20))
             assert right <= width - MARGIN + tolerance, (number, textpage.get_text_range(i, 20))
-            assert 0 < bottom and top < height, number
+            assert bottom > 0 and top < height, number
 
 
 def test_pages_are_a4_and_the_heatmap_page_is_landscape(pdf):
