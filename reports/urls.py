@@ -18,6 +18,11 @@ urlpatterns = [
         name="dimension",
     ),
     path(
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/motepakke/<dimension:code>/",
+        views.meeting_kit,
+        name="meeting_kit",
+    ),
+    path(
         "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport.xlsx",
         views.export_xlsx,
         name="export_xlsx",
@@ -31,6 +36,11 @@ urlpatterns = [
         "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport.pdf",
         views.export_pdf,
         name="export_pdf",
+    ),
+    path(
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/saksframlegg.docx",
+        views.export_docx,
+        name="export_docx",
     ),
     path("runder/<slug:slug>/sammenligning/", views.benchmark, name="benchmark"),
     path("runder/<slug:slug>/steng/", views.close_round, name="close_round"),

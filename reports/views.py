@@ -30,7 +30,9 @@ from municipalities.selectors import (
     list_counties,
 )
 
-from . import exports, pages, pdf
+from . import docx, exports, pages, pdf
+from .forms import MeetingKitForm
+from .meeting_kit import meeting_kit_context
 from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
 from .selectors import municipality_report as build_report
@@ -125,6 +127,24 @@ def dimension_page(request, slug, number, code):
 
 @login_required
 @require_safe
+@results_view
+def meeting_kit(request, slug, number, code):
+    """A printable page for a staff meeting on one dimension (optionally for one unit)."""
+    round_, scope, report = _scoped_report(request, slug, number)
+    spec = get_instrument_spec(round_.instrument)
+    try:
+        dimension = spec.dimension(code)
+    except KeyError:
+        raise Http404 from None
+    form = MeetingKitForm(request.GET, units=report["units"])
+    unit_id = form.cleaned_data["enhet"] if form.is_valid() else None
+    context = meeting_kit_context(report, spec, dimension, unit_id)
+    context.update({"round": round_, "scope": scope, "form": form})
+    return render(request, "reports/meeting_kit.html", context)
+
+
+@login_required
+@require_safe
 @results_export
 def export_xlsx(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
@@ -160,6 +180,24 @@ def export_pdf(request, slug, number):
         content = pdf.report_pdf(report, spec, language=language)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="innovasjonsradar-{number}-{slug}.pdf"'
+    return response
+
+
+@login_required
+@require_safe
+@results_export
+def export_docx(request, slug, number):
+    """A saksframlegg draft for the kommune's case system, in the kommune's målform."""
+    language = get_municipality_for_user(request.user, number).default_language
+    with translation.override(language):
+        round_, scope, report = _scoped_report(request, slug, number)
+        spec = get_instrument_spec(round_.instrument)
+        content = docx.saksframlegg_docx(report, spec, language=language)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="saksframlegg-{number}-{slug}.docx"'
     return response
 
 
