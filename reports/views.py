@@ -66,7 +66,10 @@ def home(request):
 
 
 def _scoped_report(request, slug, number):
-    municipality = get_municipality_for_user(request.user, number)
+    return _report_for(request, slug, get_municipality_for_user(request.user, number))
+
+
+def _report_for(request, slug, municipality):
     scope = get_report_scope_for_user(request.user, municipality)
     round_ = get_round(slug)
     if not round_.participations.filter(municipality=municipality).exists():
@@ -173,9 +176,10 @@ def export_csv(request, slug, number):
 @results_export
 def export_pdf(request, slug, number):
     # The PDF goes to the kommunestyre, in the kommune's målform whatever the reader's language.
-    language = get_municipality_for_user(request.user, number).default_language
+    municipality = get_municipality_for_user(request.user, number)
+    language = municipality.default_language
     with translation.override(language):
-        round_, scope, report = _scoped_report(request, slug, number)
+        round_, scope, report = _report_for(request, slug, municipality)
         spec = get_instrument_spec(round_.instrument)
         content = pdf.report_pdf(report, spec, language=language)
     response = HttpResponse(content, content_type="application/pdf")
@@ -188,9 +192,10 @@ def export_pdf(request, slug, number):
 @results_export
 def export_docx(request, slug, number):
     """A saksframlegg draft for the kommune's case system, in the kommune's målform."""
-    language = get_municipality_for_user(request.user, number).default_language
+    municipality = get_municipality_for_user(request.user, number)
+    language = municipality.default_language
     with translation.override(language):
-        round_, scope, report = _scoped_report(request, slug, number)
+        round_, scope, report = _report_for(request, slug, municipality)
         spec = get_instrument_spec(round_.instrument)
         content = docx.saksframlegg_docx(report, spec, language=language)
     response = HttpResponse(
