@@ -7,7 +7,6 @@ import io
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from reportlab.platypus import PageBreak
 
 from ..content import meeting_kit
 from . import sections
@@ -36,7 +35,6 @@ def _build(report: dict, spec) -> bytes:
         story += sections.not_enough(report, style)
     else:
         story += sections.summary(report, style)
-        story.append(PageBreak())
         story += sections.radar_and_dimensions(report, spec, style)
         story += sections.heatmap(report, spec, style)
         story += sections.trend(report, spec, style)

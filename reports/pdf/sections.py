@@ -175,6 +175,7 @@ def radar_and_dimensions(report, spec, style) -> list:
     )
     radar.hAlign = "CENTER"  # the axis labels need the room on both sides
     flow = [
+        CondPageBreak(160 * mm),
         Paragraph(text(_("Radar: oss, landet og kommuner av samme størrelse")), style["h1"]),
         radar,
     ]
@@ -272,6 +273,7 @@ def heatmap(report, spec, style) -> list:
             for c, s in enumerate(group.dimensions, start=2):
                 shading.append(("BACKGROUND", (c, r), (c, r), _heat_colour(s.mean)))
         flow += [
+            CondPageBreak(35 * mm),
             Paragraph(text(title), style["h2"]),
             table(header, rows, widths, style, shading, head="heat_head"),
         ]
