@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "municipalities",
     "assessment",
     "reports",
@@ -197,6 +199,22 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "innovasjonsradar@localhost")
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+# Mail goes through a task queue (README: Drift, e-post): a request only queues, and the worker
+# (`python manage.py db_worker`) sends. "immediate" sends at once, inside the request (tests).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "database")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("DJANGO_TASKS_BACKEND må være «database» eller «immediate».")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+# Seconds to wait before each new try after a temporary SMTP failure; after the last, the
+# delivery is shown as failed.
+MAIL_RETRY_DELAYS = [
+    int(s) for s in os.environ.get("MAIL_RETRY_DELAYS", "60,300,1800,7200").split(",") if s.strip()
+]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Uploads (CSV import, e-mail lists) are refused above this size.
