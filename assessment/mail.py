@@ -357,11 +357,18 @@ def deliver_batch(*, batch_id: int) -> dict:
         .values_list("pk", flat=True)
     )
     counts = {"sent": 0, "failed": 0, "retry": 0}
+    # Rendered once per batch; each message gets its own link in place of the marker.
+    subject, body = render_invitation(
+        participation=batch.participation,
+        url=_URL_MARKER,
+        reminder=batch.kind == MailKind.REMINDER,
+        intro=batch.intro,
+    )
     connection = get_connection(fail_silently=False)
     try:
-        for pk in due:
-            outcome = _deliver_one(batch, pk, connection)
-            if outcome:
+        for start in range(0, len(due), CLAIM_CHUNK):
+            for delivery in _claim(due[start : start + CLAIM_CHUNK]):
+                outcome = _deliver_one(batch, delivery, connection, subject, body)
                 counts[outcome] += 1
     finally:
         _close_quietly(connection)
@@ -369,29 +376,41 @@ def deliver_batch(*, batch_id: int) -> dict:
     return counts
 
 
-def _deliver_one(batch: MailBatch, pk: int, connection) -> str | None:
-    claimed = MailDelivery.objects.filter(pk=pk, status=DeliveryStatus.QUEUED).update(
-        status=DeliveryStatus.SENDING, claimed_at=timezone.now()
+_URL_MARKER = "\x00URL\x00"
+# Deliveries are claimed a few at a time (one query), then each is written once it is sent.
+CLAIM_CHUNK = 20
+
+
+def _claim(pks: list[int]) -> list[MailDelivery]:
+    """Mark queued deliveries as being sent by this worker; another worker skips them."""
+    stamp = timezone.now()
+    MailDelivery.objects.filter(pk__in=pks, status=DeliveryStatus.QUEUED).update(
+        status=DeliveryStatus.SENDING, claimed_at=stamp
     )
-    if not claimed:
-        return None  # another worker has it
-    delivery = MailDelivery.objects.select_related("invitation").get(pk=pk)
+    return list(
+        MailDelivery.objects.filter(pk__in=pks, status=DeliveryStatus.SENDING, claimed_at=stamp)
+        .select_related("invitation")
+        .order_by("pk")
+    )
+
+
+def _deliver_one(batch: MailBatch, delivery: MailDelivery, connection, subject, body) -> str:
     invitation = delivery.invitation
     if invitation is None or invitation.used or not invitation.email:
         # Answered (or closed) before the mail went: counted as sent, so no count tells.
-        MailDelivery.objects.filter(pk=pk).update(
+        MailDelivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.SENT, invitation=None, claimed_at=None
         )
         return "sent"
     token = new_link_token()
-    subject, body = render_invitation(
-        participation=batch.participation,
-        url=invitation_url(token),
-        reminder=batch.kind == MailKind.REMINDER,
-        intro=batch.intro,
+    message = EmailMessage(
+        subject=subject,
+        body=body.replace(_URL_MARKER, invitation_url(token)),
+        to=[invitation.email],
     )
-    message = EmailMessage(subject=subject, body=body, to=[invitation.email])
     try:
+        if getattr(connection, "connection", False) is None:
+            connection.open()  # SMTP: one connection for the batch, opened again after an error
         sent = connection.send_messages([message])
         if not sent:
             raise smtplib.SMTPException("not sent")
@@ -403,7 +422,7 @@ def _deliver_one(batch: MailBatch, pk: int, connection) -> str | None:
         if batch.kind == MailKind.REMINDER:
             updates["reminders_sent"] = F("reminders_sent") + 1
         Invitation.objects.filter(pk=invitation.pk, used=False).update(**updates)
-        MailDelivery.objects.filter(pk=pk).update(
+        MailDelivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.SENT,
             invitation=None,
             attempts=F("attempts") + 1,
