@@ -20,10 +20,12 @@ from assessment.models import (
     ReminderDate,
     Response,
 )
-from tests.mailtesting import link_path, run_worker, smtp_server  # noqa: F401
+from tests import mailtesting
+from tests.mailtesting import link_path, run_worker
 from tests.test_respondent import Respondent, page_url, staff_client
 
 TODAY = timezone.localdate()
+smtp_server = mailtesting.smtp_server  # the fixture: a real SMTP server on 127.0.0.1
 
 
 @pytest.fixture
