@@ -466,7 +466,7 @@ def test_open_link_poster_has_an_svg_qr_and_a_working_address(open_round, coordi
     html = response.content.decode()
     assert re.search(r"<svg[^>]*>.*<path", html, re.S)
     assert "QR-kode til undersøkelsen" in html
-    assert "Si din mening – anonymt!" in html
+    assert "Sei meininga di – anonymt!" in html  # Sogndal: nynorsk, its målform
     url = re.search(r'id="open-link-url">([^<]+)<', html)[1]
     assert url.startswith("http://testserver/apen/")
 
