@@ -44,6 +44,10 @@ MATRIX = {
     "home": ("/", ALL_200),
     "login": ("/konto/logg-inn/", row(200, 200, 302, 302, 302, 302, 302, 302)),
     "logout": ("/konto/logg-ut/", ALL_405),
+    "after_sign_in": ("/konto/videre/", row(*[302] * 8)),
+    # single sign-on is not configured in the test settings (tests/test_sso.py configures it)
+    "oidc_authentication_init": ("/oidc/authenticate/", ALL_404),
+    "oidc_authentication_callback": ("/oidc/callback/", ALL_404),
     "set_language": ("/i18n/setlang/", row(*[302] * 8)),
     "reports:method": ("/om-metoden/", ALL_200),
     "assessment:round_list": ("/runder/", KS_ONLY),
@@ -123,6 +127,9 @@ POST_MATRIX = {
     "api-v1:openapi-json": ALL_200,
     "api-v1:rounds": ALL_405,
     "assessment:change_language": row(404, 302, 404, 404, 404, 404, 404, 404),
+    "after_sign_in": POST_ONLY,
+    "oidc_authentication_init": ALL_405,
+    "oidc_authentication_callback": ALL_404,
     "assessment:enter_code": ALL_200,
     "assessment:headcounts": COORDINATOR_POST,
     # an empty form is shown again with its error (and the text kept)
