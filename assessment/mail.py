@@ -90,10 +90,18 @@ def split_valid_addresses(emails: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _enqueue_batch(batch: MailBatch) -> None:
+    """With the database queue the task is written in the same transaction as the batch, so
+    both or neither are stored. A backend that runs the task at once waits for the commit."""
+    from django_tasks import task_backends
+    from django_tasks.backends.immediate import ImmediateBackend
+
     from .tasks import deliver_mail_batch
 
     batch_id = batch.pk
-    transaction.on_commit(lambda: deliver_mail_batch.enqueue(batch_id=batch_id))
+    if isinstance(task_backends[deliver_mail_batch.backend], ImmediateBackend):
+        transaction.on_commit(lambda: deliver_mail_batch.enqueue(batch_id=batch_id))
+    else:
+        deliver_mail_batch.enqueue(batch_id=batch_id)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ import email
 import re
 import socket
 from collections import defaultdict
+from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -80,8 +81,16 @@ def smtp_server(settings):
 
 
 def run_worker() -> None:
-    """The worker `python manage.py db_worker` runs, until no task is due."""
-    Worker(
+    """The worker `python manage.py db_worker` runs, until no task is due. Inside the test's
+    transaction it must not close the connection between tasks as it does in production."""
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        _worker().run()
+
+
+def _worker() -> Worker:
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -90,4 +99,4 @@ def run_worker() -> None:
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
