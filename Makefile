@@ -23,7 +23,10 @@ demo-data: install
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py publish_due_rounds
 
+# The mail worker runs beside the web server (e-mails are printed in this terminal).
 demo: demo-data
+	$(DEMO_ENV) $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -182,8 +182,31 @@ class EmailInviteForm(forms.Form):
         label=_("… eller last opp en fil (.txt eller .csv)"),
         required=False,
     )
+    first_reminder = forms.DateField(
+        label=_("Første påminnelse"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    second_reminder = forms.DateField(
+        label=_("Andre påminnelse"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Påminnelsene går bare til dem som ikke har svart. Tøm feltene for ingen påminnelser."
+        ),
+    )
 
     MAX_BYTES = 1024 * 1024
+
+    @staticmethod
+    def initial_reminders(dates) -> dict:
+        dates = list(dates)[:2]
+        names = ["first_reminder", "second_reminder"]
+        return dict(zip(names, dates, strict=False))
+
+    def reminder_dates(self) -> list:
+        data = self.cleaned_data
+        return [d for d in (data.get("first_reminder"), data.get("second_reminder")) if d]
 
     def clean(self):
         data = super().clean()
@@ -201,6 +224,20 @@ class EmailInviteForm(forms.Form):
             raise ValidationError(_("Lim inn eller last opp minst én e-postadresse."))
         data["addresses"] = addresses
         return data
+
+
+class InvitationTextForm(forms.Form):
+    intro = forms.CharField(
+        label=_("Innledning i e-posten"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Skriv med egne ord hvorfor kommunen spør. Lenken, løftet om anonymitet og "
+            "svarfristen legges alltid til. Tomt felt gir standardteksten."
+        ),
+        error_messages={"max_length": _("Teksten kan være høyst %(limit_value)d tegn lang.")},
+    )
 
 
 def _split_addresses(text: str) -> list[str]:

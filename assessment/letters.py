@@ -2,6 +2,7 @@
 
 import io
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -22,6 +23,12 @@ def _qr(url: str, size: float) -> Drawing:
 
 
 def letters_pdf(*, participation, codes: list[str], base_url: str, code_url: str) -> bytes:
+    """The letters in the kommune's målform (nynorsk for a nynorsk kommune), like the e-mails."""
+    with translation.override(participation.municipality.default_language):
+        return _letters_pdf(participation, codes, base_url, code_url)
+
+
+def _letters_pdf(participation, codes: list[str], base_url: str, code_url: str) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(_("Invitasjoner – %s") % participation.municipality.name)

@@ -5,12 +5,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
-from django.core.validators import EmailValidator, MaxLengthValidator
 from django.db import connection, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality, OrgUnit, StaffGroup
@@ -24,7 +20,6 @@ from .models import (
     InstrumentVersion,
     Invitation,
     InvitationKind,
-    InvitedAddress,
     Item,
     OpenLink,
     Option,
@@ -39,9 +34,7 @@ from .models import (
 )
 from .scoring import score_response
 from .tokens import (
-    address_hash,
     hash_token,
-    new_link_token,
     new_printed_code,
     new_resume_code,
     new_salt,
@@ -290,99 +283,23 @@ def _require_open_or_upcoming(participation: Participation) -> None:
         raise ValidationError(_("Runden er stengt. Det kan ikke lages nye lenker."))
 
 
-def _invitation_url(token: str) -> str:
-    return f"{settings.SITE_URL}{reverse('assessment:personal_link', args=[token])}"
-
-
-@transaction.atomic
 def invite_by_email(*, participation: Participation, emails: list[str]) -> int:
-    """Create one single-use link per address and e-mail it; return how many were sent.
+    """Queue one single-use link per new address (assessment/mail.py); return how many. Raises
+    when an address is invalid; the web page uses `mail.queue_invitations`, which sends the
+    valid ones and lists the others."""
+    from .mail import queue_invitations, split_valid_addresses
 
-    Every address ever invited in the participation is remembered as a keyed hash
-    (`InvitedAddress`), also after its link was used and its address erased. An address seen
-    before is skipped whether or not the person has answered, so the count tells nobody who
-    answered, and a used address never gets a second link."""
-    _require_open_or_upcoming(participation)
-    validator = EmailValidator()
-    cleaned = []
-    for raw in emails:
-        email = raw.strip().lower()
-        if not email:
-            continue
-        try:
-            validator(email)
-            MaxLengthValidator(Invitation._meta.get_field("email").max_length)(email)
-        except ValidationError as exc:
-            raise ValidationError(_("«%s» er ikke en gyldig e-postadresse.") % raw.strip()) from exc
-        if email not in cleaned:
-            cleaned.append(email)
-    if not cleaned:
-        raise ValidationError(_("Lim inn minst én e-postadresse."))
-    # One invitation batch at a time per participation, so two batches cannot both take an address.
-    participation = Participation.objects.select_for_update().get(pk=participation.pk)
-    hashes = {email: address_hash(participation.address_salt, email) for email in cleaned}
-    already = set(
-        participation.invited_addresses.filter(address_hash__in=hashes.values()).values_list(
-            "address_hash", flat=True
-        )
-    )
-    new = [email for email in cleaned if hashes[email] not in already]
-    # Stored in hash order, not in the order of the invitations, so rows cannot be paired up.
-    InvitedAddress.objects.bulk_create(
-        InvitedAddress(participation=participation, address_hash=digest)
-        for digest in sorted(hashes[email] for email in new)
-    )
-    messages = []
-    for email in new:
-        token = new_link_token()
-        Invitation.objects.create(
-            participation=participation,
-            kind=InvitationKind.EMAIL,
-            token_hash=hash_token(token),
-            email=email,
-        )
-        messages.append(_invitation_message(participation, email, token, reminder=False))
-    transaction.on_commit(lambda: get_connection().send_messages(messages))
-    return len(messages)
+    _valid, invalid = split_valid_addresses(emails)
+    if invalid:
+        raise ValidationError(_("«%s» er ikke en gyldig e-postadresse.") % invalid[0])
+    return queue_invitations(participation=participation, emails=emails).queued
 
 
-def _invitation_message(participation, email, token, *, reminder: bool) -> EmailMessage:
-    round_ = participation.round
-    context = {
-        "municipality": participation.municipality,
-        "round": round_,
-        "url": _invitation_url(token),
-        "reminder": reminder,
-        "min_group_size": round_.effective_min_group_size,
-    }
-    with translation.override(participation.municipality.default_language):
-        subject = (
-            _("Påminnelse: %s") % round_.name if reminder else _("Invitasjon: %s") % round_.name
-        )
-        body = render_to_string("assessment/email/invitation.txt", context)
-    return EmailMessage(subject=subject, body=body, to=[email])
-
-
-@transaction.atomic
 def send_reminders(*, participation: Participation) -> int:
-    """Send a new link to everyone invited by e-mail who has not answered. The old link stops
-    working (only the hash was kept, so a new token is the only way to resend)."""
-    if not participation.round.is_open():
-        raise ValidationError(_("Påminnelser kan bare sendes mens runden er åpen."))
-    pending = list(
-        participation.invitations.select_for_update()
-        .filter(kind=InvitationKind.EMAIL, used=False)
-        .exclude(email="")
-    )
-    messages = []
-    for invitation in pending:
-        token = new_link_token()
-        invitation.token_hash = hash_token(token)
-        invitation.reminders_sent += 1
-        messages.append(_invitation_message(participation, invitation.email, token, reminder=True))
-    Invitation.objects.bulk_update(pending, ["token_hash", "reminders_sent"])
-    transaction.on_commit(lambda: get_connection().send_messages(messages))
-    return len(messages)
+    """Queue a reminder with a new link to everyone invited by e-mail who has not answered."""
+    from .mail import queue_reminders
+
+    return queue_reminders(participation=participation)
 
 
 MAX_PRINTED_CODES = 500
@@ -587,6 +504,7 @@ def submit_draft(*, draft_id: int) -> Response:
         invitation.used = True
         invitation.email = ""
         invitation.save(update_fields=["used", "email"])
+        invitation.deliveries.update(invitation=None)  # no delivery row tells who answered
     data = draft.data
     row = ResponseData(
         municipality_id=participation.municipality_id,

@@ -28,6 +28,16 @@ urlpatterns = [
     ),
     path("kommune/<kommunenr:number>/runder/<slug:slug>/paminnelse/", views.remind, name="remind"),
     path(
+        "kommune/<kommunenr:number>/runder/<slug:slug>/invitasjonstekst/",
+        views.invitation_text,
+        name="invitation_text",
+    ),
+    path(
+        "kommune/<kommunenr:number>/runder/<slug:slug>/utsendinger/<int:batch_id>/nytt-forsok/",
+        views.retry_batch,
+        name="retry_batch",
+    ),
+    path(
         "kommune/<kommunenr:number>/runder/<slug:slug>/lenker/",
         views.open_link_create,
         name="open_link_create",

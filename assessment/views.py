@@ -15,8 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from municipalities.selectors import get_access_for_user, get_municipality_for_coordinator
 
-from . import selectors, services
-from .forms import EmailInviteForm, OpenLinkForm, PrintedCodesForm, RoundForm
+from . import mail, selectors, services
+from .forms import (
+    EmailInviteForm,
+    InvitationTextForm,
+    OpenLinkForm,
+    PrintedCodesForm,
+    RoundForm,
+)
 from .letters import letters_pdf
 from .models import OpenLink
 
@@ -97,28 +103,99 @@ def _participation(request, number, slug):
 @login_required
 @require_POST
 def invite_email(request, number, slug):
+    """Queue the valid addresses; show the invalid ones back in the box to be corrected."""
+    from reports.views import render_dashboard
+
     participation = _participation(request, number, slug)
     form = EmailInviteForm(request.POST, request.FILES)
     if not form.is_valid():
-        for error in form.errors.get("__all__", []) + form.errors.get("upload", []):
-            messages.error(request, error)
-        return redirect("reports:dashboard", number=number, slug=slug)
+        return render_dashboard(request, participation, email_form=form)
     try:
-        sent = services.invite_by_email(
-            participation=participation, emails=form.cleaned_data["addresses"]
+        result = mail.invite_and_schedule(
+            participation=participation,
+            emails=form.cleaned_data["addresses"],
+            reminder_dates=form.reminder_dates(),
         )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render_dashboard(request, participation, email_form=form)
+    messages.success(request, _("%d invitasjoner er lagt i kø for sending.") % result.queued)
+    # Always shown, so the message is the same whether or not a known address has answered.
+    messages.info(
+        request,
+        _(
+            "Adresser som er invitert før i denne runden, får ingen ny invitasjon. "
+            "Bruk påminnelse for dem som ikke har svart."
+        ),
+    )
+    if not result.invalid:
+        return redirect("reports:dashboard", number=number, slug=slug)
+    # The invalid addresses stay in the box (and only they), so they can be corrected and sent.
+    corrected = request.POST.copy()
+    corrected["emails"] = "\n".join(result.invalid)
+    retry_form = EmailInviteForm(corrected)
+    retry_form.is_valid()
+    retry_form.add_error(
+        "emails",
+        _("Disse adressene er ikke gyldige og ble ikke sendt: %s. Rett dem og send igjen.")
+        % ", ".join(f"«{a}»" for a in result.invalid),
+    )
+    return render_dashboard(request, participation, email_form=retry_form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_text(request, number, slug):
+    """Edit the invitation e-mail's opening words for this round, with a preview."""
+    participation = _participation(request, number, slug)
+    form = InvitationTextForm(
+        request.POST or None, initial={"intro": mail.current_intro(participation)}
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        intro = form.cleaned_data["intro"]
+        if "save" in request.POST:
+            try:
+                mail.set_invitation_text(participation=participation, intro=intro)
+            except ValidationError as exc:
+                form.add_error("intro", exc)
+            else:
+                messages.success(request, _("Invitasjonsteksten er lagret."))
+                return redirect("reports:dashboard", number=number, slug=slug)
+        else:
+            subject, body = mail.render_invitation(
+                participation=participation,
+                url=mail.invitation_url("EKSEMPEL"),
+                reminder=False,
+                intro=intro.replace("\r\n", "\n").strip(),
+            )
+            preview = {"subject": subject, "body": body}
+    return render(
+        request,
+        "assessment/invitation_text.html",
+        {
+            "participation": participation,
+            "municipality": participation.municipality,
+            "round": participation.round,
+            "form": form,
+            "preview": preview,
+        },
+    )
+
+
+@login_required
+@require_POST
+def retry_batch(request, number, slug, batch_id):
+    participation = _participation(request, number, slug)
+    batch = mail.get_batch(participation, batch_id)
+    if batch is None:
+        raise Http404
+    try:
+        count = mail.retry_failed(batch=batch)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%d invitasjoner er sendt.") % sent)
-        # Always shown, so the message is the same whether or not a known address has answered.
-        messages.info(
-            request,
-            _(
-                "Adresser som er invitert før i denne runden, får ingen ny invitasjon. "
-                "Bruk påminnelse for dem som ikke har svart."
-            ),
-        )
+        messages.success(request, _("%d e-poster er lagt i kø for et nytt forsøk.") % count)
     return redirect("reports:dashboard", number=number, slug=slug)
 
 
@@ -159,7 +236,7 @@ def remind(request, number, slug):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Påminnelse sendt til %d som ikke har svart.") % sent)
+        messages.success(request, _("Påminnelse lagt i kø til %d som ikke har svart.") % sent)
     return redirect("reports:dashboard", number=number, slug=slug)
 
 

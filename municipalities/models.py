@@ -197,3 +197,31 @@ class Membership(models.Model):
     def __str__(self):
         scope = self.unit or self.municipality or "Norge"
         return f"{self.user} – {self.get_role_display()} – {scope}"
+
+
+class PendingGrant(models.Model):
+    """A role waiting for someone's first sign-in with single sign-on (README: Innlogging med
+    organisasjonskonto). `identity` is the value of the provider's identity claim, normally the
+    e-mail address (lower case). At sign-in it becomes a Membership and is deleted."""
+
+    identity = models.CharField(_("e-post eller identitet"), max_length=254)
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+    municipality = models.ForeignKey(
+        Municipality, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("kommune")
+    )
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("enhet")
+    )
+    created_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rolle som venter på innlogging")
+        verbose_name_plural = _("roller som venter på innlogging")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identity", "role", "municipality", "unit"], name="unique_pending_grant"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.identity} – {self.get_role_display()}"

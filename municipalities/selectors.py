@@ -95,6 +95,15 @@ def get_municipality_for_coordinator(user, number: str) -> Municipality:
     return municipality
 
 
+def landing_municipality(user) -> Municipality | None:
+    """The kommune a signed-in person lands on: the one they coordinate, when there is exactly
+    one (and they are not KS)."""
+    access = get_access_for_user(user)
+    if access.is_national or len(access.coordinator_of) != 1:
+        return None
+    return Municipality.objects.filter(pk__in=access.coordinator_of).first()
+
+
 def get_unit_for_coordinator(user, municipality: Municipality, unit_id: int) -> OrgUnit:
     unit = OrgUnit.objects.filter(municipality=municipality, pk=unit_id).first()
     if unit is None or not get_access_for_user(user).can_coordinate(municipality.pk):

@@ -8,9 +8,19 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import LanguageForm, Membership, Municipality, OrgUnit, Role, Sector, SizeClass
+from .models import (
+    LanguageForm,
+    Membership,
+    Municipality,
+    OrgUnit,
+    PendingGrant,
+    Role,
+    Sector,
+    SizeClass,
+)
 from .national_lists import ensure_national_lists
 
 MUNICIPALITY_CSV = Path(__file__).resolve().parent / "data" / "kommuner-2025.csv"
@@ -121,15 +131,7 @@ def rename_org_unit(*, unit: OrgUnit, name: str) -> OrgUnit:
     return unit
 
 
-@transaction.atomic
-def grant_role(
-    *,
-    username: str,
-    role: str,
-    municipality_number: str | None = None,
-    unit_id: int | None = None,
-) -> Membership:
-    """Give a user a role, creating the user (with an unusable password) if needed."""
+def _role_scope(role, municipality_number, unit_id):
     if role not in Role.values:
         raise ValidationError(
             _("Ukjent rolle «%(role)s». Gyldige roller: %(roles)s")
@@ -154,6 +156,19 @@ def grant_role(
             _("En KS-analytiker har nasjonal tilgang og ingen kommune eller enhet.")
         )
 
+    return municipality, unit
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    username: str,
+    role: str,
+    municipality_number: str | None = None,
+    unit_id: int | None = None,
+) -> Membership:
+    """Give a user a role, creating the user (with an unusable password) if needed."""
+    municipality, unit = _role_scope(role, municipality_number, unit_id)
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -164,3 +179,43 @@ def grant_role(
         user=user, role=role, municipality=municipality, unit=unit
     )
     return membership
+
+
+@transaction.atomic
+def grant_role_on_sign_in(
+    *,
+    identity: str,
+    role: str,
+    municipality_number: str | None = None,
+    unit_id: int | None = None,
+) -> Membership | PendingGrant:
+    """Give a role to whoever signs in with single sign-on as `identity` (normally an e-mail
+    address). A user who has that address already gets the role now; otherwise it waits as a
+    PendingGrant for the first sign-in."""
+    identity = identity.strip().lower()
+    if not identity:
+        raise ValidationError(_("Skriv inn en e-postadresse."))
+    municipality, unit = _role_scope(role, municipality_number, unit_id)
+    User = get_user_model()
+    users = list(User.objects.filter(Q(username__iexact=identity) | Q(email__iexact=identity)))
+    if len(users) == 1:
+        membership, _created = Membership.objects.get_or_create(
+            user=users[0], role=role, municipality=municipality, unit=unit
+        )
+        return membership
+    pending, _created = PendingGrant.objects.get_or_create(
+        identity=identity, role=role, municipality=municipality, unit=unit
+    )
+    return pending
+
+
+@transaction.atomic
+def claim_pending_grants(*, user, identity: str) -> int:
+    """At sign-in: turn the roles waiting for `identity` into the user's memberships."""
+    pending = list(PendingGrant.objects.select_for_update().filter(identity=identity.lower()))
+    for grant in pending:
+        Membership.objects.get_or_create(
+            user=user, role=grant.role, municipality=grant.municipality, unit=grant.unit
+        )
+    PendingGrant.objects.filter(pk__in=[g.pk for g in pending]).delete()
+    return len(pending)

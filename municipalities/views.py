@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import selectors, services
 from .forms import OrgUnitForm, RenameUnitForm
@@ -58,3 +60,27 @@ def unit_edit(request, number, unit_id):
         "municipalities/unit_edit.html",
         {"municipality": municipality, "unit": unit, "form": form},
     )
+
+
+class SignInPage(LoginView):
+    """Password sign-in, with a button for the organisation's account when single sign-on is
+    configured."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = settings.OIDC_ENABLED
+        context["sso_failed"] = self.request.GET.get("sso") == "feil"
+        return context
+
+
+@login_required
+@require_safe
+def after_sign_in(request):
+    """Where single sign-on lands: a coordinator on their kommune, everyone else on the front
+    page (which tells someone without a role what to do)."""
+    municipality = selectors.landing_municipality(request.user)
+    if municipality is not None:
+        return redirect("assessment:municipality_rounds", number=municipality.number)
+    return redirect("home")

@@ -282,7 +282,21 @@ def dashboard(request, number, slug):
     participation = get_participation_for_user(
         request.user, slug=slug, number=number, coordinate=True
     )
+    return render_dashboard(request, participation)
+
+
+def render_dashboard(request, participation, *, email_form=None):
+    """The dashboard, also as the answer to an invitation form with addresses to correct."""
+    from assessment import mail
+
     round_ = participation.round
+    if email_form is None:
+        email_form = EmailInviteForm(
+            initial=EmailInviteForm.initial_reminders(
+                mail.coming_reminder_dates(participation)
+                or mail.default_reminder_dates(participation)
+            )
+        )
     return render(
         request,
         "reports/dashboard.html",
@@ -292,12 +306,14 @@ def dashboard(request, number, slug):
             "round": round_,
             "rates": participation_rates(participation),
             "invitations": invitation_summary(participation),
+            "batches": mail.batch_summaries(participation),
+            "reminder_dates": mail.coming_reminder_dates(participation),
             "links": [
                 {"link": link, "url": open_link_url(request, link)}
                 for link in open_links(participation)
             ],
             "days_left": max((round_.closes_on - timezone.localdate()).days, 0),
-            "email_form": EmailInviteForm(),
+            "email_form": email_form,
             "codes_form": PrintedCodesForm(),
             "link_form": OpenLinkForm(municipality=participation.municipality),
         },

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from assessment import services
+from assessment.models import MailBatch
 from assessment.tokens import open_link_token
 from tests.conftest import publish
 
@@ -43,6 +44,10 @@ MATRIX = {
     "home": ("/", ALL_200),
     "login": ("/konto/logg-inn/", row(200, 200, 302, 302, 302, 302, 302, 302)),
     "logout": ("/konto/logg-ut/", ALL_405),
+    "after_sign_in": ("/konto/videre/", row(*[302] * 8)),
+    # single sign-on is not configured in the test settings (tests/test_sso.py configures it)
+    "oidc_authentication_init": ("/oidc/authenticate/", ALL_404),
+    "oidc_authentication_callback": ("/oidc/callback/", ALL_404),
     "set_language": ("/i18n/setlang/", row(*[302] * 8)),
     "reports:method": ("/om-metoden/", ALL_200),
     "assessment:round_list": ("/runder/", KS_ONLY),
@@ -53,6 +58,14 @@ MATRIX = {
     "assessment:invite_email": ("/kommune/4640/runder/runde-2026/epost/", POST_ONLY),
     "assessment:printed_codes": ("/kommune/4640/runder/runde-2026/koder/", POST_ONLY),
     "assessment:remind": ("/kommune/4640/runder/runde-2026/paminnelse/", POST_ONLY),
+    "assessment:invitation_text": (
+        "/kommune/4640/runder/runde-2026/invitasjonstekst/",
+        COORDINATOR_A,
+    ),
+    "assessment:retry_batch": (
+        "/kommune/4640/runder/runde-2026/utsendinger/{batch}/nytt-forsok/",
+        POST_ONLY,
+    ),
     "assessment:open_link_create": ("/kommune/4640/runder/runde-2026/lenker/", POST_ONLY),
     "assessment:poster": ("/kommune/4640/runder/runde-2026/lenker/{link}/", COORDINATOR_A),
     "assessment:open_link_deactivate": (
@@ -114,9 +127,15 @@ POST_MATRIX = {
     "api-v1:openapi-json": ALL_200,
     "api-v1:rounds": ALL_405,
     "assessment:change_language": row(404, 302, 404, 404, 404, 404, 404, 404),
+    "after_sign_in": POST_ONLY,
+    "oidc_authentication_init": ALL_405,
+    "oidc_authentication_callback": ALL_404,
     "assessment:enter_code": ALL_200,
     "assessment:headcounts": COORDINATOR_POST,
-    "assessment:invite_email": COORDINATOR_POST,
+    # an empty form is shown again with its error (and the text kept)
+    "assessment:invite_email": COORDINATOR_A,
+    "assessment:invitation_text": COORDINATOR_A,  # an empty text previews the standard one
+    "assessment:retry_batch": COORDINATOR_POST,
     "assessment:join": COORDINATOR_POST,
     "assessment:municipality_rounds": REPORT_POST,
     "assessment:naming": COORDINATOR_POST,
@@ -228,6 +247,7 @@ def world(filled_round, spec, users, sogndal_units, django_capture_on_commit_cal
             "link": link.pk,
             "open_token": open_link_token(link.salt),
             "unit": sogndal_units["heim"].pk,
+            "batch": MailBatch.objects.get().pk,
         },
     }
 
@@ -253,6 +273,8 @@ CROSS_TENANT_POSTS = [
     ("/kommune/4640/runder/runde-2026/epost/", {"emails": "ola@example.no"}),
     ("/kommune/4640/runder/runde-2026/koder/", {"count": "3"}),
     ("/kommune/4640/runder/runde-2026/paminnelse/", {}),
+    ("/kommune/4640/runder/runde-2026/utsendinger/{batch}/nytt-forsok/", {}),
+    ("/kommune/4640/runder/runde-2026/invitasjonstekst/", {"intro": "Innbrudd", "save": "1"}),
     ("/kommune/4640/runder/runde-2026/lenker/", {}),
     ("/kommune/4640/runder/runde-2026/lenker/{link}/stopp/", {}),
     ("/kommune/4640/runder/runde-2026/antall/", {"hc-0-medarbeider": "40"}),
@@ -264,7 +286,14 @@ CROSS_TENANT_POSTS = [
 
 
 def test_writes_to_another_kommune_are_refused_and_change_nothing(world):
-    from assessment.models import Headcount, Invitation, OpenLink, Participation
+    from assessment.models import (
+        Headcount,
+        Invitation,
+        InvitationText,
+        MailDelivery,
+        OpenLink,
+        Participation,
+    )
     from municipalities.models import OrgUnit
 
     def snapshot():
@@ -274,6 +303,8 @@ def test_writes_to_another_kommune_are_refused_and_change_nothing(world):
             Headcount.objects.count(),
             list(Participation.objects.values_list("named_in_comparisons", flat=True)),
             sorted(OrgUnit.objects.values_list("name", flat=True)),
+            list(InvitationText.objects.values_list("intro", flat=True)),
+            list(MailDelivery.objects.values_list("status", "attempts")),
         )
 
     before, sent = snapshot(), len(mail.outbox)

@@ -122,7 +122,7 @@ def test_coordinator_joins_a_round_and_watches_the_responses_come_in(web, open_r
     page.fill("#id_emails", "ola@example.no; kari@example.no")
     with page.expect_navigation():
         page.click("button:has-text('Send invitasjoner')")
-    assert "2 invitasjoner er sendt." in page.locator(".messages").inner_text()
+    assert "2 invitasjoner er lagt i kø for sending." in page.locator(".messages").inner_text()
     assert sorted(m.to[0] for m in mail.outbox) == ["kari@example.no", "ola@example.no"]
     invitations = page.locator("main p", has_text="Personlige lenker").inner_text()
     assert "2 sendt, 0 brukt" in invitations and "2 laget, 0 brukt" in invitations
