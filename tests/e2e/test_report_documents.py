@@ -1,7 +1,6 @@
 """The documents a coordinator takes out of the app: the PDF for the kommunestyre (every page
 rendered to PNG to look at), the saksframlegg draft, and the printable meeting kit."""
 
-
 import pypdfium2 as pdfium
 import pytest
 from docx import Document
