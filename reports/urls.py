@@ -42,6 +42,11 @@ urlpatterns = [
         views.export_docx,
         name="export_docx",
     ),
+    path(
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/enheter/<int:unit_id>/",
+        views.unit_report,
+        name="unit_report",
+    ),
     path("runder/<slug:slug>/sammenligning/", views.benchmark, name="benchmark"),
     path("runder/<slug:slug>/steng/", views.close_round, name="close_round"),
     path("om-metoden/", views.method, name="method"),

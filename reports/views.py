@@ -24,7 +24,9 @@ from assessment.selectors import (
     open_links,
 )
 from municipalities.selectors import (
+    ReportScope,
     get_access_for_user,
+    get_led_unit_for_user,
     get_municipality_for_user,
     get_report_scope_for_user,
     list_counties,
@@ -37,6 +39,7 @@ from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
 from .selectors import municipality_report as build_report
 from .selectors.participation import participation_rates
+from .selectors.unit_participation import unit_participation
 
 
 class ResultsNotPublished(Exception):
@@ -109,6 +112,35 @@ def municipality_report(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
     spec = get_instrument_spec(round_.instrument)
     context = pages.report_context(report, spec)
+    context.update({"round": round_, "scope": scope})
+    return render(request, "reports/municipality_report.html", context)
+
+
+@login_required
+@require_safe
+def unit_report(request, slug, number, unit_id):
+    """A unit leader's own page: the subtree beside the kommune and the sector, its trend and
+    change; while the round is open, the subtree's participation."""
+    municipality = get_municipality_for_user(request.user, number)
+    unit = get_led_unit_for_user(request.user, municipality, unit_id)
+    round_ = get_round(slug)
+    participation = round_.participations.filter(municipality=municipality).first()
+    if participation is None:
+        raise Http404
+    scope = ReportScope(municipality=municipality, unit=unit)
+    if not ensure_published(round_):
+        return render(
+            request,
+            "reports/results_pending.html",
+            {
+                "round": round_,
+                "scope": scope,
+                "unit": unit,
+                "unit_rates": unit_participation(participation, unit),
+            },
+        )
+    report = build_report(round_, scope)
+    context = pages.report_context(report, get_instrument_spec(round_.instrument))
     context.update({"round": round_, "scope": scope})
     return render(request, "reports/municipality_report.html", context)
 

@@ -212,3 +212,23 @@ def test_a_unit_leaders_change_is_their_subtree_as_both_reports_show_it(
     assert [c.n_cur for c in changes.dimensions if c.shown] != []
     assert all((c.n_prev, c.n_cur) == (14, 16) for c in changes.dimensions if c.shown)
     _assert_every_change_is_two_shown_figures(changes, before, after)
+
+
+def test_the_report_with_a_previous_round_runs_a_bounded_number_of_queries(
+    client, spec, municipalities, instrument, django_assert_max_num_queries
+):
+    from assessment.selectors import _published_spec
+
+    published_round("runde-2024", 800, people(spec, 20, 3))
+    published_round("runde-2025", 400, people(spec, 20, 3))
+    last = published_round("runde-2026", 30, people(spec, 20, 4))
+    client.force_login(
+        grant_role(username="koord", role="coordinator", municipality_number="4640").user
+    )
+    _published_spec.cache_clear()
+    # the report's 15, and two for the previous round's cells (whatever the number of rounds)
+    with django_assert_max_num_queries(17):
+        html = client.get(
+            reverse("reports:municipality_report", kwargs={"slug": last.slug, "number": "4640"})
+        ).content.decode()
+    assert "Endring fra Runde 2025" in html

@@ -9,7 +9,7 @@ so for the respondent counts, the subtree is not shown at all (`protected`)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from assessment.models import Round, ScoreKind
 from assessment.selectors import get_instrument_spec
@@ -30,13 +30,33 @@ class RoundCells:
     units: dict = field(default_factory=dict)  # round id -> {unit id: PublishedUnit}
 
 
-def load_cells(rounds, municipality, into: RoundCells | None = None) -> RoundCells:
-    """The kommune's cells in `rounds` (three queries, none without rounds), added to `into`
-    when given (e.g. the report's round, already read)."""
+def units_published_up_to(round_: Round, municipality) -> dict:
+    """{round id: {unit id: PublishedUnit}} for this and every earlier published round of the
+    kommune, in tree order (one query)."""
+    by_round: dict = {round_.pk: {}}
+    for unit in (
+        PublishedUnit.objects.filter(municipality=municipality)
+        .filter(
+            Q(round=round_)
+            | Q(round__published_at__isnull=False, round__opens_on__lte=round_.opens_on)
+        )
+        .order_by("sector__order", "path")
+    ):
+        by_round.setdefault(unit.round_id, {})[unit.unit_id] = unit
+    return by_round
+
+
+def load_cells(
+    rounds, municipality, into: RoundCells | None = None, with_units: bool = True
+) -> RoundCells:
+    """The kommune's cells in `rounds` (two queries, three `with_units`, none without rounds),
+    added to `into` when given (e.g. the report's round, already read)."""
     ids = [r.pk for r in rounds if r is not None]
     cells = into or RoundCells()
     for pk in ids:
-        cells.respondents[pk], cells.scores[pk], cells.units[pk] = [], [], {}
+        cells.respondents[pk], cells.scores[pk] = [], []
+        if with_units:
+            cells.units[pk] = {}
     if not ids:
         return cells
     for cell in (
@@ -53,10 +73,11 @@ def load_cells(rounds, municipality, into: RoundCells | None = None) -> RoundCel
         .order_by()
     ):
         cells.scores[cell["round_id"]].append(cell)
-    for unit in PublishedUnit.objects.filter(round__in=ids, municipality=municipality).order_by(
-        "sector__order", "path"
-    ):
-        cells.units[unit.round_id][unit.unit_id] = unit
+    if with_units:
+        for unit in PublishedUnit.objects.filter(round__in=ids, municipality=municipality).order_by(
+            "sector__order", "path"
+        ):
+            cells.units[unit.round_id][unit.unit_id] = unit
     return cells
 
 

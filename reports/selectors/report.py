@@ -12,7 +12,7 @@ from assessment.traits import LEADER_GROUPS
 from municipalities.models import Municipality, SizeClass, localized
 
 from ..anonymity import hidden_cells, suppress, suppress_nested
-from ..models import ChoiceCell, ItemCell, PublishedUnit, RespondentCell
+from ..models import ChoiceCell, ItemCell, RespondentCell
 from ..models import ScoreCell as ScoreCellModel
 from .benchmark import benchmarks_for, kommune_sums
 from .change import Changes, changes_between
@@ -23,6 +23,7 @@ from .figures import (
     subtree_protected,
     subtree_trend,
     unit_sector,
+    units_published_up_to,
 )
 from .stats import (
     Group,
@@ -422,12 +423,9 @@ def municipality_report(round_: Round, scope) -> dict:
     municipality, unit = scope.municipality, scope.unit
     spec = get_instrument_spec(round_.instrument)
     min_size = round_.effective_min_group_size
-    units = {
-        u.unit_id: u
-        for u in PublishedUnit.objects.filter(round=round_, municipality=municipality).order_by(
-            "sector__order", "path"
-        )
-    }
+    # The units as published in this and every earlier round (figures.py reads the earlier).
+    units_by_round = units_published_up_to(round_, municipality)
+    units = units_by_round.get(round_.pk, {})
     unit_path = ""
     if unit is not None:
         published_unit = units.get(unit.pk)
@@ -525,8 +523,9 @@ def municipality_report(round_: Round, scope) -> dict:
         into=RoundCells(
             respondents={round_.pk: kommune_respondents},
             scores={round_.pk: kommune_scores},
-            units={round_.pk: units},
+            units=units_by_round,
         ),
+        with_units=False,
     )
     if unit:
         report["beside"] = {"kommune": whole.dimensions, "sector": sector}
