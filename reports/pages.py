@@ -267,3 +267,30 @@ def benchmark_context(
         "few_unnamed": data["few_unnamed"],
         "filter_error": error,
     }
+
+
+def explore_context(report: dict, round_, scope, spec, *, rows_kind: str, against: str) -> dict:
+    """The heatmap's rows and its comparison row (reports.selectors.explore)."""
+    from .selectors.explore import heatmap_rows, tenure_groups
+
+    if rows_kind == "ansiennitet" and scope.is_whole:
+        groups = tenure_groups(round_, scope.municipality, spec)
+    else:
+        groups = report[
+            {"ansattgrupper": "staff_groups", "sektorer": "sectors", "enheter": "units"}.get(
+                rows_kind, "staff_groups"
+            )
+        ]
+    beside = report.get("beside") or {}
+    comparisons = {
+        "kommunen": (beside.get("kommune") or report["dimensions"], _("Kommunen")),
+        "landet": (report["national"], _("Landet")),
+        "storrelse": (report["peer"], _("Kommuner av samme størrelse")),
+    }
+    comparison, comparison_label = comparisons.get(against, comparisons["kommunen"])
+    return {
+        "heat_rows": heatmap_rows(groups, comparison),
+        "comparison": comparison,
+        "comparison_label": comparison_label,
+        "rows_kind": rows_kind,
+    }

@@ -23,6 +23,11 @@ urlpatterns = [
         name="meeting_kit",
     ),
     path(
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/utforsk/",
+        views.explore,
+        name="explore",
+    ),
+    path(
         "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport.xlsx",
         views.export_xlsx,
         name="export_xlsx",

@@ -33,7 +33,7 @@ from municipalities.selectors import (
 )
 
 from . import docx, exports, pages, pdf
-from .forms import MeetingKitForm
+from .forms import ExploreForm, MeetingKitForm
 from .meeting_kit import meeting_kit_context
 from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
@@ -176,6 +176,31 @@ def meeting_kit(request, slug, number, code):
     context = meeting_kit_context(report, spec, dimension, unit_id)
     context.update({"round": round_, "scope": scope, "form": form})
     return render(request, "reports/meeting_kit.html", context)
+
+
+@login_required
+@require_safe
+@results_view
+def explore(request, slug, number):
+    """The heatmap to explore, chosen with a plain GET form (reports.forms.ExploreForm)."""
+    round_, scope, report = _scoped_report(request, slug, number)
+    spec = get_instrument_spec(round_.instrument)
+    form = ExploreForm(request.GET or None, whole=scope.is_whole)
+    rows_kind, against = form.choice("rader"), form.choice("mot")
+    context = {
+        "round": round_,
+        "scope": scope,
+        "report": report,
+        "spec": spec,
+        "form": form,
+        "rows_kind": rows_kind,
+        "comparison_key": against,
+    }
+    if not report["suppressed"]:
+        context.update(
+            pages.explore_context(report, round_, scope, spec, rows_kind=rows_kind, against=against)
+        )
+    return render(request, "reports/explore.html", context)
 
 
 @login_required

@@ -76,6 +76,7 @@ MATRIX = {
     # Results: runde-2025 is published; runde-2026 is open (answering and links).
     "reports:municipality_report": ("/runder/runde-2025/kommuner/4640/", REPORT_A),
     "reports:dimension": ("/runder/runde-2025/kommuner/4640/dimensjon/lederstotte/", REPORT_A),
+    "reports:explore": ("/runder/runde-2025/kommuner/4640/utforsk/", REPORT_A),
     "reports:export_xlsx": ("/runder/runde-2025/kommuner/4640/rapport.xlsx", REPORT_A),
     "reports:export_csv": ("/runder/runde-2025/kommuner/4640/rapport.csv", REPORT_A),
     "reports:export_pdf": ("/runder/runde-2025/kommuner/4640/rapport.pdf", REPORT_A),
@@ -149,6 +150,7 @@ POST_MATRIX = {
     "reports:export_pdf": REPORT_POST,
     "reports:export_docx": REPORT_POST,
     "reports:meeting_kit": REPORT_POST,
+    "reports:explore": REPORT_POST,
     "reports:export_xlsx": REPORT_POST,
     "reports:method": ALL_405,
     "reports:municipality_report": REPORT_POST,
