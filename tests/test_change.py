@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from assessment import services as assessment_services
@@ -18,6 +20,7 @@ from municipalities.services import create_org_unit, grant_role
 from reports.selectors import municipality_report
 from reports.selectors.change import dimension_changes, welch
 from tests.conftest import publish
+from tests.properties import examples
 from tests.test_suppression import answers_scoring
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +235,44 @@ def test_the_report_with_a_previous_round_runs_a_bounded_number_of_queries(
             reverse("reports:municipality_report", kwargs={"slug": last.slug, "number": "4640"})
         ).content.decode()
     assert "Endring fra Runde 2025" in html
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=6,
+    )
+)
+@settings(max_examples=examples(100))
+def test_a_change_is_shown_only_where_both_rounds_show_group_and_mean(flags):
+    """Property: whatever each round hides (a whole group, or one mean), a change is given only
+    where both rounds show the group and that mean."""
+    from reports.selectors.change import _group_changes
+    from reports.selectors.figures import Figures
+    from reports.selectors.stats import Group, Stat
+
+    def figures(side):
+        groups, rows = [], {}
+        for index, flag in enumerate(flags):
+            group_hidden, mean_hidden = flag[2 * side], flag[2 * side + 1]
+            stat = Stat(code="d", name="D", mean=3.0 + side, n=10, sd=0.5)
+            if group_hidden or mean_hidden:
+                stat = Stat(code="d", name="D", suppressed=True)
+            groups.append(
+                Group(
+                    key=index,
+                    label=str(index),
+                    respondents=None if group_hidden else 10,
+                    suppressed=group_hidden,
+                    dimensions=[stat],
+                )
+            )
+            rows[("staff_group", index, "d")] = {"n": 10, "mean": 3.0 + side, "sd": 0.5}
+        return Figures(round=None, spec=None, min_size=MIN, shown=True, rows=rows), groups
+
+    (prev, prev_groups), (cur, cur_groups) = figures(0), figures(1)
+    changes = _group_changes(prev, cur, {"d"}, "staff_group", prev_groups, cur_groups)
+    for (group_prev, mean_prev, group_cur, mean_cur), change in zip(flags, changes, strict=True):
+        visible = not (group_prev or mean_prev or group_cur or mean_cur)
+        assert change.dimensions[0].shown == visible
