@@ -55,6 +55,7 @@ class ExploreForm(forms.Form):
                 return value
         return self.fields[name].initial
 
+
 class MeetingKitForm(forms.Form):
     """Which unit the meeting kit is for (blank: the whole report scope)."""
 
