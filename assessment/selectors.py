@@ -413,7 +413,10 @@ def response_count(participation) -> int:
 
 
 def headcount_grid(participation, submitted=None) -> dict:
-    """Rows (whole kommune, then each unit) × staff groups, with the stored counts."""
+    """Rows («not in any unit», then each unit) × staff groups, with the stored counts. Every
+    person belongs to one row only: the first row is the staff outside every unit, and a unit's
+    row is the unit itself without its sub-units. The totals are the sums of the stored rows
+    (the denominator of the response rate)."""
     from .models import Headcount
 
     groups = list(StaffGroup.objects.all())
@@ -439,9 +442,27 @@ def headcount_grid(participation, submitted=None) -> dict:
                 if submitted is not None
                 else stored.get((unit_id, group.code), "")
             )
-            cells.append({"name": field_name, "staff_group": group.code, "value": value})
+            cells.append(
+                {
+                    "name": field_name,
+                    "staff_group": group.code,
+                    "label": group.label,
+                    "value": value,
+                }
+            )
         rows.append({"unit_id": unit_id, "name": name, "cells": cells})
-    return {"groups": groups, "rows": rows}
+    totals = [
+        {"label": group.label, "count": sum(c for (_u, g), c in stored.items() if g == group.code)}
+        for group in groups
+    ]
+    totals = [t for t in totals if t["count"]]
+    return {
+        "groups": groups,
+        "rows": rows,
+        "totals": totals,
+        "total": sum(stored.values()),
+        "has_units": len(units) > 1,
+    }
 
 
 def item_sources(version) -> dict:

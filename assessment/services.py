@@ -232,6 +232,7 @@ def create_round(
         Participation.objects.bulk_create(
             Participation(round=round_, municipality=m) for m in municipalities
         )
+        copy_previous_headcounts(participations=list(round_.participations.all()))
     return round_
 
 
@@ -239,10 +240,54 @@ def create_round(
 def join_round(*, round: Round, municipality: Municipality) -> Participation:
     if round.is_closed():
         raise ValidationError(_("Runden er stengt, og kommunen kan ikke bli med nå."))
-    participation, _created = Participation.objects.get_or_create(
+    participation, created = Participation.objects.get_or_create(
         round=round, municipality=municipality
     )
+    if created:
+        copy_previous_headcounts(participations=[participation])
     return participation
+
+
+def copy_previous_headcounts(*, participations: list[Participation]) -> int:
+    """A kommune joining a new round starts with the headcounts of its latest earlier round
+    (the coordinator corrects them on the headcount page). Units deleted since are gone with
+    their rows; folkevalgte are left out of a round without them. Two queries; returns the
+    number of rows copied."""
+    if not participations:
+        return 0
+    round_ = participations[0].round
+    by_municipality = {p.municipality_id: p for p in participations}
+    latest: dict[int, tuple] = {}  # municipality id -> (opens_on, participation id)
+    rows = list(
+        Headcount.objects.filter(
+            participation__municipality_id__in=by_municipality,
+            participation__round__opens_on__lt=round_.opens_on,
+        ).values_list(
+            "participation__municipality_id",
+            "participation__round__opens_on",
+            "participation_id",
+            "unit_id",
+            "staff_group_id",
+            "count",
+            "staff_group__is_optional",
+        )
+    )
+    for municipality_id, opens_on, participation_id, *_rest in rows:
+        if latest.get(municipality_id, (opens_on,))[0] <= opens_on:
+            latest[municipality_id] = (opens_on, participation_id)
+    copies = [
+        Headcount(
+            participation=by_municipality[municipality_id],
+            unit_id=unit_id,
+            staff_group_id=staff_group,
+            count=count,
+        )
+        for municipality_id, _o, participation_id, unit_id, staff_group, count, optional in rows
+        if latest[municipality_id][1] == participation_id
+        and (round_.include_folkevalgte or not optional)
+    ]
+    Headcount.objects.bulk_create(copies, ignore_conflicts=True)
+    return len(copies)
 
 
 def set_named_in_comparisons(*, participation: Participation, named: bool) -> None:

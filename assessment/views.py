@@ -86,11 +86,19 @@ def join(request, number, slug):
     municipality = get_municipality_for_coordinator(request.user, number)
     round_ = selectors.get_round(slug)
     try:
-        services.join_round(round=round_, municipality=municipality)
+        participation = services.join_round(round=round_, municipality=municipality)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("assessment:municipality_rounds", number=number)
     messages.success(request, _("Kommunen er med i «%s».") % round_.name)
+    if participation.headcounts.exists():
+        messages.info(
+            request,
+            _(
+                "Antall ansatte er kopiert fra forrige runde. Sjekk og rett dem under "
+                "«Antall ansatte»."
+            ),
+        )
     return redirect("reports:dashboard", number=number, slug=slug)
 
 

@@ -134,6 +134,16 @@ def get_report_scope_for_user(user, municipality: Municipality) -> ReportScope:
     return ReportScope(municipality=municipality, unit=unit)
 
 
+def get_led_unit_for_user(user, municipality: Municipality, unit_id: int) -> OrgUnit:
+    """The unit if the user leads exactly that unit, else 404 - also for coordinators and KS:
+    the unit's own page sets the subtree beside the kommune and the sector, and one person
+    seeing several subtrees that way could subtract one from another."""
+    roots = get_access_for_user(user).unit_roots(municipality.pk)
+    if unit_id not in {u for u, _p in roots}:
+        raise Http404
+    return OrgUnit.objects.select_related("sector").get(pk=unit_id, municipality=municipality)
+
+
 def list_units(municipality: Municipality) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(municipality=municipality).select_related("sector", "parent")
 

@@ -205,3 +205,51 @@ class MunicipalityScore(models.Model):
 
     def __str__(self):
         return f"{self.municipality_id} {self.code}: {self.n}"
+
+
+class TenureCell(models.Model):
+    """A kommune's respondents per tenure band (ansiennitet, '' = not given), published with the
+    round. Tenure is shown for the whole kommune only (domain.md §6), so it is not split further."""
+
+    round = models.ForeignKey(
+        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
+    )
+    tenure = models.CharField(max_length=10)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "municipality"], name="tenure_cell")]
+
+    def __str__(self):
+        return f"{self.municipality_id}/{self.tenure or '-'}: {self.n}"
+
+
+class TenureScoreCell(models.Model):
+    """Respondents with a dimension score per tenure band: n, sum and sum of squares."""
+
+    round = models.ForeignKey(
+        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
+    )
+    tenure = models.CharField(max_length=10)
+    code = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+    total = models.FloatField()
+    sum_sq = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "municipality"], name="tenure_score_cell")]
+
+    def __str__(self):
+        return f"{self.municipality_id}/{self.tenure or '-'} {self.code}: {self.n}"

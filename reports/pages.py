@@ -9,7 +9,7 @@ from assessment.selectors import get_instrument_spec
 from municipalities.models import SizeClass, localized
 
 from . import charts
-from .selectors import national_trend, quartiles
+from .selectors import Stat, national_trend, quartiles
 from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer, viewer_benchmarks
 
 
@@ -19,6 +19,25 @@ def likert_labels():
 
 def _values(stats):
     return [s.mean for s in stats]
+
+
+def _sector_stats(sector, dimensions) -> list:
+    """The unit's sector per dimension, hidden where the sector table hides it."""
+    if sector is None or sector.suppressed:
+        return [Stat(code=s.code, name=s.name, suppressed=True) for s in dimensions]
+    return sector.dimensions
+
+
+def _beside_series(report) -> list:
+    """A unit's radar also draws its kommune and its sector (reports.selectors.figures)."""
+    beside = report.get("beside")
+    if not beside:
+        return []
+    series = [(report["municipality"]["name"], _values(beside["kommune"]))]
+    sector = beside["sector"]
+    if sector is not None and not sector.suppressed:
+        series.append((sector.label, _values(sector.dimensions)))
+    return series
 
 
 def report_context(report: dict, spec) -> dict:
@@ -36,6 +55,7 @@ def report_context(report: dict, spec) -> dict:
                     else report["unit"]["name"],
                     _values(report["dimensions"]),
                 ),
+                *_beside_series(report),
                 (_("Landet"), _values(report["national"])),
                 (_("Kommuner i samme størrelsesgruppe"), _values(report["peer"])),
             ],
@@ -60,7 +80,14 @@ def report_context(report: dict, spec) -> dict:
         context["charts"]["traits"] = charts.to_json(
             charts.radar(
                 [t.name for t in report["traits"]],
-                [(report["municipality"]["name"], _values(report["traits"]))],
+                [
+                    (
+                        report["unit"]["name"]
+                        if report["unit"]
+                        else report["municipality"]["name"],
+                        _values(report["traits"]),
+                    )
+                ],
             )
         )
     for kind in ("barriers", "promoters"):
@@ -73,8 +100,18 @@ def report_context(report: dict, spec) -> dict:
         context["charts"]["trend"] = charts.to_json(
             charts.trend_lines(report["trend"], [(d.code, d.label) for d in spec.dimensions])
         )
+    beside = report.get("beside") or {}
+    sector = beside.get("sector")
     context["dimension_rows"] = list(
-        zip(spec.dimensions, report["dimensions"], report["national"], report["peer"], strict=True)
+        zip(
+            spec.dimensions,
+            report["dimensions"],
+            report["national"],
+            report["peer"],
+            beside.get("kommune") or [None] * len(spec.dimensions),
+            _sector_stats(sector, report["dimensions"]),
+            strict=True,
+        )
     )
     return context
 
@@ -229,4 +266,31 @@ def benchmark_context(
         "shown_count": len(rows),
         "few_unnamed": data["few_unnamed"],
         "filter_error": error,
+    }
+
+
+def explore_context(report: dict, round_, scope, spec, *, rows_kind: str, against: str) -> dict:
+    """The heatmap's rows and its comparison row (reports.selectors.explore)."""
+    from .selectors.explore import heatmap_rows, tenure_groups
+
+    if rows_kind == "ansiennitet" and scope.is_whole:
+        groups = tenure_groups(round_, scope.municipality, spec)
+    else:
+        groups = report[
+            {"ansattgrupper": "staff_groups", "sektorer": "sectors", "enheter": "units"}.get(
+                rows_kind, "staff_groups"
+            )
+        ]
+    beside = report.get("beside") or {}
+    comparisons = {
+        "kommunen": (beside.get("kommune") or report["dimensions"], _("Kommunen")),
+        "landet": (report["national"], _("Landet")),
+        "storrelse": (report["peer"], _("Kommuner av samme størrelse")),
+    }
+    comparison, comparison_label = comparisons.get(against, comparisons["kommunen"])
+    return {
+        "heat_rows": heatmap_rows(groups, comparison),
+        "comparison": comparison,
+        "comparison_label": comparison_label,
+        "rows_kind": rows_kind,
     }

@@ -15,6 +15,7 @@ from assessment.models import Round
 from assessment.services import purge_round_personal_data
 
 from .models import Publication
+from .publication_tenure import publish_tenure_cells
 from .reliability import compute_alphas
 
 logger = logging.getLogger(__name__)
@@ -170,6 +171,7 @@ def _compute(round_: Round, now) -> Publication:
                 # The cell tables were just filled: without fresh statistics the planner takes
                 # them for empty and joins them by nested loops (seconds instead of milliseconds).
                 cursor.execute(f"ANALYZE {sql.split()[2]}")
+        publish_tenure_cells(cursor, round_.pk)
         cursor.execute(
             "SELECT COALESCE(SUM(respondents), 0), COUNT(*) FROM reports_publishedmunicipality "
             "WHERE round_id = %s AND respondents > 0",

@@ -23,6 +23,11 @@ urlpatterns = [
         name="meeting_kit",
     ),
     path(
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/utforsk/",
+        views.explore,
+        name="explore",
+    ),
+    path(
         "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport.xlsx",
         views.export_xlsx,
         name="export_xlsx",
@@ -41,6 +46,11 @@ urlpatterns = [
         "runder/<slug:slug>/kommuner/<kommunenr:number>/saksframlegg.docx",
         views.export_docx,
         name="export_docx",
+    ),
+    path(
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/enheter/<int:unit_id>/",
+        views.unit_report,
+        name="unit_report",
     ),
     path("runder/<slug:slug>/sammenligning/", views.benchmark, name="benchmark"),
     path("runder/<slug:slug>/steng/", views.close_round, name="close_round"),

@@ -24,19 +24,22 @@ from assessment.selectors import (
     open_links,
 )
 from municipalities.selectors import (
+    ReportScope,
     get_access_for_user,
+    get_led_unit_for_user,
     get_municipality_for_user,
     get_report_scope_for_user,
     list_counties,
 )
 
 from . import docx, exports, pages, pdf
-from .forms import MeetingKitForm
+from .forms import ExploreForm, MeetingKitForm
 from .meeting_kit import meeting_kit_context
 from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
 from .selectors import municipality_report as build_report
 from .selectors.participation import participation_rates
+from .selectors.unit_participation import unit_participation
 
 
 class ResultsNotPublished(Exception):
@@ -115,6 +118,35 @@ def municipality_report(request, slug, number):
 
 @login_required
 @require_safe
+def unit_report(request, slug, number, unit_id):
+    """A unit leader's own page: the subtree beside the kommune and the sector, its trend and
+    change; while the round is open, the subtree's participation."""
+    municipality = get_municipality_for_user(request.user, number)
+    unit = get_led_unit_for_user(request.user, municipality, unit_id)
+    round_ = get_round(slug)
+    participation = round_.participations.filter(municipality=municipality).first()
+    if participation is None:
+        raise Http404
+    scope = ReportScope(municipality=municipality, unit=unit)
+    if not ensure_published(round_):
+        return render(
+            request,
+            "reports/results_pending.html",
+            {
+                "round": round_,
+                "scope": scope,
+                "unit": unit,
+                "unit_rates": unit_participation(participation, unit),
+            },
+        )
+    report = build_report(round_, scope)
+    context = pages.report_context(report, get_instrument_spec(round_.instrument))
+    context.update({"round": round_, "scope": scope})
+    return render(request, "reports/municipality_report.html", context)
+
+
+@login_required
+@require_safe
 @results_view
 def dimension_page(request, slug, number, code):
     round_, scope, report = _scoped_report(request, slug, number)
@@ -144,6 +176,31 @@ def meeting_kit(request, slug, number, code):
     context = meeting_kit_context(report, spec, dimension, unit_id)
     context.update({"round": round_, "scope": scope, "form": form})
     return render(request, "reports/meeting_kit.html", context)
+
+
+@login_required
+@require_safe
+@results_view
+def explore(request, slug, number):
+    """The heatmap to explore, chosen with a plain GET form (reports.forms.ExploreForm)."""
+    round_, scope, report = _scoped_report(request, slug, number)
+    spec = get_instrument_spec(round_.instrument)
+    form = ExploreForm(request.GET or None, whole=scope.is_whole)
+    rows_kind, against = form.choice("rader"), form.choice("mot")
+    context = {
+        "round": round_,
+        "scope": scope,
+        "report": report,
+        "spec": spec,
+        "form": form,
+        "rows_kind": rows_kind,
+        "comparison_key": against,
+    }
+    if not report["suppressed"]:
+        context.update(
+            pages.explore_context(report, round_, scope, spec, rows_kind=rows_kind, against=against)
+        )
+    return render(request, "reports/explore.html", context)
 
 
 @login_required

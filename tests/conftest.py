@@ -159,6 +159,8 @@ def unpublish(round_, closes_on):
         snapshot.ItemCell,
         snapshot.ChoiceCell,
         snapshot.MunicipalityScore,
+        snapshot.TenureCell,
+        snapshot.TenureScoreCell,
     ):
         model.objects.filter(round=round_).delete()
     Round.objects.filter(pk=round_.pk).update(published_at=None, closes_on=closes_on)

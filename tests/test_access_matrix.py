@@ -37,6 +37,7 @@ COORDINATOR_A = row(302, 302, 404, 404, 200, 404, 404, 200)
 REPORT_A = row(302, 302, 404, 200, 200, 404, 200, 200)
 BENCHMARK = row(302, 302, 404, 404, 200, 200, 200, 200)
 API_REPORT_A = row(401, 401, 404, 200, 200, 404, 200, 200)
+UNIT_LEADER = row(302, 302, 404, 200, 404, 404, 404, 404)
 RESPONDENT_ONLY = row(404, 200, 404, 404, 404, 404, 404, 404)
 
 # name -> (path template, expected status per role for GET)
@@ -88,11 +89,15 @@ MATRIX = {
     # Results: runde-2025 is published; runde-2026 is open (answering and links).
     "reports:municipality_report": ("/runder/runde-2025/kommuner/4640/", REPORT_A),
     "reports:dimension": ("/runder/runde-2025/kommuner/4640/dimensjon/lederstotte/", REPORT_A),
+    "reports:explore": ("/runder/runde-2025/kommuner/4640/utforsk/", REPORT_A),
     "reports:export_xlsx": ("/runder/runde-2025/kommuner/4640/rapport.xlsx", REPORT_A),
     "reports:export_csv": ("/runder/runde-2025/kommuner/4640/rapport.csv", REPORT_A),
     "reports:export_pdf": ("/runder/runde-2025/kommuner/4640/rapport.pdf", REPORT_A),
     "reports:export_docx": ("/runder/runde-2025/kommuner/4640/saksframlegg.docx", REPORT_A),
     "reports:meeting_kit": ("/runder/runde-2025/kommuner/4640/motepakke/samarbeid/", REPORT_A),
+    # A unit's own page: only its unit leader (a coordinator or KS seeing every subtree beside
+    # the kommune and the sector could subtract one subtree from another).
+    "reports:unit_report": ("/runder/runde-2025/kommuner/4640/enheter/{unit}/", UNIT_LEADER),
     "reports:benchmark": ("/runder/runde-2025/sammenligning/", BENCHMARK),
     "reports:close_round": ("/runder/runde-2026/steng/", KS_ONLY),
     "api-v1:api-root": ("/api/v1/", ALL_404),
@@ -164,9 +169,11 @@ POST_MATRIX = {
     "reports:export_pdf": REPORT_POST,
     "reports:export_docx": REPORT_POST,
     "reports:meeting_kit": REPORT_POST,
+    "reports:explore": REPORT_POST,
     "reports:export_xlsx": REPORT_POST,
     "reports:method": ALL_405,
     "reports:municipality_report": REPORT_POST,
+    "reports:unit_report": REPORT_POST,
     "set_language": row(*[302] * 8),
     "reports:close_round": KS_ONLY,
     "logout": row(*[302] * 8),

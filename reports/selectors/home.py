@@ -2,7 +2,7 @@
 
 from assessment.models import Participation
 from assessment.selectors import list_rounds
-from municipalities.models import Municipality
+from municipalities.models import Municipality, OrgUnit
 from municipalities.selectors import get_access_for_user
 
 
@@ -24,7 +24,13 @@ def home_overview(user) -> dict:
             "municipality": municipality,
             "coordinates": access.can_coordinate(municipality.pk),
             "participations": [],
+            "units": [],
         }
+    # A unit leader's report is the unit's own page (reports:unit_report).
+    led = [u for m, u, _p in access.leader_of if not access.sees_whole(m)]
+    if led:
+        for unit in OrgUnit.objects.filter(pk__in=led).order_by("name"):
+            municipalities[unit.municipality_id]["units"].append(unit)
     for participation in participations:
         municipalities[participation.municipality_id]["participations"].append(participation)
     return {

@@ -12,9 +12,19 @@ from assessment.traits import LEADER_GROUPS
 from municipalities.models import Municipality, SizeClass, localized
 
 from ..anonymity import hidden_cells, suppress, suppress_nested
-from ..models import ChoiceCell, ItemCell, PublishedUnit, RespondentCell
+from ..models import ChoiceCell, ItemCell, RespondentCell
 from ..models import ScoreCell as ScoreCellModel
 from .benchmark import benchmarks_for, kommune_sums
+from .change import Changes, changes_between
+from .figures import (
+    RoundCells,
+    guard_subtree_dimensions,
+    load_cells,
+    subtree_protected,
+    subtree_trend,
+    unit_sector,
+    units_published_up_to,
+)
 from .stats import (
     Group,
     Overall,
@@ -312,6 +322,8 @@ def _empty_sections() -> dict:
         "items": {},
         "choices": {},
         "trend": [],
+        "changes": Changes(),
+        "beside": None,
         "strengths": [],
         "improvements": [],
         "hidden_summary": {},
@@ -411,12 +423,9 @@ def municipality_report(round_: Round, scope) -> dict:
     municipality, unit = scope.municipality, scope.unit
     spec = get_instrument_spec(round_.instrument)
     min_size = round_.effective_min_group_size
-    units = {
-        u.unit_id: u
-        for u in PublishedUnit.objects.filter(round=round_, municipality=municipality).order_by(
-            "sector__order", "path"
-        )
-    }
+    # The units as published in this and every earlier round (figures.py reads the earlier).
+    units_by_round = units_published_up_to(round_, municipality)
+    units = units_by_round.get(round_.pk, {})
     unit_path = ""
     if unit is not None:
         published_unit = units.get(unit.pk)
@@ -433,11 +442,16 @@ def municipality_report(round_: Round, scope) -> dict:
     whole = _population(kommune_respondents, kommune_scores, spec, min_size)
     part = whole if unit is None else _population(respondent_cells, score_cells, spec, min_size)
     shown = part.respondents >= min_size
+    # A unit leader sees the kommune and the unit's sector beside the subtree (figures.py).
+    sector = None
+    if unit is not None:
+        sector = unit_sector(
+            whole.sectors, units[unit.pk].sector_id if unit.pk in units else unit.sector_id
+        )
     protected = (
         unit is not None
         and shown
-        and whole.respondents >= min_size
-        and _small_rest(whole.respondents, part.respondents, min_size)
+        and subtree_protected(part.respondents, whole.respondents, sector, min_size)
     )
     shown = shown and not protected
     sums = kommune_sums(round_, spec, history_of=municipality)
@@ -461,6 +475,7 @@ def municipality_report(round_: Round, scope) -> dict:
         if shown and not unit and headcount
         else None,
         "dimensions": [],
+        "beside": None,
     }
     # "Without own kommune" means without the whole kommune, also in a unit leader's view.
     report["national"], report["peer"] = benchmarks_for(round_, municipality, spec, sums=sums)
@@ -487,7 +502,7 @@ def municipality_report(round_: Round, scope) -> dict:
     )
     items_guard = None
     if unit is not None:
-        dimensions = _guard_stats(dimensions, whole.dimensions, min_size)
+        dimensions = guard_subtree_dimensions(dimensions, whole.dimensions, sector, min_size)
         staff_groups = _guard_groups(staff_groups, whole.staff_groups, min_size)
         sectors = _guard_groups(sectors, whole.sectors, min_size)
         traits = _guard_stats(traits, whole.traits, min_size)
@@ -499,6 +514,21 @@ def municipality_report(round_: Round, scope) -> dict:
         g for g in kommune_units if not unit_path or units[g.key].path.startswith(unit_path)
     ]
     ranked = sorted((s for s in dimensions if not s.suppressed), key=lambda s: -s.mean)
+    # Earlier rounds (figures.py): the previous one for the change, every one for a unit's trend.
+    rounds = [p.round for p in sums.history if p.round.opens_on < round_.opens_on] + [round_]
+    unit_id = unit.pk if unit else None
+    history = load_cells(
+        rounds[:-1] if unit else rounds[-2:-1],
+        municipality,
+        into=RoundCells(
+            respondents={round_.pk: kommune_respondents},
+            scores={round_.pk: kommune_scores},
+            units=units_by_round,
+        ),
+        with_units=False,
+    )
+    if unit:
+        report["beside"] = {"kommune": whole.dimensions, "sector": sector}
     report.update(
         overall=Overall.of(dimensions),
         dimensions=dimensions,
@@ -513,7 +543,10 @@ def municipality_report(round_: Round, scope) -> dict:
         choices=choice_frequencies(
             [c for c in choice_cells if in_scope(c)], spec, staff_groups, part.respondents
         ),
-        trend=[] if unit else municipality_trend(municipality, round_, spec, min_size, sums=sums),
+        trend=subtree_trend(rounds, history, unit.pk, spec)
+        if unit
+        else municipality_trend(municipality, round_, spec, min_size, sums=sums),
+        changes=changes_between(rounds[-2] if len(rounds) > 1 else None, round_, history, unit_id),
         strengths=ranked[:3],
         improvements=list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
         hidden_summary={
