@@ -334,21 +334,33 @@ def scope_figures(rounds: list[Round], municipality: Municipality, unit) -> dict
     return result
 
 
-def previous_plan(round_: Round, municipality: Municipality, unit) -> ActionPlan | None:
-    """The plan of the latest earlier published round for the same kommune or unit."""
+def _scope_plans(round_: Round, municipality: Municipality, unit) -> tuple:
+    """(this round's plan, the plan of the latest earlier published round) for the same kommune
+    or unit, in one query."""
     plans = ActionPlan.objects.filter(
+        Q(round=round_) | Q(round__published_at__isnull=False, round__opens_on__lt=round_.opens_on),
         municipality=municipality,
-        round__published_at__isnull=False,
-        round__opens_on__lt=round_.opens_on,
     )
     plans = plans.filter(unit=unit) if unit is not None else plans.filter(unit__isnull=True)
-    return plans.select_related("round__instrument").order_by("-round__opens_on").first()
+    current = previous = None
+    for plan in plans.select_related("round__instrument").order_by("-round__opens_on")[:2]:
+        if plan.round_id == round_.pk:
+            current = plan
+        elif previous is None:
+            previous = plan
+    return current, previous
 
 
-def plan_followup(round_: Round, municipality: Municipality, unit, spec) -> dict | None:
+def previous_plan(round_: Round, municipality: Municipality, unit) -> ActionPlan | None:
+    """The plan of the latest earlier published round for the same kommune or unit."""
+    return _scope_plans(round_, municipality, unit)[1]
+
+
+def plan_followup(round_: Round, municipality: Municipality, unit, spec, plan=None) -> dict | None:
     """For each focus dimension of the previous round's plan: the change since that round with
     its 95 % interval (only where both rounds' figures are shown) and the plan's status."""
-    plan = previous_plan(round_, municipality, unit)
+    if plan is None:
+        plan = previous_plan(round_, municipality, unit)
     if plan is None or not plan.focus:
         return None
     figures = scope_figures([plan.round, round_], municipality, unit)
@@ -396,10 +408,13 @@ def report_followup(user, round_: Round, scope, spec) -> dict:
         if scope.unit is not None
         else reverse("reports:action_plan", args=[round_.slug, number])
     )
+    current, previous = _scope_plans(round_, scope.municipality, scope.unit)
     return {
-        "followup": plan_followup(round_, scope.municipality, scope.unit, spec),
+        "followup": plan_followup(round_, scope.municipality, scope.unit, spec, previous)
+        if previous is not None
+        else None,
         "plan_url": url,
-        "has_plan": get_plan(round_, scope.municipality, scope.unit) is not None,
+        "has_plan": current is not None,
     }
 
 
