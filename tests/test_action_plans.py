@@ -275,7 +275,7 @@ def test_the_plan_page_runs_a_bounded_number_of_queries(people, django_assert_ma
     make_plan(client)
     for i in range(5):
         add(client, what=f"Tiltak {i}")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):  # measured 12 with 5 actions, as with 1
         assert client.get(PLAN).status_code == 200
 
 
