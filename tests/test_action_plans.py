@@ -383,3 +383,16 @@ def test_thanks_page_says_when_and_where_results_come(open_round, municipalities
     assert f"Runden stenger {closes}" in text
     assert "blir resultatene delt med dere" in text
     assert date.today()  # the page needs no login
+
+
+def test_the_report_links_to_the_plan_for_those_who_may_see_it(people):
+    report = "/runder/runde-2025/kommuner/4640/"
+    tv = client_for(people["tillitsvalgt"])
+    assert (
+        "Det er ikke laget noen tiltaksplan for denne runden ennå."
+        in tv.get(report).content.decode()
+    )
+    coordinator = client_for(people["coordinator"])
+    assert "Lag tiltaksplan for denne runden" in coordinator.get(report).content.decode()
+    make_plan(coordinator)
+    assert "Åpne tiltaksplanen for denne runden" in tv.get(report).content.decode()

@@ -399,7 +399,7 @@ def report_followup(user, round_: Round, scope, spec) -> dict:
     from django.urls import reverse
 
     try:
-        plan_permissions(user, scope.municipality, scope.unit)
+        permissions = plan_permissions(user, scope.municipality, scope.unit)
     except Http404:
         return {}
     number = scope.municipality.number
@@ -415,6 +415,7 @@ def report_followup(user, round_: Round, scope, spec) -> dict:
         else None,
         "plan_url": url,
         "has_plan": current is not None,
+        "can_edit_plan": permissions.can_edit,
     }
 
 
