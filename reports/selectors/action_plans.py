@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import Participation, Round, ScoreKind
 from assessment.selectors import get_instrument_spec
-from municipalities.models import Municipality, OrgUnit
+from municipalities.models import Municipality, OrgUnit, localized
 from municipalities.selectors import get_access_for_user
 
 from ..models import (
@@ -168,7 +168,7 @@ def plan_page(round_: Round, permissions: PlanPermissions, spec) -> dict:
         dimension_actions = [a for a in actions if a.dimension == code]
         try:
             recommended = [
-                {"text": _localized(a["text"]), "ks_tool": a.get("ks_tool")}
+                {"text": localized(a["text"]), "ks_tool": a.get("ks_tool")}
                 for a in spec.dimension(code).actions
             ]
         except KeyError:
@@ -204,12 +204,6 @@ def plan_page(round_: Round, permissions: PlanPermissions, spec) -> dict:
             for e in events
         ],
     }
-
-
-def _localized(texts):
-    from municipalities.models import localized
-
-    return localized(texts)
 
 
 def unit_plan_overview(round_: Round, units: list[OrgUnit]) -> list[dict]:
