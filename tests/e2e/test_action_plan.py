@@ -17,6 +17,13 @@ pytestmark = pytest.mark.e2e
 PLAN = "/runder/runde-2026/kommuner/4640/tiltaksplan/"
 
 
+def _page(web, **kwargs):
+    """A page with room for a busy machine (publication and the report take a few seconds)."""
+    page = web.page(**kwargs)
+    page.set_default_timeout(30_000)
+    return page
+
+
 def _close(analyst, slug, name):
     analyst.goto(f"/runder/{slug}/steng/")
     analyst.check("#confirm")
@@ -49,11 +56,11 @@ def test_from_results_to_action_and_back(web, filled_round, users, spec):
     tillitsvalgt = make_user("tv-sogndal", "tillitsvalgt", municipality_number="4640")
 
     # KS closes the round, and its results are published.
-    analyst = web.page(user=users["ks"], height=1000)
+    analyst = _page(web, user=users["ks"], height=1000)
     _close(analyst, "runde-2026", "Runde 2026")
 
     # The coordinator chooses two focus dimensions and adds two actions.
-    coordinator = web.page(user=users["coordinator_a"], height=1100)
+    coordinator = _page(web, user=users["coordinator_a"], height=1100)
     coordinator.goto(
         "/runder/runde-2026/kommuner/4640/", wait_until="domcontentloaded", timeout=60_000
     )
@@ -106,7 +113,7 @@ def test_from_results_to_action_and_back(web, filled_round, users, spec):
     assert_accessible(coordinator, "action plan (coordinator)")
 
     # The tillitsvalgt reads the plan and co-signs it; she cannot edit it.
-    representative = web.page(user=tillitsvalgt, height=1000)
+    representative = _page(web, user=tillitsvalgt, height=1000)
     representative.goto(PLAN)
     assert representative.locator("#focus-form, #action-form").count() == 0
     with representative.expect_navigation():
@@ -129,7 +136,7 @@ def test_from_results_to_action_and_back(web, filled_round, users, spec):
         coordinator.click("#ansattside button[type=submit]")
     url = coordinator.locator("#staff-page-url a").inner_text()
     assert coordinator.locator("#ansattside svg").count() == 1  # the QR code to print
-    staff = web.page(width=390, height=844, scale=2, mobile=True)
+    staff = _page(web, width=390, height=844, scale=2, mobile=True)
     assert staff.goto(url).ok
     assert staff.locator("h1").inner_text() == "Dere sa – vi gjør: Sogndal"
     assert "Hospitering mellom heimetenesta og skulen" in staff.locator("main").inner_text()
