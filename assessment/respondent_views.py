@@ -24,6 +24,7 @@ SESSION_SUBMITTED = "respondent_submitted"
 SESSION_LANGUAGE = "respondent_language"
 SESSION_OPEN_LINK = "respondent_open_link"  # the draft came from an open link (rate limited)
 SESSION_ROUND = "respondent_round"  # the draft's round, to explain a draft gone at closing
+SESSION_THANKS_ROUND = "respondent_thanks_round"  # when results come, on the thank-you page
 
 
 def _render(request, template, context=None, *, status=200, language=None):
@@ -296,7 +297,7 @@ def submit(request):
     request.session.pop(SESSION_DRAFT, None)
     request.session.pop(SESSION_RESUME_CODE, None)
     request.session.pop(SESSION_OPEN_LINK, None)
-    request.session.pop(SESSION_ROUND, None)
+    request.session[SESSION_THANKS_ROUND] = request.session.pop(SESSION_ROUND, None)
     request.session[SESSION_SUBMITTED] = True
     return redirect("assessment:thanks")
 
@@ -306,7 +307,9 @@ def submit(request):
 def thanks(request):
     if not request.session.get(SESSION_SUBMITTED):
         raise Http404
-    return _render(request, "respond/thanks.html")
+    round_id = request.session.get(SESSION_THANKS_ROUND)
+    round_ = Round.objects.filter(pk=round_id).first() if isinstance(round_id, int) else None
+    return _render(request, "respond/thanks.html", {"round": round_})
 
 
 @never_cache

@@ -164,10 +164,12 @@ class Role(models.TextChoices):
     KS_ANALYST = "ks_analyst", _("KS-analytiker")
     COORDINATOR = "coordinator", _("Koordinator (kommune)")
     UNIT_LEADER = "unit_leader", _("Enhetsleder")
+    TILLITSVALGT = "tillitsvalgt", _("Tillitsvalgt (kommune)")
 
 
 class Membership(models.Model):
-    """Gives a user a role: national (KS), one kommune (coordinator) or one unit subtree."""
+    """Gives a user a role: national (KS), one kommune (coordinator; tillitsvalgt, who reads the
+    kommune report and co-signs its action plans) or one unit subtree."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -190,6 +192,7 @@ class Membership(models.Model):
                     Q(role="ks_analyst", municipality__isnull=True, unit__isnull=True)
                     | Q(role="coordinator", municipality__isnull=False, unit__isnull=True)
                     | Q(role="unit_leader", municipality__isnull=False, unit__isnull=False)
+                    | Q(role="tillitsvalgt", municipality__isnull=False, unit__isnull=True)
                 ),
             ),
         ]

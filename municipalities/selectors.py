@@ -21,20 +21,35 @@ class Access:
     coordinator_of: frozenset[int] = field(default_factory=frozenset)
     # (municipality id, unit id, unit path) for each unit the user leads
     leader_of: tuple[tuple[int, int, str], ...] = ()
+    # kommuner where the user is a tillitsvalgt: the kommune report (read) and its action plans
+    # (read and co-sign), never the dashboard, invitations or the comparison
+    representative_of: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_anything(self) -> bool:
-        return self.is_national or bool(self.coordinator_of) or bool(self.leader_of)
+        return (
+            self.is_national
+            or bool(self.coordinator_of)
+            or bool(self.leader_of)
+            or bool(self.representative_of)
+        )
 
     @property
     def municipality_ids(self) -> frozenset[int]:
-        return self.coordinator_of | {m for m, _u, _p in self.leader_of}
+        return self.coordinator_of | self.representative_of | {m for m, _u, _p in self.leader_of}
 
     def can_coordinate(self, municipality_id: int) -> bool:
         return self.is_superuser or municipality_id in self.coordinator_of
 
     def sees_whole(self, municipality_id: int) -> bool:
-        return self.is_national or municipality_id in self.coordinator_of
+        return (
+            self.is_national
+            or municipality_id in self.coordinator_of
+            or municipality_id in self.representative_of
+        )
+
+    def represents(self, municipality_id: int) -> bool:
+        return municipality_id in self.representative_of
 
     def unit_roots(self, municipality_id: int) -> list[tuple[int, str]]:
         return [(u, p) for m, u, p in self.leader_of if m == municipality_id]
@@ -53,7 +68,7 @@ def get_access_for_user(user) -> Access:
     rows = Membership.objects.filter(user=user).values_list(
         "role", "municipality_id", "unit_id", "unit__path"
     )
-    national, coordinator_of, leader_of = user.is_superuser, set(), []
+    national, coordinator_of, leader_of, representative_of = user.is_superuser, set(), [], set()
     for role, municipality_id, unit_id, unit_path in rows:
         if role == Role.KS_ANALYST:
             national = True
@@ -61,11 +76,14 @@ def get_access_for_user(user) -> Access:
             coordinator_of.add(municipality_id)
         elif role == Role.UNIT_LEADER:
             leader_of.append((municipality_id, unit_id, unit_path))
+        elif role == Role.TILLITSVALGT:
+            representative_of.add(municipality_id)
     access = Access(
         is_national=national,
         is_superuser=user.is_superuser,
         coordinator_of=frozenset(coordinator_of),
         leader_of=tuple(leader_of),
+        representative_of=frozenset(representative_of),
     )
     user._innovasjonsradar_access = access
     return access

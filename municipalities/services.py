@@ -138,9 +138,15 @@ def _role_scope(role, municipality_number, unit_id):
             % {"role": role, "roles": ", ".join(Role.values)}
         )
     municipality = unit = None
-    if role == Role.COORDINATOR:
+    if role in (Role.COORDINATOR, Role.TILLITSVALGT):
         if not municipality_number:
-            raise ValidationError(_("En koordinator må ha en kommune (--municipality)."))
+            raise ValidationError(
+                _("En koordinator eller tillitsvalgt må ha en kommune (--municipality).")
+            )
+        if unit_id:
+            raise ValidationError(
+                _("En koordinator eller tillitsvalgt har hele kommunen, ingen enhet.")
+            )
         municipality = Municipality.objects.filter(number=municipality_number).first()
         if municipality is None:
             raise ValidationError(_("Fant ingen kommune med nummer %s.") % municipality_number)

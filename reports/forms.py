@@ -1,7 +1,11 @@
-"""Forms of the report pages (plain GET forms: they work without JavaScript)."""
+"""Forms for the reports app: plain GET forms for the report pages (they work without
+JavaScript), and the action-plan forms. They parse input; the rules live in services (for action
+plans: reports.action_plans)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .models import ActionStatus
 
 ROWS = (
     ("ansattgrupper", _("Ansattgrupper")),
@@ -54,6 +58,82 @@ class ExploreForm(forms.Form):
             if value:
                 return value
         return self.fields[name].initial
+
+
+FORUM_SUGGESTIONS = ("AMU", "IDF", _("Ledermøte med tillitsvalgte"), _("Personalmøte"))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class FocusForm(forms.Form):
+    focus = forms.MultipleChoiceField(
+        label=_("Velg ett til tre innsatsområder"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Velg ett, to eller tre innsatsområder.")},
+    )
+
+    def __init__(self, *args, spec, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus"].choices = [(d.code, d.label) for d in spec.dimensions]
+
+
+class DiscussionForm(forms.Form):
+    forum = forms.CharField(
+        label=_("Drøftet i (for eksempel AMU eller IDF)"),
+        max_length=100,
+        error_messages={
+            "required": _("Skriv hvor planen ble drøftet, for eksempel AMU eller IDF.")
+        },
+    )
+    on = forms.DateField(
+        label=_("Dato"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Skriv datoen for drøftingen."),
+            "invalid": _("Ugyldig dato."),
+        },
+    )
+
+
+class ActionForm(forms.Form):
+    dimension = forms.ChoiceField(label=_("Innsatsområde"))
+    what = forms.CharField(
+        label=_("Hva skal gjøres?"),
+        max_length=300,
+        error_messages={"required": _("Skriv hva tiltaket er.")},
+    )
+    why = forms.CharField(
+        label=_("Hvorfor? Hvilket funn svarer tiltaket på?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Skriv hvilket funn tiltaket svarer på.")},
+    )
+    owner = forms.CharField(
+        label=_("Ansvarlig"),
+        max_length=150,
+        error_messages={"required": _("Skriv hvem som er ansvarlig.")},
+    )
+    due_on = forms.DateField(
+        label=_("Frist"),
+        widget=DateInput(),
+        error_messages={"required": _("Skriv en frist."), "invalid": _("Ugyldig dato.")},
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+    ks_tool = forms.ChoiceField(label=_("KS-verktøy (valgfritt)"), required=False)
+
+    def __init__(self, *args, focus: list[tuple[str, str]], tools: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dimension"].choices = focus
+        self.fields["ks_tool"].choices = [("", _("Ingen"))] + [(t, t) for t in tools]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
 
 
 class MeetingKitForm(forms.Form):

@@ -2,7 +2,7 @@ from django.urls import path
 
 import config.converters  # noqa: F401  (registers kommunenr, dimension, token)
 
-from . import views
+from . import plan_views, views
 
 app_name = "reports"
 
@@ -56,4 +56,22 @@ urlpatterns = [
     path("runder/<slug:slug>/steng/", views.close_round, name="close_round"),
     path("om-metoden/", views.method, name="method"),
     path("kommune/<kommunenr:number>/runder/<slug:slug>/", views.dashboard, name="dashboard"),
+    # From results to action (issue 14): plans, the staff page, KS's view of the cycle
+    path(
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/tiltaksplan/",
+        plan_views.action_plan,
+        name="action_plan",
+    ),
+    path(
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/tiltaksplan/enhet/<int:unit_id>/",
+        plan_views.action_plan,
+        name="unit_action_plan",
+    ),
+    path(
+        "kommune/<kommunenr:number>/runder/<slug:slug>/ansattside/",
+        plan_views.staff_page_publish,
+        name="staff_page_publish",
+    ),
+    path("resultater/<token:token>/", plan_views.staff_page, name="staff_page"),
+    path("runder/<slug:slug>/tiltak/", plan_views.action_cycle, name="action_cycle"),
 ]

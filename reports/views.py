@@ -38,7 +38,9 @@ from .meeting_kit import meeting_kit_context
 from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
 from .selectors import municipality_report as build_report
+from .selectors.action_plans import report_followup
 from .selectors.participation import participation_rates
+from .selectors.staff_page import staff_page_panel
 from .selectors.unit_participation import unit_participation
 
 
@@ -113,6 +115,7 @@ def municipality_report(request, slug, number):
     spec = get_instrument_spec(round_.instrument)
     context = pages.report_context(report, spec)
     context.update({"round": round_, "scope": scope})
+    context.update(report_followup(request.user, round_, scope, spec))
     return render(request, "reports/municipality_report.html", context)
 
 
@@ -373,5 +376,6 @@ def render_dashboard(request, participation, *, email_form=None):
             "email_form": email_form,
             "codes_form": PrintedCodesForm(),
             "link_form": OpenLinkForm(municipality=participation.municipality),
+            **staff_page_panel(request, round_, participation.municipality),
         },
     )

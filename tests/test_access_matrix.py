@@ -20,10 +20,16 @@ ROLES = (
     "coordinator_b",
     "ks",
     "superuser",
+    "tillitsvalgt",
 )
 
 
 def row(*statuses):
+    """One status per role. A row of eight leaves out the tillitsvalgt, who then gets the unit
+    leader's status: both read a report in their kommune and nothing else of it (no dashboard,
+    no invitations, no comparison); URLs where they differ (action plans) give all nine."""
+    if len(statuses) == len(ROLES) - 1:
+        statuses = (*statuses, statuses[ROLES.index("unit_leader")])
     assert len(statuses) == len(ROLES)
     return dict(zip(ROLES, statuses, strict=True))
 
@@ -112,6 +118,18 @@ MATRIX = {
         "/api/v1/rounds/runde-2025/benchmark/",
         row(401, 401, 404, 404, 200, 200, 200, 200),
     ),
+    # From results to action (issue 14). KS sees plans only as national counts.
+    "reports:action_plan": (
+        "/runder/runde-2025/kommuner/4640/tiltaksplan/",
+        row(302, 302, 404, 200, 200, 404, 404, 200, 200),
+    ),
+    "reports:unit_action_plan": (
+        "/runder/runde-2025/kommuner/4640/tiltaksplan/enhet/{unit}/",
+        row(302, 302, 404, 200, 200, 404, 404, 200, 200),
+    ),
+    "reports:staff_page_publish": ("/kommune/4640/runder/runde-2025/ansattside/", POST_ONLY),
+    "reports:staff_page": ("/resultater/{staff_token}/", ALL_200),
+    "reports:action_cycle": ("/runder/runde-2025/tiltak/", KS_ONLY),
     # The admin is checked as a whole: only staff users get in.
     "admin:*": ("/admin/", row(302, 302, 302, 302, 302, 302, 302, 200)),
 }
@@ -177,6 +195,12 @@ POST_MATRIX = {
     "set_language": row(*[302] * 8),
     "reports:close_round": KS_ONLY,
     "logout": row(*[302] * 8),
+    # An empty form is an unknown change: 400 for those who may open the plan, 404 for others.
+    "reports:action_plan": row(302, 302, 404, 400, 400, 404, 404, 400, 400),
+    "reports:unit_action_plan": row(302, 302, 404, 400, 400, 404, 404, 400, 400),
+    "reports:staff_page_publish": COORDINATOR_POST,
+    "reports:staff_page": ALL_405,
+    "reports:action_cycle": REPORT_POST,
 }
 
 
@@ -230,9 +254,16 @@ def _published_round(spec):
 
 @pytest.fixture
 def world(filled_round, spec, users, sogndal_units, django_capture_on_commit_callbacks):
+    from reports.action_plans import publish_staff_page, staff_page_token
     from reports.services import create_api_token
+    from tests.conftest import make_user
 
-    _published_round(spec)
+    published = _published_round(spec)
+    staff_page = publish_staff_page(
+        round_=published,
+        municipality=published.participations.get(municipality__number="4640").municipality,
+    )
+    users = {**users, "tillitsvalgt": make_user("tv", "tillitsvalgt", municipality_number="4640")}
     participation = filled_round.participations.get(municipality__number="4640")
     link = services.create_open_link(participation=participation)
     with django_capture_on_commit_callbacks(execute=True):
@@ -255,6 +286,7 @@ def world(filled_round, spec, users, sogndal_units, django_capture_on_commit_cal
             "open_token": open_link_token(link.salt),
             "unit": sogndal_units["heim"].pk,
             "batch": MailBatch.objects.get().pk,
+            "staff_token": staff_page_token(staff_page.salt),
         },
     }
 
@@ -289,6 +321,8 @@ CROSS_TENANT_POSTS = [
     ("/kommune/4640/runder/runde-2026/delta/", {}),
     ("/kommune/4640/enheter/", {"name": "Ny eining", "sector": "kultur"}),
     ("/kommune/4640/enheter/{unit}/", {"name": "Nytt namn"}),
+    ("/runder/runde-2025/kommuner/4640/tiltaksplan/", {"op": "focus", "focus": "samarbeid"}),
+    ("/kommune/4640/runder/runde-2025/ansattside/", {"op": "revoke"}),
 ]
 
 
@@ -302,6 +336,7 @@ def test_writes_to_another_kommune_are_refused_and_change_nothing(world):
         Participation,
     )
     from municipalities.models import OrgUnit
+    from reports.models import ActionPlan, StaffPage
 
     def snapshot():
         return (
@@ -312,10 +347,12 @@ def test_writes_to_another_kommune_are_refused_and_change_nothing(world):
             sorted(OrgUnit.objects.values_list("name", flat=True)),
             list(InvitationText.objects.values_list("intro", flat=True)),
             list(MailDelivery.objects.values_list("status", "attempts")),
+            ActionPlan.objects.count(),
+            StaffPage.objects.filter(revoked_at__isnull=True).count(),
         )
 
     before, sent = snapshot(), len(mail.outbox)
-    for role in ("coordinator_b", "unit_leader", "ks", "no_role"):
+    for role in ("coordinator_b", "unit_leader", "ks", "no_role", "tillitsvalgt"):
         for template, data in CROSS_TENANT_POSTS:
             response = world["clients"][role].post(template.format(**world["values"]), data)
             assert response.status_code == 404, (role, template)

@@ -131,9 +131,15 @@ def test_after_submission_only_used_is_left_behind(open_round, django_capture_on
 
     response = Response.objects.get()
     # nothing in the session ties the browser to the stored response (only the flag for the
-    # thank-you page and the language it is shown in are left)
+    # thank-you page, the language it is shown in and the round, shared by everyone who answered
+    # in it in every kommune, so the page can say when results come, are left)
     (session,) = Session.objects.all()
-    assert set(session.get_decoded()) <= {"respondent_submitted", "respondent_language"}
+    assert set(session.get_decoded()) <= {
+        "respondent_submitted",
+        "respondent_language",
+        "respondent_thanks_round",
+    }
+    assert session.get_decoded().get("respondent_thanks_round") == open_round.pk
     assert str(response.pk) not in str(session.get_decoded())
     # adding a column to a response is an anonymity decision: it must be made here, on purpose
     values = Response.objects.values().get()

@@ -411,7 +411,8 @@ PAGES = {
 }
 # Read from the published cells, at 40 and at 400 responses (2 and 24 units), session and user
 # included. The bound leaves no room for a query per group, unit or response (issue: ≤ 15).
-MAX_QUERIES = {page: 15 for page in PAGES}
+# The report reads the kommune's action plans as well (one query; reports.selectors.action_plans).
+MAX_QUERIES = {page: 15 for page in PAGES} | {"report": 16}
 
 
 @pytest.mark.parametrize(

@@ -154,6 +154,7 @@ class Command(BaseCommand):
             ("koordinator", "coordinator", {"municipality_number": HOME_NUMBER}),
             ("koordinator-molde", "coordinator", {"municipality_number": OTHER_NUMBER}),
             ("enhetsleder", "unit_leader", {"unit_id": units[0].pk}),
+            ("tillitsvalgt", "tillitsvalgt", {"municipality_number": HOME_NUMBER}),
         ):
             membership = grant_role(username=username, role=role, **kwargs)
             membership.user.set_password(PASSWORD)
@@ -184,6 +185,7 @@ class Command(BaseCommand):
         self.stdout.write("  koordinator        koordinator for Sogndal (4640)")
         self.stdout.write("  koordinator-molde  koordinator for Molde (1506)")
         self.stdout.write("  enhetsleder        leder for Hjemmetenesta i Sogndal")
+        self.stdout.write("  tillitsvalgt       tillitsvalgt i Sogndal (rapport, tiltaksplaner)")
         self.stdout.write("  admin              superbruker (/admin/)")
         self.stdout.write(f"\nLogg inn: {url}/konto/logg-inn/")
         if link:

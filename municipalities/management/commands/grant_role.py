@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("role", choices=Role.values)
-        parser.add_argument("--municipality", help="kommunenummer (koordinator)")
+        parser.add_argument("--municipality", help="kommunenummer (koordinator, tillitsvalgt)")
         parser.add_argument("--unit", type=int, help="enhetens id (enhetsleder)")
         parser.add_argument(
             "--sso",

@@ -1,0 +1,114 @@
+"""The kommune's page for its staff («Dere sa – vi gjør»), opened without login through an
+unguessable link.
+
+Anyone with the link sees it, so it shows only what anyone may see of the kommune: its figures
+as they stand in the national comparison (reports.selectors.benchmark), not as the coordinator
+sees them. A kommune's own report shows a dimension from the minimum up, but the comparison may
+hide it to protect a small kommune (complementary suppression); published on an open page, that
+figure would let a reader of the national figure subtract their way to the small kommune."""
+
+import hmac
+
+import segno
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from assessment.selectors import get_instrument_spec
+from assessment.tokens import hash_token, open_link_keys
+
+from ..action_plans import staff_page_token
+from ..models import Action, ActionPlan, StaffPage
+from .action_plans import status_counts
+from .benchmark import kommune_sums
+from .stats import Overall, make_stat
+
+
+def find_staff_page(token: str) -> StaffPage | None:
+    return (
+        StaffPage.objects.select_related("round__instrument", "municipality")
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def live_staff_page(round_, municipality) -> StaffPage | None:
+    return StaffPage.objects.filter(
+        round=round_, municipality=municipality, revoked_at__isnull=True
+    ).first()
+
+
+def staff_page_url(request, page: StaffPage) -> str | None:
+    for key in open_link_keys():
+        token = staff_page_token(page.salt, key)
+        if hmac.compare_digest(hash_token(token), page.token_hash):
+            return request.build_absolute_uri(reverse("reports:staff_page", args=[token]))
+    return None
+
+
+def staff_page_panel(request, round_, municipality) -> dict:
+    """What the coordinator's dashboard shows about the staff page: link and QR to print."""
+    page = live_staff_page(round_, municipality)
+    url = staff_page_url(request, page) if page else None
+    return {
+        "staff_page": page,
+        "staff_page_url": url,
+        "staff_page_qr": segno.make(url, error="m").svg_inline(
+            scale=5, title=_("QR-kode til resultatsiden for ansatte")
+        )
+        if url
+        else None,
+    }
+
+
+def staff_page_content(page: StaffPage) -> dict:
+    round_, municipality = page.round, page.municipality
+    spec = get_instrument_spec(round_.instrument)
+    sums = kommune_sums(round_, spec)
+    published = sums.published.get(municipality.pk)
+    hidden = published is None or municipality.pk in sums.hidden
+    stats = [
+        make_stat(
+            d.code,
+            d.label,
+            sums.rows.get((municipality.pk, d.code)),
+            sums.min_size,
+            hide=hidden or (municipality.pk, d.code) in sums.cells,
+        )
+        for d in spec.dimensions
+    ]
+    ranked = sorted((s for s in stats if not s.suppressed), key=lambda s: -s.mean)
+    plan = (
+        ActionPlan.objects.filter(round=round_, municipality=municipality, unit__isnull=True)
+        .prefetch_related(Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk")))
+        .first()
+    )
+    by_code = {s.code: s for s in stats}
+    focus = []
+    if plan is not None:
+        actions = list(plan.actions.all())
+        for code in plan.focus:
+            dimension_actions = [a for a in actions if a.dimension == code]
+            focus.append(
+                {
+                    "name": by_code[code].name if code in by_code else code,
+                    "stat": by_code.get(code),
+                    "actions": dimension_actions,
+                    "summary": status_counts(dimension_actions),
+                }
+            )
+    return {
+        "round": round_,
+        "municipality": municipality,
+        "min_size": sums.min_size,
+        "suppressed": hidden,
+        "respondents": None if hidden else published.respondents,
+        "dimensions": stats,
+        "overall": Overall() if hidden else Overall.of(stats),
+        "hidden_count": sum(1 for s in stats if s.suppressed),
+        "strengths": ranked[:3],
+        "improvements": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
+        "plan": plan,
+        "focus": focus,
+        "signed": plan is not None and plan.signatures.exists(),
+    }
