@@ -49,14 +49,73 @@ def _clear_cache():
 
 
 @pytest.fixture
-def municipalities(db):
+def today():
+    """Today's date in Oslo, taken once per test (never at import: a run that passes midnight
+    would otherwise compare against yesterday)."""
+    return timezone.localdate()
+
+
+# --- Data shared by the whole session ---------------------------------------------------------
+# The kommune register (357 rows) and the published instrument are loaded once per test database
+# (once per session, or per xdist worker), not once per test. A test that changes them does so in
+# its own transaction, which is rolled back. A transactional test (`transaction=True`,
+# `live_server`) ends with a flush that empties every table; the data is then loaded again right
+# after it (`pytest_runtest_teardown` below).
+
+_shared = {}
+
+
+def _load_shared_data():
     load_municipalities()
+    ensure_national_lists()
+    _shared["instrument_pk"] = assessment_services.load_instrument(publish=True).pk
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _load_shared_data()
+    _shared["blocker"] = django_db_blocker
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if "blocker" in _shared and _is_transactional(item):
+        with _shared["blocker"].unblock():
+            _load_shared_data()
+    return result
+
+
+@pytest.fixture
+def municipalities(db):
+    """The 357 kommuner (loaded once per session)."""
 
 
 @pytest.fixture
 def instrument(db):
-    ensure_national_lists()
-    return assessment_services.load_instrument(publish=True)
+    """The published instrument from assessment/instrument/ (loaded once per session)."""
+    from assessment.models import InstrumentVersion
+
+    return InstrumentVersion.objects.get(pk=_shared["instrument_pk"])
+
+
+@pytest.fixture
+def no_instrument(db):
+    """No instrument at all, for tests of the first load. The shared one is published, so the
+    freeze is stepped around here (tests only); the test's rollback brings it back."""
+    from django.db.models import QuerySet
+
+    from assessment.models import InstrumentVersion
+
+    QuerySet.delete(InstrumentVersion.objects.all())
 
 
 @pytest.fixture
@@ -65,9 +124,8 @@ def spec(instrument):
 
 
 @pytest.fixture
-def open_round(municipalities, instrument):
+def open_round(municipalities, instrument, today):
     """A round open today with Sogndal (4640, nynorsk) and Molde (1506) taking part."""
-    today = timezone.localdate()
     return assessment_services.create_round(
         slug="runde-2026",
         name="Runde 2026",
