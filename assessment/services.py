@@ -1,5 +1,6 @@
 """Writes for the assessment app. Every public function takes keyword arguments only."""
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,8 @@ from .tokens import (
     normalize_code,
     open_link_token,
 )
+
+logger = logging.getLogger(__name__)
 
 # --- The instrument -------------------------------------------------------------------------
 
@@ -290,6 +293,34 @@ def _require_open_or_upcoming(participation: Participation) -> None:
         raise ValidationError(_("Runden er stengt. Det kan ikke lages nye lenker."))
 
 
+def _send_batch(messages: list[EmailMessage], *, kind: str, participation: Participation) -> None:
+    """Send after commit and log the counts (never the addresses)."""
+    where = (participation.round.slug, participation.municipality.number)
+
+    def send():
+        try:
+            sent = get_connection().send_messages(messages)
+        except Exception as exc:
+            # The type only: an SMTP error's text can name the recipients.
+            logger.error(
+                "Mail batch failed (%s): %s %s for round %s, kommune %s",
+                type(exc).__name__,
+                len(messages),
+                kind,
+                *where,
+            )
+            raise
+        logger.info(
+            "Mail batch sent: %s of %s %s for round %s, kommune %s",
+            sent or 0,
+            len(messages),
+            kind,
+            *where,
+        )
+
+    transaction.on_commit(send)
+
+
 def _invitation_url(token: str) -> str:
     return f"{settings.SITE_URL}{reverse('assessment:personal_link', args=[token])}"
 
@@ -342,7 +373,7 @@ def invite_by_email(*, participation: Participation, emails: list[str]) -> int:
             email=email,
         )
         messages.append(_invitation_message(participation, email, token, reminder=False))
-    transaction.on_commit(lambda: get_connection().send_messages(messages))
+    _send_batch(messages, kind="invitations", participation=participation)
     return len(messages)
 
 
@@ -381,7 +412,7 @@ def send_reminders(*, participation: Participation) -> int:
         invitation.reminders_sent += 1
         messages.append(_invitation_message(participation, invitation.email, token, reminder=True))
     Invitation.objects.bulk_update(pending, ["token_hash", "reminders_sent"])
-    transaction.on_commit(lambda: get_connection().send_messages(messages))
+    _send_batch(messages, kind="reminders", participation=participation)
     return len(messages)
 
 

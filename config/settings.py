@@ -246,10 +246,35 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logging to stderr (README: *Drift*). Each app logs under its module's name (assessment.services,
+# reports.publication, config.login_throttle, ...): publications, imports, mail batches and login
+# lockouts, with counts and never personal data (no e-mail addresses, answers, tokens, usernames
+# or IP addresses). Every 500 goes to stderr through django.request; link tokens and e-mail
+# addresses are removed from every record (config/log_filters.py). django-axes would log the
+# username and address of each lockout, so only its errors are kept.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {"redact_personal_data": {"()": "config.log_filters.RedactPersonalData"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+            "filters": ["redact_personal_data"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        **{
+            app: {"level": LOG_LEVEL}
+            for app in ("config", "assessment", "municipalities", "reports")
+        },
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "axes": {"level": "ERROR"},
+    },
 }
