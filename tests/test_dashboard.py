@@ -3,7 +3,6 @@ shown as «færre enn 5», complementary suppression), headcounts and response r
 
 import re
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -13,45 +12,8 @@ from django.utils import timezone
 from assessment import services
 from assessment.models import Headcount, ResponseSource
 from municipalities.models import Municipality
-from tests.test_respondent import Respondent, open_link_path, staff_client
-
-
-class _Tables(HTMLParser):
-    """Collects every table as {caption: [[cell text, ...], ...]}."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables, self._rows, self._cell, self._caption = {}, None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self._rows, self._caption = [], ""
-        elif tag == "caption":
-            self._cell = []
-        elif tag == "tr" and self._rows is not None:
-            self._rows.append([])
-        elif tag in ("td", "th") and self._rows is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag == "caption" and self._cell is not None:
-            self._caption, self._cell = " ".join("".join(self._cell).split()), None
-        elif tag in ("td", "th") and self._cell is not None:
-            self._rows[-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "table" and self._rows is not None:
-            self.tables[self._caption] = self._rows
-            self._rows = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def tables(html: str) -> dict:
-    parser = _Tables()
-    parser.feed(html)
-    return parser.tables
+from tests.helpers import Respondent, open_link_path, staff_client
+from tests.helpers import tables_by_caption as tables
 
 
 def column(table, index=1) -> dict:

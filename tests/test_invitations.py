@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from assessment.models import Invitation, OpenLink, Participation, Response, Round
 from municipalities.models import Municipality, OrgUnit
-from tests.test_respondent import (
+from tests.helpers import (
     Respondent,
     links_in,
     open_link_path,

@@ -11,8 +11,8 @@ from django.test import Client
 from assessment.importing import import_responses
 from assessment.services import invite_by_email, send_reminders
 from tests.conftest import publish
+from tests.helpers import participation
 from tests.test_import import build_rows, to_csv
-from tests.test_respondent import participation
 
 SECRET_ADDRESS = "kari.nordmann@sogndal.kommune.no"
 

@@ -25,6 +25,7 @@ from municipalities.selectors import ReportScope
 from municipalities.services import create_org_unit
 from reports.selectors import municipality_report
 from tests.conftest import publish
+from tests.helpers import html_tables
 
 
 @pytest.fixture
@@ -62,17 +63,7 @@ def table(html: str, table_id: str) -> str:
 
 def body_rows(table_html: str) -> list[tuple[str, list[str]]]:
     """(row header text, [cell texts]) for the rows of a table body."""
-    rows = []
-    body = re.search(r"<tbody>(.*?)</tbody>", table_html, re.S).group(1)
-    for row in re.findall(r"<tr.*?</tr>", body, re.S):
-        head = re.search(r'<th scope="row">(.*?)</th>', row, re.S)
-        rows.append(
-            (
-                text(head.group(1)) if head else "",
-                [text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)],
-            )
-        )
-    return rows
+    return html_tables(table_html)[0].body_rows()
 
 
 def text(html: str) -> str:

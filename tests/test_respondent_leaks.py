@@ -31,9 +31,7 @@ from assessment.models import (
     Round,
 )
 from assessment.synthetic import synthetic_rows
-from tests.test_import import build_rows, to_csv
-from tests.test_invitations import dashboard_url, messages_on
-from tests.test_respondent import (
+from tests.helpers import (
     SUBMIT,
     Respondent,
     invite,
@@ -43,6 +41,8 @@ from tests.test_respondent import (
     resume_code_in,
     staff_client,
 )
+from tests.test_import import build_rows, to_csv
+from tests.test_invitations import dashboard_url, messages_on
 
 RESPONSE_MODELS = [Response, Answer, ResponseScore, ResponseChoice]
 
