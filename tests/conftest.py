@@ -2,10 +2,8 @@
 
 import os
 import random
-from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 from hypothesis import settings
@@ -16,7 +14,8 @@ from assessment.selectors import get_instrument_spec
 from assessment.synthetic import synthetic_rows
 from municipalities.models import Sector
 from municipalities.national_lists import ensure_national_lists
-from municipalities.services import create_org_unit, grant_role, load_municipalities
+from municipalities.services import create_org_unit, load_municipalities
+from tests.factories import RoundFactory, SuperuserFactory, UserFactory
 
 # Hypothesis profiles (README: *Egenskapstester og fuzzing*). "ci" is the default: the same
 # examples on every run of the same code, and nothing saved between runs, so `make test` and
@@ -124,15 +123,9 @@ def spec(instrument):
 
 
 @pytest.fixture
-def open_round(municipalities, instrument, today):
+def open_round(municipalities, instrument):
     """A round open today with Sogndal (4640, nynorsk) and Molde (1506) taking part."""
-    return assessment_services.create_round(
-        slug="runde-2026",
-        name="Runde 2026",
-        opens_on=today - timedelta(days=3),
-        closes_on=today + timedelta(days=20),
-        municipality_numbers=["4640", "1506"],
-    )
+    return RoundFactory(slug="runde-2026", name="Runde 2026", opens_in=-3, days=23)
 
 
 @pytest.fixture
@@ -151,25 +144,23 @@ def sogndal_units(municipalities):
     }
 
 
-def make_user(username, role=None, **scope):
-    if role is None:
-        return get_user_model().objects.create_user(username=username, password="x")
-    membership = grant_role(username=username, role=role, **scope)
-    return membership.user
-
-
 @pytest.fixture
 def users(open_round, sogndal_units):
     """One user per role: coordinators of kommune A (Sogndal) and B (Molde), a unit leader in A,
     a KS analyst, a superuser and a signed-in user with no role at all."""
-    superuser = get_user_model().objects.create_superuser(username="super", password="x")
     return {
-        "coordinator_a": make_user("koord-a", "coordinator", municipality_number="4640"),
-        "coordinator_b": make_user("koord-b", "coordinator", municipality_number="1506"),
-        "unit_leader": make_user("leder", "unit_leader", unit_id=sogndal_units["heim"].pk),
-        "ks": make_user("ks", "ks_analyst"),
-        "superuser": superuser,
-        "no_role": make_user("ingen"),
+        "coordinator_a": UserFactory(
+            username="koord-a", role="coordinator", municipality_number="4640"
+        ),
+        "coordinator_b": UserFactory(
+            username="koord-b", role="coordinator", municipality_number="1506"
+        ),
+        "unit_leader": UserFactory(
+            username="leder", role="unit_leader", unit_id=sogndal_units["heim"].pk
+        ),
+        "ks": UserFactory(username="ks", role="ks_analyst"),
+        "superuser": SuperuserFactory(username="super"),
+        "no_role": UserFactory(username="ingen"),
     }
 
 

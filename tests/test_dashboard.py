@@ -2,16 +2,15 @@
 shown as «færre enn 5», complementary suppression), headcounts and response rates."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from assessment import services
 from assessment.models import Headcount, ResponseSource
 from municipalities.models import Municipality
+from tests.factories import RoundFactory
 from tests.helpers import Respondent, open_link_path, staff_client
 from tests.helpers import tables_by_caption as tables
 
@@ -201,13 +200,8 @@ def test_only_the_kommunes_coordinator_sees_the_dashboard(scenario, users):
 
 
 def test_dashboard_of_a_kommune_not_in_the_round_is_404(open_round, coordinator):
-    today = timezone.localdate()
-    molde_only = services.create_round(
-        slug="molde",
-        name="Molde",
-        opens_on=today,
-        closes_on=today + timedelta(days=5),
-        municipality_numbers=["1506"],
+    molde_only = RoundFactory(
+        slug="molde", name="Molde", opens_in=0, days=5, municipality_numbers=["1506"]
     )
     assert dashboard(coordinator, molde_only).status_code == 404
     assert dashboard(coordinator, open_round).status_code == 200

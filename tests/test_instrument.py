@@ -51,6 +51,7 @@ from assessment.traits import LEADER_GROUPS, TRAITS
 from municipalities.models import Municipality, StaffGroup
 from reports.publication import publish_due_rounds
 from reports.reliability import compute_alphas as cronbach_alphas
+from tests.factories import RoundFactory
 from tests.properties import examples
 
 DATA = yaml.safe_load(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
@@ -903,13 +904,8 @@ def _alpha_by_hand(rows):
 
 @pytest.fixture
 def closed_round(municipalities, instrument):
-    today = timezone.localdate()
-    return services.create_round(
-        slug="runde-2025",
-        name="Runde 2025",
-        opens_on=today - timedelta(days=60),
-        closes_on=today - timedelta(days=30),
-        municipality_numbers=["1506"],
+    return RoundFactory(
+        slug="runde-2025", name="Runde 2025", opens_in=-60, days=30, municipality_numbers=["1506"]
     )
 
 

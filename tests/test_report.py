@@ -7,12 +7,11 @@ import io
 import json
 import random
 import re
-from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -25,6 +24,7 @@ from municipalities.selectors import ReportScope
 from municipalities.services import create_org_unit
 from reports.selectors import municipality_report
 from tests.conftest import publish
+from tests.factories import RoundFactory
 from tests.helpers import html_tables
 
 
@@ -335,13 +335,8 @@ def test_trend_appears_when_the_kommune_took_part_in_an_earlier_round(
     html = client.get(url("municipality_report", filled_round)).content.decode()
     assert 'id="trend-h"' not in html and "chart-trend" not in charts(html)
 
-    today = timezone.localdate()
-    earlier = assessment_services.create_round(
-        slug="runde-2025",
-        name="Runde 2025",
-        opens_on=today - timedelta(days=400),
-        closes_on=today - timedelta(days=380),
-        municipality_numbers=[SOGNDAL],
+    earlier = RoundFactory(
+        slug="runde-2025", name="Runde 2025", opens_in=-400, days=20, municipality_numbers=[SOGNDAL]
     )
     sogndal = Municipality.objects.get(number=SOGNDAL)
     rows = synthetic_rows(

@@ -17,7 +17,6 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assessment import services
 from assessment.models import (
     Answer,
     Draft,
@@ -27,6 +26,7 @@ from assessment.models import (
     Round,
 )
 from assessment.selectors import response_count
+from tests.factories import RoundFactory
 from tests.helpers import (
     ITEM_RADIO_RE,
     SUBMIT,
@@ -441,13 +441,8 @@ def test_closed_round_answers_410_everywhere(link, open_path, open_round):
 def test_round_not_yet_open_answers_403(
     municipalities, instrument, django_capture_on_commit_callbacks
 ):
-    today = timezone.localdate()
-    future = services.create_round(
-        slug="runde-2027",
-        name="Runde 2027",
-        opens_on=today + timedelta(days=10),
-        closes_on=today + timedelta(days=40),
-        municipality_numbers=["1506"],
+    future = RoundFactory(
+        slug="runde-2027", name="Runde 2027", opens_in=10, days=30, municipality_numbers=["1506"]
     )
     path = invite(
         participation(future, "1506"), "per@molde.kommune.no", django_capture_on_commit_callbacks

@@ -31,6 +31,7 @@ from assessment.models import (
     Round,
 )
 from assessment.synthetic import synthetic_rows
+from tests.factories import RoundFactory
 from tests.helpers import (
     SUBMIT,
     Respondent,
@@ -325,13 +326,8 @@ def test_closing_a_round_early_purges_drafts_and_unused_addresses(
 def test_purge_round_personal_data_touches_only_that_round(
     open_round, instrument, open_path, django_capture_on_commit_callbacks
 ):
-    today = timezone.localdate()
-    other = services.create_round(
-        slug="annen",
-        name="Annen runde",
-        opens_on=today - timedelta(days=1),
-        closes_on=today + timedelta(days=5),
-        municipality_numbers=["1506"],
+    other = RoundFactory(
+        slug="annen", name="Annen runde", opens_in=-1, days=6, municipality_numbers=["1506"]
     )
     invite(
         participation(other, "1506"), "kari@molde.kommune.no", django_capture_on_commit_callbacks
