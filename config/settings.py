@@ -202,7 +202,6 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Uploads (CSV import, e-mail lists) are refused above this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 
 # Proxies in front of the app that append the client to X-Forwarded-For (the open-link rate
 # limits in assessment/ratelimit.py count per client address). 0: use REMOTE_ADDR.

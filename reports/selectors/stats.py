@@ -121,7 +121,7 @@ def staff_group_labels() -> dict:
     """The fixed national staff groups in order, named in the active language (from code: they
     never change, so no query)."""
     return {
-        code: localized({"nb": nb, "nn": nn, "en": en}) for code, _l, _o, nb, nn, en in STAFF_GROUPS
+        code: localized({"nb": nb, "nn": nn, "en": en}) for code, _o, nb, nn, en in STAFF_GROUPS
     }
 
 
