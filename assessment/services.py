@@ -547,7 +547,7 @@ def start_open_draft(*, link: OpenLink, language: str | None = None) -> tuple[Dr
     participation = link.participation
     _check_open(participation.round)
     code = new_resume_code()
-    data = {"unit": link.unit_id, "sector": link.unit.sector_id} if link.unit_id else {}
+    data = {"unit": link.unit_id, "sector": link.unit.sector_id} if link.unit is not None else {}
     draft = Draft.objects.create(
         participation=participation,
         open_link=link,
