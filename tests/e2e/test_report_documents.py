@@ -2,6 +2,7 @@
 rendered to PNG to look at), the saksframlegg draft, and the printable meeting kit."""
 
 import io
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -44,7 +45,7 @@ def test_coordinator_downloads_the_pdf_and_the_draft_and_prints_a_meeting_kit(
     with page.expect_download() as download:
         page.click("a:has-text('Saksframlegg')")
     assert download.value.suggested_filename.endswith(".docx")
-    draft = Document(io.BytesIO(open(download.value.path(), "rb").read()))
+    draft = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert any("Sogndal" in p.text for p in draft.paragraphs)
 
     page.goto(REPORT + "dimensjon/lederstotte/")
