@@ -50,6 +50,8 @@ e2e: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint templates --lint
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -8,6 +8,9 @@ staff group sees. Any error aborts with its line and column; nothing is stored.
 
 import csv
 import io
+import logging
+import re
+import time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,16 +26,31 @@ REQUIRED = ("municipality", "staff_group", "sector")
 OPTIONAL = ("unit", "barriers", "promoters", "tenure")
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
+logger = logging.getLogger(__name__)
+
 
 class ImportError_(ValidationError):
-    pass
+    def __init__(self, message, *, line: int | None = None, column: str = "", detail: str = ""):
+        super().__init__(message)
+        self.line, self.column, self.detail = line, column, detail or str(message)
 
 
 def _error(line: int, column: str, message: str) -> ImportError_:
     return ImportError_(
         _("Linje %(line)d, kolonne «%(column)s»: %(message)s")
-        % {"line": line, "column": column, "message": message}
+        % {"line": line, "column": column, "message": message},
+        line=line,
+        column=column,
+        detail=message,
     )
+
+
+def _loggable(error: ImportError_) -> str:
+    """Where and why, without the cell's value (it may be an answer): «…» replaces quoted values."""
+    reason = re.sub(r"«[^»]*»", "«…»", error.detail)
+    if error.line is None:
+        return reason
+    return f"line {error.line}, column {error.column}: {reason}"
 
 
 def _refuse_nul(line: int, header: list[str], values: list[str]) -> None:
@@ -201,8 +219,25 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
     return rows
 
 
-@transaction.atomic
 def import_responses(*, round_: Round, raw: bytes) -> int:
-    rows = parse_responses(round_=round_, text=decode_csv(raw))
-    record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
+    started = time.monotonic()
+    try:
+        with transaction.atomic():
+            rows = parse_responses(round_=round_, text=decode_csv(raw))
+            record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
+    except ImportError_ as exc:
+        logger.warning(
+            "Import into round %s refused (%s bytes): %s", round_.slug, len(raw), _loggable(exc)
+        )
+        raise
+    except ValidationError as exc:
+        logger.warning("Import into round %s refused: %s", round_.slug, type(exc).__name__)
+        raise
+    logger.info(
+        "Imported %s responses from %s kommuner into round %s in %.1f s",
+        len(rows),
+        len({row.municipality_id for row in rows}),
+        round_.slug,
+        time.monotonic() - started,
+    )
     return len(rows)

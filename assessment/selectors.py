@@ -272,7 +272,7 @@ def draft_progress(spec: InstrumentSpec, draft) -> dict:
     answers = draft.data.get("answers", {})
     per_dimension = []
     for page_number, page in enumerate(questionnaire_pages(spec, staff_group), start=1):
-        if page.kind != "dimension":
+        if page.kind != "dimension" or page.dimension is None:
             continue
         items = page.dimension.items_for(staff_group) if staff_group else page.dimension.items
         answered = sum(1 for item in items if answers.get(item.code))

@@ -1,5 +1,6 @@
 """Writes for the assessment app. Every public function takes keyword arguments only."""
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,8 @@ from .tokens import (
     normalize_code,
     open_link_token,
 )
+
+logger = logging.getLogger(__name__)
 
 # --- The instrument -------------------------------------------------------------------------
 
@@ -478,7 +481,7 @@ def start_open_draft(*, link: OpenLink, language: str | None = None) -> tuple[Dr
     participation = link.participation
     _check_open(participation.round)
     code = new_resume_code()
-    data = {"unit": link.unit_id, "sector": link.unit.sector_id} if link.unit_id else {}
+    data = {"unit": link.unit_id, "sector": link.unit.sector_id} if link.unit is not None else {}
     draft = Draft.objects.create(
         participation=participation,
         open_link=link,

@@ -1,8 +1,9 @@
 """Agreement checks: the numbers a page or the API shows must equal those of hand-written SQL
 over the raw answers (bench/floors.py). Used by bench/national_scale.py."""
 
-import html.parser
 from decimal import ROUND_HALF_UP, Decimal
+
+from tests.helpers import table_rows
 
 
 def close(a, b, decimals: int) -> bool:
@@ -15,42 +16,6 @@ def fmt2(value: float) -> str:
     """What `floatformat:2` shows for a mean the app rounded to 3 decimals (nb: comma)."""
     shown = Decimal(repr(round(value, 3))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return str(shown).replace(".", ",")
-
-
-class TableParser(html.parser.HTMLParser):
-    """Cell texts of every row of the table with the given id."""
-
-    def __init__(self, table_id: str):
-        super().__init__()
-        self.table_id = table_id
-        self.depth = 0
-        self.rows: list[list[str]] = []
-        self.cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table" and (self.depth or dict(attrs).get("id") == self.table_id):
-            self.depth += 1
-        elif self.depth and tag == "tr":
-            self.rows.append([])
-        elif self.depth and tag in ("td", "th"):
-            self.cell = []
-
-    def handle_endtag(self, tag):
-        if tag == "table" and self.depth:
-            self.depth -= 1
-        elif self.depth and tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell.append(data)
-
-
-def table_rows(page: str, table_id: str) -> list[list[str]]:
-    parser = TableParser(table_id)
-    parser.feed(page)
-    return [row for row in parser.rows if row]
 
 
 # --- Checking that the outputs and the floors agree -----------------------------------------

@@ -10,6 +10,7 @@ kommune's proxy) adds at most 5 to the account's count and cannot lock the accou
 address where the user has signed in before keeps its own limit of 5, so a spray of guesses from
 many addresses does not keep the user out of the office network they normally use."""
 
+import logging
 from datetime import timedelta
 
 from axes.attempts import get_cool_off_threshold
@@ -21,6 +22,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 KNOWN_ADDRESS_DAYS = 180
+
+logger = logging.getLogger(__name__)
 
 
 def signed_in_from(username: str, ip_address: str | None) -> bool:
@@ -48,5 +51,27 @@ class AccountThrottleHandler(AxesDatabaseHandler):
         if not username or signed_in_from(username, request.axes_ip_address):
             return failures
         if account_failures(request, username) >= settings.AXES_ACCOUNT_FAILURE_LIMIT:
+            request.axes_account_limit_reached = True
             return max(failures, get_failure_limit(request, credentials))
         return failures
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        """Log each new lockout once (not every attempt refused during it), without the
+        username or the address: the operator finds those under Axes → Access attempts."""
+        was_locked = getattr(request, "axes_locked_out", False)
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is not None and not was_locked and getattr(request, "axes_locked_out", False):
+            if getattr(request, "axes_account_limit_reached", False):
+                logger.warning(
+                    "Login lockout: an account reached %s failures from all addresses; "
+                    "locked for addresses it has not signed in from, for %s minutes",
+                    settings.AXES_ACCOUNT_FAILURE_LIMIT,
+                    int(settings.AXES_COOLOFF_TIME * 60),
+                )
+            else:
+                logger.warning(
+                    "Login lockout: an account reached %s failures from one address; "
+                    "locked from that address for %s minutes",
+                    settings.AXES_FAILURE_LIMIT,
+                    int(settings.AXES_COOLOFF_TIME * 60),
+                )

@@ -238,7 +238,6 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Uploads (CSV import, e-mail lists) are refused above this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 
 # Proxies in front of the app that append the client to X-Forwarded-For (the open-link rate
 # limits in assessment/ratelimit.py count per client address). 0: use REMOTE_ADDR.
@@ -282,10 +281,35 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logging to stderr (README: *Drift*). Each app logs under its module's name (assessment.services,
+# reports.publication, config.login_throttle, ...): publications, imports, mail batches and login
+# lockouts, with counts and never personal data (no e-mail addresses, answers, tokens, usernames
+# or IP addresses). Every 500 goes to stderr through django.request; link tokens and e-mail
+# addresses are removed from every record (config/log_filters.py). django-axes would log the
+# username and address of each lockout, so only its errors are kept.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {"redact_personal_data": {"()": "config.log_filters.RedactPersonalData"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+            "filters": ["redact_personal_data"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        **{
+            app: {"level": LOG_LEVEL}
+            for app in ("config", "assessment", "municipalities", "reports")
+        },
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "axes": {"level": "ERROR"},
+    },
 }

@@ -21,4 +21,3 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = os.environ.get("AXES_ENABLED_IN_TESTS", "1") == "1"
-LOGGING = {"version": 1, "disable_existing_loggers": False}

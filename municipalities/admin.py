@@ -29,7 +29,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(StaffGroup)
 class StaffGroupAdmin(admin.ModelAdmin):
-    list_display = ["code", "label", "is_leader", "is_optional", "order"]
+    list_display = ["code", "label", "is_optional", "order"]
 
 
 @admin.register(Sector)

@@ -88,7 +88,6 @@ class StaffGroup(models.Model):
     code = models.CharField(_("kode"), max_length=20, primary_key=True)
     name = models.JSONField(_("navn"))
     order = models.PositiveSmallIntegerField(default=0)
-    is_leader = models.BooleanField(_("leder"), default=False)
     is_optional = models.BooleanField(_("valgfri per runde"), default=False)
 
     class Meta:

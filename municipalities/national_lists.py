@@ -5,17 +5,17 @@ database was emptied (a flushed test database, a restore of only the kommune tab
 
 # fmt: off
 STAFF_GROUPS = [
-    ("toppleder", True, False, "Toppleder (kommunedirektør og ledergruppe)",
+    ("toppleder", False, "Toppleder (kommunedirektør og ledergruppe)",
      "Toppleiar (kommunedirektør og leiargruppe)", "Top manager (chief executive and management team)"),
-    ("mellomleder", True, False, "Mellomleder (enhets-/virksomhetsleder)",
+    ("mellomleder", False, "Mellomleder (enhets-/virksomhetsleder)",
      "Mellomleiar (einings-/verksemdsleiar)", "Middle manager (head of unit)"),
-    ("forstelinjeleder", True, False, "Førstelinjeleder (avdelings-/teamleder)",
+    ("forstelinjeleder", False, "Førstelinjeleder (avdelings-/teamleder)",
      "Førstelinjeleiar (avdelings-/teamleiar)", "First-line manager (department or team leader)"),
-    ("medarbeider", False, False, "Medarbeider", "Medarbeidar", "Employee"),
-    ("tillitsvalgt", False, False, "Tillitsvalgt eller verneombud",
+    ("medarbeider", False, "Medarbeider", "Medarbeidar", "Employee"),
+    ("tillitsvalgt", False, "Tillitsvalgt eller verneombud",
      "Tillitsvald eller verneombod", "Union representative or safety delegate"),
-    ("stab", False, False, "Stab eller rådgiver", "Stab eller rådgivar", "Staff or adviser"),
-    ("folkevalgt", False, True, "Folkevalgt", "Folkevald", "Elected politician"),
+    ("stab", False, "Stab eller rådgiver", "Stab eller rådgivar", "Staff or adviser"),
+    ("folkevalgt", True, "Folkevalgt", "Folkevald", "Elected politician"),
 ]
 
 SECTORS = [
@@ -41,13 +41,12 @@ def ensure_national_lists(StaffGroup=None, Sector=None) -> None:  # noqa: N803
 
     if StaffGroup.objects.count() == len(STAFF_GROUPS) and Sector.objects.count() == len(SECTORS):
         return
-    for order, (code, leader, optional, nb, nn, en) in enumerate(STAFF_GROUPS):
+    for order, (code, optional, nb, nn, en) in enumerate(STAFF_GROUPS):
         StaffGroup.objects.update_or_create(
             code=code,
             defaults={
                 "name": {"nb": nb, "nn": nn, "en": en},
                 "order": order,
-                "is_leader": leader,
                 "is_optional": optional,
             },
         )

@@ -91,7 +91,7 @@ def load_municipalities(*, path: Path = MUNICIPALITY_CSV) -> LoadResult:
 
 
 def _unit_path(unit: OrgUnit) -> str:
-    prefix = unit.parent.path if unit.parent_id else "/"
+    prefix = unit.parent.path if unit.parent is not None else "/"
     return f"{prefix}{unit.pk}/"
 
 

@@ -7,6 +7,7 @@ between the sums and the mark that the round is published.
 """
 
 import logging
+import time
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -114,6 +115,7 @@ def publish_round(*, round_: Round, now=None) -> Publication:
     """Close the round (now, if it is still open) and publish its results. Publishing twice
     returns the first publication: published numbers never change."""
     now = now or timezone.now()
+    started = time.monotonic()
     try:
         with transaction.atomic():
             locked = Round.objects.select_for_update().get(pk=round_.pk)
@@ -135,10 +137,11 @@ def publish_round(*, round_: Round, now=None) -> Publication:
     round_.closes_on, round_.published_at = locked.closes_on, locked.published_at
     round_.min_group_size = locked.min_group_size
     logger.info(
-        "Round %s published: %s responses, %s kommuner",
+        "Round %s published: %s responses, %s kommuner, %.1f s",
         locked.slug,
         publication.respondents,
         publication.municipalities,
+        time.monotonic() - started,
     )
     return publication
 

@@ -2,10 +2,8 @@
 
 import os
 import random
-from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 from hypothesis import settings
@@ -16,7 +14,8 @@ from assessment.selectors import get_instrument_spec
 from assessment.synthetic import synthetic_rows
 from municipalities.models import Sector
 from municipalities.national_lists import ensure_national_lists
-from municipalities.services import create_org_unit, grant_role, load_municipalities
+from municipalities.services import create_org_unit, load_municipalities
+from tests.factories import RoundFactory, SuperuserFactory, UserFactory
 
 # Hypothesis profiles (README: *Egenskapstester og fuzzing*). "ci" is the default: the same
 # examples on every run of the same code, and nothing saved between runs, so `make test` and
@@ -49,14 +48,73 @@ def _clear_cache():
 
 
 @pytest.fixture
-def municipalities(db):
+def today():
+    """Today's date in Oslo, taken once per test (never at import: a run that passes midnight
+    would otherwise compare against yesterday)."""
+    return timezone.localdate()
+
+
+# --- Data shared by the whole session ---------------------------------------------------------
+# The kommune register (357 rows) and the published instrument are loaded once per test database
+# (once per session, or per xdist worker), not once per test. A test that changes them does so in
+# its own transaction, which is rolled back. A transactional test (`transaction=True`,
+# `live_server`) ends with a flush that empties every table; the data is then loaded again right
+# after it (`pytest_runtest_teardown` below).
+
+_shared = {}
+
+
+def _load_shared_data():
     load_municipalities()
+    ensure_national_lists()
+    _shared["instrument_pk"] = assessment_services.load_instrument(publish=True).pk
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _load_shared_data()
+    _shared["blocker"] = django_db_blocker
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if "blocker" in _shared and _is_transactional(item):
+        with _shared["blocker"].unblock():
+            _load_shared_data()
+    return result
+
+
+@pytest.fixture
+def municipalities(db):
+    """The 357 kommuner (loaded once per session)."""
 
 
 @pytest.fixture
 def instrument(db):
-    ensure_national_lists()
-    return assessment_services.load_instrument(publish=True)
+    """The published instrument from assessment/instrument/ (loaded once per session)."""
+    from assessment.models import InstrumentVersion
+
+    return InstrumentVersion.objects.get(pk=_shared["instrument_pk"])
+
+
+@pytest.fixture
+def no_instrument(db):
+    """No instrument at all, for tests of the first load. The shared one is published, so the
+    freeze is stepped around here (tests only); the test's rollback brings it back."""
+    from django.db.models import QuerySet
+
+    from assessment.models import InstrumentVersion
+
+    QuerySet.delete(InstrumentVersion.objects.all())
 
 
 @pytest.fixture
@@ -67,14 +125,7 @@ def spec(instrument):
 @pytest.fixture
 def open_round(municipalities, instrument):
     """A round open today with Sogndal (4640, nynorsk) and Molde (1506) taking part."""
-    today = timezone.localdate()
-    return assessment_services.create_round(
-        slug="runde-2026",
-        name="Runde 2026",
-        opens_on=today - timedelta(days=3),
-        closes_on=today + timedelta(days=20),
-        municipality_numbers=["4640", "1506"],
-    )
+    return RoundFactory(slug="runde-2026", name="Runde 2026", opens_in=-3, days=23)
 
 
 @pytest.fixture
@@ -93,25 +144,23 @@ def sogndal_units(municipalities):
     }
 
 
-def make_user(username, role=None, **scope):
-    if role is None:
-        return get_user_model().objects.create_user(username=username, password="x")
-    membership = grant_role(username=username, role=role, **scope)
-    return membership.user
-
-
 @pytest.fixture
 def users(open_round, sogndal_units):
     """One user per role: coordinators of kommune A (Sogndal) and B (Molde), a unit leader in A,
     a KS analyst, a superuser and a signed-in user with no role at all."""
-    superuser = get_user_model().objects.create_superuser(username="super", password="x")
     return {
-        "coordinator_a": make_user("koord-a", "coordinator", municipality_number="4640"),
-        "coordinator_b": make_user("koord-b", "coordinator", municipality_number="1506"),
-        "unit_leader": make_user("leder", "unit_leader", unit_id=sogndal_units["heim"].pk),
-        "ks": make_user("ks", "ks_analyst"),
-        "superuser": superuser,
-        "no_role": make_user("ingen"),
+        "coordinator_a": UserFactory(
+            username="koord-a", role="coordinator", municipality_number="4640"
+        ),
+        "coordinator_b": UserFactory(
+            username="koord-b", role="coordinator", municipality_number="1506"
+        ),
+        "unit_leader": UserFactory(
+            username="leder", role="unit_leader", unit_id=sogndal_units["heim"].pk
+        ),
+        "ks": UserFactory(username="ks", role="ks_analyst"),
+        "superuser": SuperuserFactory(username="super"),
+        "no_role": UserFactory(username="ingen"),
     }
 
 

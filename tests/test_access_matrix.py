@@ -10,6 +10,7 @@ from assessment import services
 from assessment.models import MailBatch
 from assessment.tokens import open_link_token
 from tests.conftest import publish
+from tests.factories import RoundFactory
 
 ROLES = (
     "anon",
@@ -226,20 +227,16 @@ def test_every_url_pattern_has_an_entry():
 def _published_round(spec):
     """Last year's round, published: the results URLs of the matrix read it."""
     import random
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     from assessment.models import ResponseSource
     from assessment.synthetic import synthetic_rows
     from municipalities.models import Municipality
 
-    today = timezone.localdate()
-    round_ = services.create_round(
+    round_ = RoundFactory(
         slug="runde-2025",
         name="Runde 2025",
-        opens_on=today - timedelta(days=400),
-        closes_on=today - timedelta(days=380),
+        opens_in=-400,
+        days=20,
         municipality_numbers=["4640", "1506"],
     )
     rows = []

@@ -11,7 +11,7 @@ from django.db import connection, models
 from django.urls import reverse
 
 from assessment.models import Draft, Invitation, OpenLink, Response
-from tests.test_respondent import Respondent, invite, participation
+from tests.helpers import Respondent, invite, participation
 
 RESPONSE_MODELS = ["Response", "Answer", "ResponseScore", "ResponseChoice"]
 TELLTALE_NAMES = (

@@ -2,56 +2,17 @@
 shown as «færre enn 5», complementary suppression), headcounts and response rates."""
 
 import re
-from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from assessment import services
 from assessment.models import Headcount, ResponseSource
 from municipalities.models import Municipality
-from tests.test_respondent import Respondent, open_link_path, staff_client
-
-
-class _Tables(HTMLParser):
-    """Collects every table as {caption: [[cell text, ...], ...]}."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables, self._rows, self._cell, self._caption = {}, None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self._rows, self._caption = [], ""
-        elif tag == "caption":
-            self._cell = []
-        elif tag == "tr" and self._rows is not None:
-            self._rows.append([])
-        elif tag in ("td", "th") and self._rows is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag == "caption" and self._cell is not None:
-            self._caption, self._cell = " ".join("".join(self._cell).split()), None
-        elif tag in ("td", "th") and self._cell is not None:
-            self._rows[-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "table" and self._rows is not None:
-            self.tables[self._caption] = self._rows
-            self._rows = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def tables(html: str) -> dict:
-    parser = _Tables()
-    parser.feed(html)
-    return parser.tables
+from tests.factories import RoundFactory
+from tests.helpers import Respondent, open_link_path, staff_client
+from tests.helpers import tables_by_caption as tables
 
 
 def column(table, index=1) -> dict:
@@ -239,13 +200,8 @@ def test_only_the_kommunes_coordinator_sees_the_dashboard(scenario, users):
 
 
 def test_dashboard_of_a_kommune_not_in_the_round_is_404(open_round, coordinator):
-    today = timezone.localdate()
-    molde_only = services.create_round(
-        slug="molde",
-        name="Molde",
-        opens_on=today,
-        closes_on=today + timedelta(days=5),
-        municipality_numbers=["1506"],
+    molde_only = RoundFactory(
+        slug="molde", name="Molde", opens_in=0, days=5, municipality_numbers=["1506"]
     )
     assert dashboard(coordinator, molde_only).status_code == 404
     assert dashboard(coordinator, open_round).status_code == 200

@@ -1,16 +1,14 @@
 """An export of a round re-imports with import_responses and reproduces the same scores."""
 
 import io
-from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
-from assessment import services
 from municipalities.models import Municipality
 from municipalities.selectors import ReportScope
 from reports.selectors import benchmark, municipality_report
+from tests.factories import RoundFactory
 
 
 @pytest.mark.django_db
@@ -26,13 +24,8 @@ def test_export_then_import_reproduces_the_same_scores(filled_round, tmp_path):
     )
     header = path.read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("municipality,staff_group,sector,unit,tenure,STR1")
-    today = timezone.localdate()
-    copy = services.create_round(
-        slug="kopi",
-        name="Kopi",
-        opens_on=today - timedelta(days=1),
-        closes_on=today + timedelta(days=1),
-        municipality_numbers=["4640", "1506"],
+    copy = RoundFactory(
+        slug="kopi", name="Kopi", opens_in=-1, days=2, municipality_numbers=["4640", "1506"]
     )
     out = io.StringIO()
     call_command("import_responses", str(path), "--round", "kopi", stdout=out)

@@ -5,12 +5,10 @@ that user holds) and checks that no group below the minimum can be worked out by
 """
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +22,7 @@ from reports.selectors import municipality_report
 from reports.selectors.participation import participation_rates
 from reports.services import create_api_token
 from tests.conftest import publish, unpublish
+from tests.factories import RoundFactory
 from tests.properties import examples
 from tests.test_suppression import answers_scoring
 
@@ -56,13 +55,8 @@ def record(round_, rows):
 
 
 def new_round(numbers, slug="runde-x"):
-    today = timezone.localdate()
-    return assessment_services.create_round(
-        slug=slug,
-        name="Runde X",
-        opens_on=today - timedelta(days=3),
-        closes_on=today + timedelta(days=20),
-        municipality_numbers=numbers,
+    return RoundFactory(
+        slug=slug, name="Runde X", opens_in=-3, days=23, municipality_numbers=numbers
     )
 
 

@@ -51,6 +51,7 @@ from assessment.traits import LEADER_GROUPS, TRAITS
 from municipalities.models import Municipality, StaffGroup
 from reports.publication import publish_due_rounds
 from reports.reliability import compute_alphas as cronbach_alphas
+from tests.factories import RoundFactory
 from tests.properties import examples
 
 DATA = yaml.safe_load(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
@@ -307,7 +308,7 @@ def _write(tmp_path, data, name="instrument.yaml") -> Path:
 
 
 @pytest.mark.django_db
-def test_load_instrument_publish_on_a_fresh_database():
+def test_load_instrument_publish_on_a_fresh_database(no_instrument):
     assert not InstrumentVersion.objects.exists()
     out = StringIO()
     call_command("load_instrument", "--publish", stdout=out)
@@ -323,7 +324,7 @@ def test_load_instrument_publish_on_a_fresh_database():
 
 
 @pytest.mark.django_db
-def test_load_without_publish_gives_an_editable_draft():
+def test_load_without_publish_gives_an_editable_draft(no_instrument):
     call_command("load_instrument", stdout=StringIO())
     version = InstrumentVersion.objects.get()
     assert not version.is_published
@@ -459,7 +460,7 @@ def _remove(data, dimension, item, key):
 
 
 @pytest.mark.django_db
-def test_a_file_failing_the_schema_names_the_place_and_loads_nothing(tmp_path):
+def test_a_file_failing_the_schema_names_the_place_and_loads_nothing(no_instrument, tmp_path):
     path = _write(tmp_path, _remove(DATA, 1, 2, "why"))
     with pytest.raises(CommandError) as excinfo:
         call_command("load_instrument", str(path), "--publish", stdout=StringIO())
@@ -501,7 +502,7 @@ def test_a_missing_statement_field_is_reported_at_its_statement(dimension, posit
 
 
 @pytest.mark.django_db
-def test_rules_beyond_the_schema_are_reported_clearly(tmp_path):
+def test_rules_beyond_the_schema_are_reported_clearly(no_instrument, tmp_path):
     data = copy.deepcopy(DATA)
     first_code = data["dimensions"][0]["items"][0]["code"]
     data["dimensions"][1]["items"][0]["code"] = first_code
@@ -865,7 +866,7 @@ def test_method_page_shows_the_published_version_not_a_newer_draft(client, instr
 
 
 @pytest.mark.django_db
-def test_method_page_without_a_published_version(client):
+def test_method_page_without_a_published_version(no_instrument, client):
     response = client.get("/om-metoden/")
     assert response.status_code == 200
     assert "Spørreskjemaet er ikke publisert ennå." in _page_text(response)
@@ -903,13 +904,8 @@ def _alpha_by_hand(rows):
 
 @pytest.fixture
 def closed_round(municipalities, instrument):
-    today = timezone.localdate()
-    return services.create_round(
-        slug="runde-2025",
-        name="Runde 2025",
-        opens_on=today - timedelta(days=60),
-        closes_on=today - timedelta(days=30),
-        municipality_numbers=["1506"],
+    return RoundFactory(
+        slug="runde-2025", name="Runde 2025", opens_in=-60, days=30, municipality_numbers=["1506"]
     )
 
 

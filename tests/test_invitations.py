@@ -13,12 +13,11 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
 from assessment.models import Invitation, OpenLink, Participation, Response, Round
 from municipalities.models import Municipality, OrgUnit
-from tests.test_respondent import (
+from tests.helpers import (
     Respondent,
     links_in,
     open_link_path,
@@ -26,8 +25,6 @@ from tests.test_respondent import (
     participation,
     staff_client,
 )
-
-TODAY = timezone.localdate()
 
 
 def dashboard_url(round_, number="4640"):
@@ -74,12 +71,12 @@ def send_invites(coordinator, open_round, django_capture_on_commit_callbacks):
 # --- rounds -------------------------------------------------------------------------------------
 
 
-def _round_form(**overrides):
+def _round_form(today, **overrides):
     data = {
         "name": "Høst 2026",
         "slug": "host-2026",
-        "opens_on": TODAY.isoformat(),
-        "closes_on": (TODAY + timedelta(days=30)).isoformat(),
+        "opens_on": today.isoformat(),
+        "closes_on": (today + timedelta(days=30)).isoformat(),
         "min_group_size": "5",
     }
     data["instrument"] = overrides.pop("instrument")
@@ -87,7 +84,7 @@ def _round_form(**overrides):
     return data
 
 
-def test_ks_creates_a_round_in_the_web_ui(users, instrument):
+def test_ks_creates_a_round_in_the_web_ui(users, instrument, today):
     ks = staff_client(users["ks"])
     form = ks.get(reverse("assessment:round_create"))
     assert form.status_code == 200
@@ -95,7 +92,7 @@ def test_ks_creates_a_round_in_the_web_ui(users, instrument):
 
     response = ks.post(
         reverse("assessment:round_create"),
-        _round_form(instrument=instrument.pk, min_group_size="7", include_folkevalgte="on"),
+        _round_form(today, instrument=instrument.pk, min_group_size="7", include_folkevalgte="on"),
         follow=True,
     )
     assert response.wsgi_request.path == reverse("assessment:round_list")
@@ -107,14 +104,14 @@ def test_ks_creates_a_round_in_the_web_ui(users, instrument):
         True,
         instrument,
     )
-    assert round_.opens_on == TODAY
+    assert round_.opens_on == today
 
 
-def test_round_creation_refuses_bad_input_in_norwegian(users, instrument, settings):
+def test_round_creation_refuses_bad_input_in_norwegian(users, instrument, settings, today):
     ks = staff_client(users["ks"])
     url = reverse("assessment:round_create")
     settings.MIN_GROUP_SIZE = 6
-    too_small = ks.post(url, _round_form(instrument=instrument.pk, min_group_size="5"))
+    too_small = ks.post(url, _round_form(today, instrument=instrument.pk, min_group_size="5"))
     assert too_small.status_code == 200
     assert (
         "Minste gruppestørrelse kan ikke være lavere enn 6 i denne installasjonen."
@@ -123,24 +120,28 @@ def test_round_creation_refuses_bad_input_in_norwegian(users, instrument, settin
 
     backwards = ks.post(
         url,
-        _round_form(instrument=instrument.pk, closes_on=(TODAY - timedelta(days=1)).isoformat()),
+        _round_form(
+            today, instrument=instrument.pk, closes_on=(today - timedelta(days=1)).isoformat()
+        ),
     )
     assert "Runden kan ikke stenge før den åpner." in backwards.content.decode()
     assert not Round.objects.filter(slug="host-2026").exists()
 
-    ks.post(url, _round_form(instrument=instrument.pk, min_group_size="6"))
+    ks.post(url, _round_form(today, instrument=instrument.pk, min_group_size="6"))
     duplicate = ks.post(
-        url, _round_form(instrument=instrument.pk, min_group_size="6", name="En annen")
+        url, _round_form(today, instrument=instrument.pk, min_group_size="6", name="En annen")
     )
     assert "Det finnes allerede en runde med kortnavnet «host-2026»." in duplicate.content.decode()
     assert Round.objects.filter(slug="host-2026").count() == 1
 
 
-def test_only_ks_can_create_rounds(users, instrument):
+def test_only_ks_can_create_rounds(users, instrument, today):
     for user in ("coordinator_a", "unit_leader", "no_role"):
         client = staff_client(users[user])
         assert client.get(reverse("assessment:round_create")).status_code == 404
-        client.post(reverse("assessment:round_create"), _round_form(instrument=instrument.pk))
+        client.post(
+            reverse("assessment:round_create"), _round_form(today, instrument=instrument.pk)
+        )
     assert not Round.objects.filter(slug="host-2026").exists()
     anonymous = Client().get(reverse("assessment:round_create"))
     assert anonymous.status_code == 302 and "/konto/logg-inn/" in anonymous["Location"]
@@ -209,13 +210,13 @@ def test_create_round_command_refuses_bad_input(municipalities, instrument):
 # --- the coordinator joins and sets up the kommune --------------------------------------------
 
 
-def test_coordinator_joins_a_round_created_by_ks(users, open_round, coordinator):
+def test_coordinator_joins_a_round_created_by_ks(users, open_round, coordinator, today):
     ks_round = Round.objects.create(
         slug="var-2027",
         name="Vår 2027",
         instrument=open_round.instrument,
-        opens_on=TODAY + timedelta(days=5),
-        closes_on=TODAY + timedelta(days=40),
+        opens_on=today + timedelta(days=5),
+        closes_on=today + timedelta(days=40),
         min_group_size=5,
     )
     page = coordinator.get(reverse("assessment:municipality_rounds", args=["4640"]))
@@ -234,13 +235,13 @@ def test_coordinator_joins_a_round_created_by_ks(users, open_round, coordinator)
     assert other.get(dashboard_url(ks_round)).status_code == 404
 
 
-def test_a_closed_round_cannot_be_joined(users, open_round, coordinator):
+def test_a_closed_round_cannot_be_joined(users, open_round, coordinator, today):
     closed = Round.objects.create(
         slug="gammel",
         name="Gammel runde",
         instrument=open_round.instrument,
-        opens_on=TODAY - timedelta(days=60),
-        closes_on=TODAY - timedelta(days=1),
+        opens_on=today - timedelta(days=60),
+        closes_on=today - timedelta(days=1),
         min_group_size=5,
     )
     page = coordinator.get(reverse("assessment:municipality_rounds", args=["4640"]))
@@ -597,11 +598,11 @@ def test_reminders_reach_only_those_who_have_not_answered(
 
 
 def test_no_reminders_once_the_round_is_closed(
-    open_round, coordinator, send_invites, django_capture_on_commit_callbacks
+    open_round, coordinator, send_invites, django_capture_on_commit_callbacks, today
 ):
     send_invites("kari@sogndal.kommune.no")
     Round.objects.filter(pk=open_round.pk).update(
-        opens_on=TODAY - timedelta(days=40), closes_on=TODAY - timedelta(days=1)
+        opens_on=today - timedelta(days=40), closes_on=today - timedelta(days=1)
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -612,9 +613,9 @@ def test_no_reminders_once_the_round_is_closed(
     assert mail.outbox == []
 
 
-def test_no_new_links_for_a_closed_round(open_round, coordinator, send_invites):
+def test_no_new_links_for_a_closed_round(open_round, coordinator, send_invites, today):
     Round.objects.filter(pk=open_round.pk).update(
-        opens_on=TODAY - timedelta(days=40), closes_on=TODAY - timedelta(days=1)
+        opens_on=today - timedelta(days=40), closes_on=today - timedelta(days=1)
     )
     response = send_invites("kari@sogndal.kommune.no")
     assert "Runden er stengt. Det kan ikke lages nye lenker." in response.content.decode()

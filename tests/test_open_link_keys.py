@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from assessment.models import OpenLink
-from tests.test_respondent import staff_client
+from tests.helpers import staff_client
 
 pytestmark = pytest.mark.django_db
 

@@ -26,6 +26,7 @@ from municipalities.models import Municipality
 from reports.models import Publication, ScoreCell
 from reports.publication import publish_due_rounds, publish_round
 from reports.services import create_api_token
+from tests.factories import RoundFactory
 
 SOGNDAL = "4640"
 
@@ -164,13 +165,8 @@ def test_close_round_command_prints_one_line(filled_round):
 def test_publish_due_rounds_publishes_only_rounds_whose_closing_date_has_passed(
     filled_round, municipalities, instrument
 ):
-    today = timezone.localdate()
-    closed = services.create_round(
-        slug="runde-2025",
-        name="Runde 2025",
-        opens_on=today - timedelta(days=400),
-        closes_on=today - timedelta(days=380),
-        municipality_numbers=[SOGNDAL],
+    closed = RoundFactory(
+        slug="runde-2025", name="Runde 2025", opens_in=-400, days=20, municipality_numbers=[SOGNDAL]
     )
     out = io.StringIO()
     call_command("publish_due_rounds", stdout=out)

@@ -7,12 +7,11 @@ import io
 import json
 import random
 import re
-from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -25,6 +24,8 @@ from municipalities.selectors import ReportScope
 from municipalities.services import create_org_unit
 from reports.selectors import municipality_report
 from tests.conftest import publish
+from tests.factories import RoundFactory
+from tests.helpers import html_tables
 
 
 @pytest.fixture
@@ -62,17 +63,7 @@ def table(html: str, table_id: str) -> str:
 
 def body_rows(table_html: str) -> list[tuple[str, list[str]]]:
     """(row header text, [cell texts]) for the rows of a table body."""
-    rows = []
-    body = re.search(r"<tbody>(.*?)</tbody>", table_html, re.S).group(1)
-    for row in re.findall(r"<tr.*?</tr>", body, re.S):
-        head = re.search(r'<th scope="row">(.*?)</th>', row, re.S)
-        rows.append(
-            (
-                text(head.group(1)) if head else "",
-                [text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)],
-            )
-        )
-    return rows
+    return html_tables(table_html)[0].body_rows()
 
 
 def text(html: str) -> str:
@@ -344,13 +335,8 @@ def test_trend_appears_when_the_kommune_took_part_in_an_earlier_round(
     html = client.get(url("municipality_report", filled_round)).content.decode()
     assert 'id="trend-h"' not in html and "chart-trend" not in charts(html)
 
-    today = timezone.localdate()
-    earlier = assessment_services.create_round(
-        slug="runde-2025",
-        name="Runde 2025",
-        opens_on=today - timedelta(days=400),
-        closes_on=today - timedelta(days=380),
-        municipality_numbers=[SOGNDAL],
+    earlier = RoundFactory(
+        slug="runde-2025", name="Runde 2025", opens_in=-400, days=20, municipality_numbers=[SOGNDAL]
     )
     sogndal = Municipality.objects.get(number=SOGNDAL)
     rows = synthetic_rows(

@@ -8,11 +8,8 @@ hypothesis fuzzing of the answer form POST data.
 
 import re
 from datetime import timedelta
-from html import unescape
-from urllib.parse import urlparse
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,157 +17,28 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assessment import services
 from assessment.models import (
     Answer,
     Draft,
-    Participation,
     Response,
     ResponseChoice,
     ResponseSource,
     Round,
 )
 from assessment.selectors import response_count
+from tests.factories import RoundFactory
+from tests.helpers import (
+    ITEM_RADIO_RE,
+    SUBMIT,
+    Respondent,
+    invite,
+    open_link_path,
+    page_url,
+    participation,
+    resume_code_in,
+    staff_client,
+)
 from tests.properties import examples
-
-# --- helpers (also used by the other test modules) --------------------------------------------
-
-LINK_RE = re.compile(r"https?://\S+?/svar/[^\s/]+/")
-ITEM_RADIO_RE = re.compile(r'<input type="radio" name="([A-Z]{3}\d+)" value="([^"]*)"')
-PAGE_RE = re.compile(r"Side (\d+) av (\d+)")
-PROGRESS_RE = re.compile(r'role="progressbar"[^>]*aria-valuenow="(\d+)"')
-RESUME_CODE_RE = re.compile(r'<p class="resume-code[^"]*">([A-Z0-9]+)</p>')
-SUBMIT = "/skjema/send/"
-
-
-def page_url(number: int) -> str:
-    return reverse("assessment:page", args=[number])
-
-
-def links_in(message) -> list[str]:
-    """The paths of the personal links in an e-mail."""
-    return [urlparse(url).path for url in LINK_RE.findall(message.body)]
-
-
-def participation(round_, number: str) -> Participation:
-    return Participation.objects.select_related("round", "municipality").get(
-        round=round_, municipality__number=number
-    )
-
-
-def invite(participation_, email, capture) -> str:
-    """Invite one address the way the service does, and return the path of the mailed link."""
-    before = len(mail.outbox)
-    with capture(execute=True):
-        services.invite_by_email(participation=participation_, emails=[email])
-    assert len(mail.outbox) == before + 1
-    (path,) = links_in(mail.outbox[-1])
-    return path
-
-
-class Respondent:
-    """A person answering in one browser (one test client = one device)."""
-
-    def __init__(self, client: Client | None = None):
-        self.client = client or Client()
-        self.r = None
-
-    @property
-    def html(self) -> str:
-        return self.r.content.decode()
-
-    @property
-    def path(self) -> str:
-        return self.r.wsgi_request.path
-
-    @property
-    def page(self) -> tuple[int, int] | None:
-        match = PAGE_RE.search(self.html)
-        return (int(match[1]), int(match[2])) if match else None
-
-    @property
-    def progress(self) -> int:
-        return int(PROGRESS_RE.search(self.html)[1])
-
-    @property
-    def item_codes(self) -> list[str]:
-        return list(dict.fromkeys(code for code, _value in ITEM_RADIO_RE.findall(self.html)))
-
-    # pages are recognised by their form, not their wording (the wording follows the language)
-    @property
-    def on_dimension_page(self) -> bool:
-        return ITEM_RADIO_RE.search(self.html) is not None
-
-    @property
-    def on_choices_page(self) -> bool:
-        return 'name="barriers"' in self.html and 'name="promoters"' in self.html
-
-    @property
-    def on_review_page(self) -> bool:
-        return f'action="{SUBMIT}"' in self.html
-
-    def get(self, path):
-        self.r = self.client.get(path, follow=True)
-        return self.r
-
-    def post(self, path, data):
-        self.r = self.client.post(path, data, follow=True)
-        return self.r
-
-    def post_here(self, data, nav="next"):
-        return self.post(self.path, {**data, "nav": nav})
-
-    def background(self, staff_group="medarbeider", sector="helse_omsorg", **extra):
-        return self.post(
-            page_url(1), {"staff_group": staff_group, "sector": sector, "nav": "next", **extra}
-        )
-
-    def answer_page(self, value="4", nav="next"):
-        assert self.on_dimension_page, self.path
-        return self.post_here({code: value for code in self.item_codes}, nav=nav)
-
-    def answer_dimensions(self, value="4", pages: int | None = None):
-        done = 0
-        while self.on_dimension_page and (pages is None or done < pages):
-            self.answer_page(value)
-            done += 1
-        return self.r
-
-    def choices(self, barriers=(), promoters=()):
-        assert self.on_choices_page, self.path
-        return self.post_here({"barriers": list(barriers), "promoters": list(promoters)})
-
-    def submit(self):
-        return self.post(SUBMIT, {})
-
-    def complete(self, value="4", barriers=(), promoters=(), **background):
-        """From any start: background, every dimension page, choices, review, submit."""
-        self.background(**background)
-        self.answer_dimensions(value)
-        self.choices(barriers, promoters)
-        assert self.on_review_page
-        return self.submit()
-
-
-def resume_code_in(html: str) -> str:
-    return RESUME_CODE_RE.search(html)[1]
-
-
-def staff_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def open_link_path(coordinator, round_, number="4640", unit=None) -> str:
-    """The coordinator makes an open link in the dashboard; its address is read off the poster."""
-    client = staff_client(coordinator)
-    url = reverse("assessment:open_link_create", args=[number, round_.slug])
-    poster = client.post(url, {"unit": unit.pk if unit else ""}, follow=True)
-    assert poster.status_code == 200
-    match = re.search(r'id="open-link-url">([^<]+)<', poster.content.decode())
-    return urlparse(unescape(match[1])).path
-
 
 # --- fixtures ---------------------------------------------------------------------------------
 
@@ -573,13 +441,8 @@ def test_closed_round_answers_410_everywhere(link, open_path, open_round):
 def test_round_not_yet_open_answers_403(
     municipalities, instrument, django_capture_on_commit_callbacks
 ):
-    today = timezone.localdate()
-    future = services.create_round(
-        slug="runde-2027",
-        name="Runde 2027",
-        opens_on=today + timedelta(days=10),
-        closes_on=today + timedelta(days=40),
-        municipality_numbers=["1506"],
+    future = RoundFactory(
+        slug="runde-2027", name="Runde 2027", opens_in=10, days=30, municipality_numbers=["1506"]
     )
     path = invite(
         participation(future, "1506"), "per@molde.kommune.no", django_capture_on_commit_callbacks

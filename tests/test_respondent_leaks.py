@@ -31,9 +31,8 @@ from assessment.models import (
     Round,
 )
 from assessment.synthetic import synthetic_rows
-from tests.test_import import build_rows, to_csv
-from tests.test_invitations import dashboard_url, messages_on
-from tests.test_respondent import (
+from tests.factories import RoundFactory
+from tests.helpers import (
     SUBMIT,
     Respondent,
     invite,
@@ -43,6 +42,8 @@ from tests.test_respondent import (
     resume_code_in,
     staff_client,
 )
+from tests.test_import import build_rows, to_csv
+from tests.test_invitations import dashboard_url, messages_on
 
 RESPONSE_MODELS = [Response, Answer, ResponseScore, ResponseChoice]
 
@@ -325,13 +326,8 @@ def test_closing_a_round_early_purges_drafts_and_unused_addresses(
 def test_purge_round_personal_data_touches_only_that_round(
     open_round, instrument, open_path, django_capture_on_commit_callbacks
 ):
-    today = timezone.localdate()
-    other = services.create_round(
-        slug="annen",
-        name="Annen runde",
-        opens_on=today - timedelta(days=1),
-        closes_on=today + timedelta(days=5),
-        municipality_numbers=["1506"],
+    other = RoundFactory(
+        slug="annen", name="Annen runde", opens_in=-1, days=6, municipality_numbers=["1506"]
     )
     invite(
         participation(other, "1506"), "kari@molde.kommune.no", django_capture_on_commit_callbacks

@@ -1,5 +1,7 @@
 """The signed-in start page."""
 
+from typing import Any
+
 from assessment.models import Participation
 from assessment.selectors import list_rounds
 from municipalities.models import Municipality, OrgUnit
@@ -16,7 +18,7 @@ def home_overview(user) -> dict:
         .select_related("round", "municipality")
         .order_by("municipality__name", "-round__opens_on")
     )
-    municipalities = {}
+    municipalities: dict[int, dict[str, Any]] = {}
     for municipality in Municipality.objects.filter(pk__in=access.municipality_ids).order_by(
         "name"
     ):

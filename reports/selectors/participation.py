@@ -51,7 +51,7 @@ def participation_rates(participation) -> dict:
         groups.pop("folkevalgt", None)
     by_group = {code: 0 for code in groups}
     by_sector = {code: 0 for code in sector_labels()}
-    by_sector_unit = {}
+    by_sector_unit: dict[tuple[str, int | None], int] = {}
     for (group, sector, unit), n in counts.items():
         by_group[group] = by_group.get(group, 0) + n
         by_sector[sector] = by_sector.get(sector, 0) + n

@@ -3,6 +3,7 @@ anonymity rules of domain.md §6 applied here, so every output - page, chart, ex
 gets the same, already-suppressed numbers."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Sum
 
@@ -457,7 +458,7 @@ def municipality_report(round_: Round, scope) -> dict:
     sums = kommune_sums(round_, spec, history_of=municipality)
     published = sums.published.get(municipality.pk)
     headcount = published.headcount if published else 0
-    report = {
+    report: dict[str, Any] = {
         "round": {"slug": round_.slug, "name": round_.name, "closed": round_.is_closed()},
         "municipality": {
             "number": municipality.number,

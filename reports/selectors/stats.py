@@ -20,7 +20,7 @@ class Stat:
     code: str
     name: str
     mean: float | None = None
-    n: int = 0
+    n: int | None = 0  # None in the anonymous rows a coordinator sees
     sd: float | None = None
     ci95: tuple | None = None
     index: float | None = None
@@ -63,7 +63,7 @@ class Overall:
         """Only when every dimension has a shown score (so no hidden score can be derived)."""
         if not stats or any(s.suppressed or s.mean is None for s in stats):
             return cls()
-        mean = sum(s.mean for s in stats) / len(stats)
+        mean = sum(s.mean for s in stats if s.mean is not None) / len(stats)
         return cls(mean=round_mean(mean), index=to_index(mean), level=to_level(mean))
 
 
@@ -121,7 +121,7 @@ def staff_group_labels() -> dict:
     """The fixed national staff groups in order, named in the active language (from code: they
     never change, so no query)."""
     return {
-        code: localized({"nb": nb, "nn": nn, "en": en}) for code, _l, _o, nb, nn, en in STAFF_GROUPS
+        code: localized({"nb": nb, "nn": nn, "en": en}) for code, _o, nb, nn, en in STAFF_GROUPS
     }
 
 
