@@ -148,7 +148,7 @@ def _event_text(event) -> str:
 
 def _field_label(field_name: str) -> str:
     try:
-        return str(Action._meta.get_field(field_name).verbose_name)
+        return str(getattr(Action._meta.get_field(field_name), "verbose_name", field_name))
     except Exception:  # noqa: BLE001 - an old event may name a field that no longer exists
         return field_name
 

@@ -38,7 +38,7 @@ class Change:
     @property
     def direction(self) -> str | None:
         """ "up" or "down" when the interval lies above or below zero, else "same"."""
-        if not self.shown:
+        if not self.shown or self.ci_low is None or self.ci_high is None:
             return None
         if self.ci_low > 0:
             return "up"

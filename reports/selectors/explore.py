@@ -21,7 +21,7 @@ BINS = ((0.5, "p3"), (0.25, "p2"), (0.1, "p1"), (-0.1, "0"), (-0.25, "m1"), (-0.
 def tenure_groups(round_, municipality, spec) -> list:
     """The whole kommune's tenure bands (two queries); «not given» is never shown."""
     min_size = round_.effective_min_group_size
-    counts = dict(
+    counts: dict = dict(
         TenureCell.objects.filter(round=round_, municipality=municipality)
         .values("tenure")
         .annotate(total=Sum("n"))

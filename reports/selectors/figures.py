@@ -195,9 +195,11 @@ def round_figures(round_: Round, cells: RoundCells, unit_id: int | None = None) 
         ("sector", "sector_id"),
         ("unit", "unit_id"),
     ):
-        for (key, code), row in sum_cells(
-            dimension_cells, lambda c, f=field_name: (c[f], c["code"])
-        ).items():
+
+        def cell_key(c: dict, f: str = field_name) -> tuple:
+            return (c[f], c["code"])
+
+        for (key, code), row in sum_cells(dimension_cells, cell_key).items():
             rows[(part_name, key, code)] = row
     figures.shown = True
     figures.respondents = part.respondents

@@ -77,7 +77,7 @@ def staff_page_content(page: StaffPage) -> dict:
         )
         for d in spec.dimensions
     ]
-    ranked = sorted((s for s in stats if not s.suppressed), key=lambda s: -s.mean)
+    ranked = sorted((s for s in stats if not s.suppressed), key=lambda s: -(s.mean or 0.0))
     plan = (
         ActionPlan.objects.filter(round=round_, municipality=municipality, unit__isnull=True)
         .prefetch_related(Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk")))
@@ -102,7 +102,7 @@ def staff_page_content(page: StaffPage) -> dict:
         "municipality": municipality,
         "min_size": sums.min_size,
         "suppressed": hidden,
-        "respondents": None if hidden else published.respondents,
+        "respondents": None if hidden or published is None else published.respondents,
         "dimensions": stats,
         "overall": Overall() if hidden else Overall.of(stats),
         "hidden_count": sum(1 for s in stats if s.suppressed),
