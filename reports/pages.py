@@ -9,6 +9,7 @@ from assessment.selectors import get_instrument_spec
 from municipalities.models import SizeClass, localized
 
 from . import charts
+from .anonymity import reason_label
 from .selectors import national_trend, quartiles
 from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer, viewer_benchmarks
 
@@ -50,7 +51,10 @@ def report_context(report: dict, spec) -> dict:
     if units:
         context["charts"]["units"] = charts.to_json(
             charts.heatmap(
-                [u.label if not u.suppressed else f"{u.label} ({_('skjult')})" for u in units],
+                [
+                    u.label if not u.suppressed else f"{u.label} ({reason_label(u.reason)})"
+                    for u in units
+                ],
                 axes,
                 [_values(u.dimensions) for u in units],
             )
@@ -111,15 +115,27 @@ def dimension_context(report: dict, spec, dimension) -> dict:
     return context
 
 
-def _score_cells(stats, formatted: dict) -> SafeString:
+def _hidden_span(reason: str | None) -> str:
+    """What templates/reports/_hidden.html writes for a hidden score."""
+    code = reason or "withheld"
+    return (
+        f'<span class="suppressed" data-reason="{code}">'
+        f"{conditional_escape(reason_label(code))}</span>"
+    )
+
+
+def _score_cells(stats, formatted: dict, row_reason: str | None = None) -> SafeString:
     """The comparison table's score cells of one kommune, as the template wrote them (one
-    `<td>` per dimension); built here because 357 rows × 11 template cells were a third of the
-    page's time. `formatted` memoises floatformat within one page (means repeat)."""
+    `<td>` per dimension, or one for a hidden kommune); built here because 357 rows × 11
+    template cells were a third of the page's time. `formatted` memoises floatformat within
+    one page (means repeat)."""
+    if row_reason:
+        return mark_safe(f'<td colspan="{len(stats)}">{_hidden_span(row_reason)}</td>')  # noqa: S308
     level = conditional_escape(_("nivå"))
     cells = []
     for s in stats:
         if s.suppressed:
-            cells.append('<td><span class="suppressed">–</span></td>')
+            cells.append(f"<td>{_hidden_span(s.reason)}</td>")
             continue
         if s.mean not in formatted:
             formatted[s.mean] = floatformat(s.mean, 2)
@@ -167,7 +183,9 @@ def benchmark_context(
     table_rows = rows if viewer_is_national else [r for r in rows if r["is_named"]]
     formatted = {}
     for row in table_rows:
-        row["score_cells"] = _score_cells(row["dimensions"], formatted)
+        row["score_cells"] = _score_cells(
+            row["dimensions"], formatted, row["reason"] if row["suppressed"] else None
+        )
     highlight_number = filters.get("marker") or next(
         (r["number"] for r in rows if r["is_own"]), None
     )
