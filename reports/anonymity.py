@@ -44,14 +44,15 @@ def withheld(
     lowest: int = 1,
 ) -> set:
     """Hidden keys whose reason must not be told. A reason tells a bound: «too few» means
-    `lowest` to minimum - 1, «protects» at least the minimum. In a population whose hidden total
-    (the total minus what is shown) is exactly what those bounds allow at the least - every
-    «too few» member is `lowest` and every «protects» member is the minimum, e.g. 1 + 5 = 6 -
-    the reasons would give each hidden count away. There the reasons of every hidden member are
-    withheld (WITHHELD: just «skjult»). `unlabelled` keys are hidden without a reason of their
-    own (never shown, or inside a hidden group): they can hold anything from 0, so they loosen
-    the bounds. `lowest` is 1 for listed groups (a group with nobody is not listed) and 0 for
-    scores (a shown group can have nobody with a score on a dimension)."""
+    `lowest` to minimum - 1, «protects» at least the minimum. A reader also knows each
+    population's hidden total (its total minus what is shown). Where those bounds leave only one
+    possible count for a hidden member - 1 + 5 = 6 (both at their least), 4 + 4 = 8 (both «too
+    few» at their most) - the reasons would give it away, so the reasons of every hidden member
+    of that population are withheld (WITHHELD: just «skjult»). `unlabelled` keys are hidden
+    without a reason of their own (never shown, or inside a hidden group): they can hold
+    anything from 0 up, so they loosen the bounds. `lowest` is 1 for listed groups (a group with
+    nobody is not listed) and 0 for scores (a shown group can have nobody with a score on a
+    dimension). Checked per population; see README for what it does not cover."""
     out: set = set()
     for population in populations:
         members = [key for key in population if key in hidden and key in counts]
@@ -61,9 +62,28 @@ def withheld(
         labelled = [
             key for key in members if key not in unlabelled and (lowest == 0 or counts[key] > 0)
         ]
-        least = sum(min_size if counts[key] >= min_size else lowest for key in labelled)
-        if labelled and hidden_total == least:
-            out |= set(labelled)
+        # any unlabelled member with people in it can take whatever is left over
+        open_ended = any(counts[key] > 0 for key in members if key not in labelled)
+        bounds = {
+            key: (min_size, None) if counts[key] >= min_size else (lowest, min_size - 1)
+            for key in labelled
+        }
+        least = sum(low for low, _high in bounds.values())
+        unbounded = sum(1 for _low, high in bounds.values() if high is None)
+        bounded_most = sum(high for _low, high in bounds.values() if high is not None)
+        for key in labelled:
+            low, high = bounds[key]
+            # the member's count, given the others at their most and at their least
+            others_unbounded = open_ended or unbounded - (high is None) > 0
+            floor = low
+            if not others_unbounded:
+                floor = max(low, hidden_total - (bounded_most - (high or 0)))
+            ceiling = hidden_total - (least - low)
+            if high is not None:
+                ceiling = min(ceiling, high)
+            if floor >= ceiling:
+                out |= set(labelled)
+                break
     return out
 
 
