@@ -106,6 +106,7 @@ def dimension_context(report: dict, spec, dimension) -> dict:
                 for g in report["staff_groups"]
             ],
             "likert_labels": likert_labels(),
+            "has_reverse": any(i["reverse"] and not i["suppressed"] for i in items),
         }
     )
     if any(not i["suppressed"] for i in items):
