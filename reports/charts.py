@@ -202,8 +202,12 @@ def stacked_distribution(items: list[dict], labels: list[str]) -> dict:
     )
 
 
-def distribution(dimension_name: str, values: list[float], highlight: tuple | None) -> dict:
-    """Box plot of kommune means for one dimension, with one kommune marked."""
+def distribution(
+    dimension_name: str, values: list[float], highlight: tuple | None, x_range=(1, 5)
+) -> dict:
+    """Box plot of kommune means for one dimension, with one kommune marked. The panels of a
+    page share `x_range` and carry no y labels (the heading names the dimension), so their
+    axes line up."""
     dimension_name = label(dimension_name)
     data = [
         {
@@ -239,7 +243,8 @@ def distribution(dimension_name: str, values: list[float], highlight: tuple | No
             "font": FONT,
             "height": 170,
             "showlegend": False,
-            "xaxis": {"range": [1, 5]},
+            "xaxis": {"range": list(x_range)},
+            "yaxis": {"showticklabels": False},
             "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
         },
     )
