@@ -251,14 +251,14 @@ def distribution(
 
 
 def _wrap(text: str, width: int = 24) -> str:
-    """A panel title on at most two lines (escaped; <br> is plotly's line break)."""
+    """A panel title in short lines (escaped; <br> is plotly's line break)."""
     words, lines = str(text).split(), [""]
     for word in words:
         if lines[-1] and len(lines[-1]) + 1 + len(word) > width:
             lines.append(word)
         else:
             lines[-1] = f"{lines[-1]} {word}".strip()
-    return "<br>".join(label(line) for line in lines[:2])
+    return "<br>".join(label(line) for line in lines)
 
 
 def trend_range(values) -> list[float]:
@@ -275,7 +275,9 @@ def trend_range(values) -> list[float]:
 def trend_lines(series: list[dict], dimensions: list[tuple[str, str]], columns: int = 3) -> dict:
     """Small multiples: one small panel per dimension (11 lines in one chart repeated colours
     and hid each other), all on the same y range so a steeper line is a larger change."""
-    rounds = [label(s["round"]) for s in series]
+    # round names on two lines and the points kept off the panel edges, so the names of
+    # neighbouring panels do not run into each other
+    rounds = [_wrap(s["round"], 16) for s in series]
     panels = []
     for code, name in dimensions:
         values = [s["dimensions"].get(code) for s in series]
@@ -283,7 +285,7 @@ def trend_lines(series: list[dict], dimensions: list[tuple[str, str]], columns: 
             panels.append((name, values))
     y_range = trend_range([v for _name, values in panels for v in values])
     rows = max(1, math.ceil(len(panels) / columns))
-    gap_x, gap_y = 0.06, 60 / (170 * rows - 10) if rows > 1 else 0
+    gap_x, gap_y = 0.07, 75 / (185 * rows - 30) if rows > 1 else 0
     width = (1 - gap_x * (columns - 1)) / columns
     height = (1 - gap_y * (rows - 1)) / rows
     data, layout = [], {}
@@ -311,7 +313,8 @@ def trend_lines(series: list[dict], dimensions: list[tuple[str, str]], columns: 
         layout[f"xaxis{suffix}"] = {
             "anchor": f"y{suffix}",
             "domain": [round(x0, 4), round(x0 + width, 4)],
-            "tickfont": {"size": 10},
+            "range": [-0.4, len(rounds) - 0.6],
+            "tickfont": {"size": 9},
         }
         layout[f"yaxis{suffix}"] = {
             "anchor": f"x{suffix}",
@@ -339,8 +342,8 @@ def trend_lines(series: list[dict], dimensions: list[tuple[str, str]], columns: 
             **layout,
             "annotations": annotations,
             "font": FONT,
-            "height": 60 + 170 * rows,
-            "margin": {"l": 40, "r": 10, "t": 40, "b": 30},
+            "height": 60 + 185 * rows,
+            "margin": {"l": 40, "r": 10, "t": 50, "b": 40},
             "showlegend": False,
         },
     )

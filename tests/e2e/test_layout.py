@@ -58,7 +58,7 @@ def test_barrier_and_promoter_tables_do_not_overlap(web, published_round, users)
         ".map(t => t.textContent)"
     )
     assert not any("." in t and t.replace(".", "").isdigit() for t in ticks)
-    page.locator("#choices-h").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('barrier-table').scrollIntoView()")
     screenshot(page, "report-choices.png")
 
 
