@@ -52,7 +52,9 @@ def withheld(
     without a reason of their own (never shown, or inside a hidden group): they can hold
     anything from 0 up, so they loosen the bounds. `lowest` is 1 for listed groups (a group with
     nobody is not listed) and 0 for scores (a shown group can have nobody with a score on a
-    dimension). Checked per population; see README for what it does not cover."""
+    dimension). A count the reader knows without any reason (one hidden member beside shown
+    ones) keeps its reason: withholding it would hide nothing. Checked per population; see
+    README for what it does not cover."""
     out: set = set()
     for population in populations:
         members = [key for key in population if key in hidden and key in counts]
@@ -68,23 +70,33 @@ def withheld(
             key: (min_size, None) if counts[key] >= min_size else (lowest, min_size - 1)
             for key in labelled
         }
-        least = sum(low for low, _high in bounds.values())
-        unbounded = sum(1 for _low, high in bounds.values() if high is None)
-        bounded_most = sum(high for _low, high in bounds.values() if high is not None)
-        for key in labelled:
-            low, high = bounds[key]
-            # the member's count, given the others at their most and at their least
-            others_unbounded = open_ended or unbounded - (high is None) > 0
-            floor = low
-            if not others_unbounded:
-                floor = max(low, hidden_total - (bounded_most - (high or 0)))
-            ceiling = hidden_total - (least - low)
-            if high is not None:
-                ceiling = min(ceiling, high)
-            if floor >= ceiling:
-                out |= set(labelled)
-                break
+        told = _pinned(hidden_total, bounds, open_ended)
+        # without reasons every member is just «lowest or more»: if that already pins a count
+        # (one hidden member, the rest shown), the reason gives nothing away
+        untold = _pinned(hidden_total, {key: (lowest, None) for key in labelled}, open_ended)
+        if told and not untold:
+            out |= set(labelled)
     return out
+
+
+def _pinned(hidden_total: int, bounds: dict, open_ended: bool) -> bool:
+    """Whether the bounds (low, high or None) and the hidden total leave one possible count
+    for some member; `open_ended`: an unlabelled member can take whatever is left."""
+    least = sum(low for low, _high in bounds.values())
+    unbounded = sum(1 for _low, high in bounds.values() if high is None)
+    bounded_most = sum(high for _low, high in bounds.values() if high is not None)
+    for low, high in bounds.values():
+        # the member's count, given the others at their most and at their least
+        others_unbounded = open_ended or unbounded - (high is None) > 0
+        floor = low
+        if not others_unbounded:
+            floor = max(low, hidden_total - (bounded_most - (high or 0)))
+        ceiling = hidden_total - (least - low)
+        if high is not None:
+            ceiling = min(ceiling, high)
+        if floor >= ceiling:
+            return True
+    return False
 
 
 def reason_label(code: str | None) -> str:
