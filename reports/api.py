@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyHeader
+from pydantic import Field
 
 from assessment.models import Round
 from assessment.selectors import export_instrument, get_instrument_spec
@@ -131,6 +132,10 @@ class DimensionScore(Schema):
     index: float | None
     level: int | None
     suppressed: bool
+    reason: str | None = Field(
+        description="Hvorfor tallet er skjult: «too_few» (færre enn minstestørrelsen) eller "
+        "«protects_smaller» (skjult for å verne en mindre gruppe); null når det vises",
+    )
 
 
 class Overall(Schema):
@@ -148,6 +153,7 @@ class StaffGroupBreakdown(Schema):
     staff_group: str
     respondents: int | None
     suppressed: bool
+    reason: str | None
     dimensions: list[DimensionScore]
 
 
@@ -155,6 +161,7 @@ class SectorBreakdown(Schema):
     sector: str
     respondents: int | None
     suppressed: bool
+    reason: str | None
     dimensions: list[DimensionScore]
 
 
@@ -168,6 +175,7 @@ class MunicipalityResult(Schema):
     municipality: MunicipalityRef
     respondents: int | None
     suppressed: bool
+    reason: str | None
     overall: Overall
     dimensions: list[DimensionScore]
     by_staff_group: list[StaffGroupBreakdown]
@@ -182,6 +190,7 @@ class BenchmarkMunicipality(Schema):
     size_class: str
     respondents: int | None
     suppressed: bool
+    reason: str | None
     dimensions: list[DimensionScore]
 
 
@@ -254,13 +263,17 @@ def municipality(request, slug: RoundSlug, number: MunicipalityNumber):
         "municipality": {"number": found.number, "name": found.name},
         "respondents": report["respondents"],
         "suppressed": report["suppressed"],
+        "reason": report["reason"],
         "overall": {"mean": overall.mean, "index": overall.index, "level": overall.level},
-        "dimensions": _stats(report["dimensions"]) if not report["suppressed"] else _hidden(round_),
+        "dimensions": _stats(report["dimensions"])
+        if not report["suppressed"]
+        else _hidden(round_, report["reason"]),
         "by_staff_group": [
             {
                 "staff_group": g.key,
                 "respondents": g.respondents,
                 "suppressed": g.suppressed,
+                "reason": g.reason,
                 "dimensions": _stats(g.dimensions),
             }
             for g in report["staff_groups"]
@@ -270,6 +283,7 @@ def municipality(request, slug: RoundSlug, number: MunicipalityNumber):
                 "sector": g.key,
                 "respondents": g.respondents,
                 "suppressed": g.suppressed,
+                "reason": g.reason,
                 "dimensions": _stats(g.dimensions),
             }
             for g in report["sectors"]
@@ -292,13 +306,17 @@ def _benchmark_row(m: dict) -> dict:
         "size_class": m["size_class"],
         "respondents": m["respondents"],
         "suppressed": m["suppressed"],
+        "reason": m["reason"],
         "dimensions": _stats(m["dimensions"]),
     }
 
 
-def _hidden(round_):
+def _hidden(round_, why):
     spec = get_instrument_spec(round_.instrument)
-    return [Stat(code=d.code, name=d.label, suppressed=True).as_api() for d in spec.dimensions]
+    return [
+        Stat(code=d.code, name=d.label, suppressed=True, reason=why).as_api()
+        for d in spec.dimensions
+    ]
 
 
 @api.get(

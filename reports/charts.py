@@ -11,9 +11,11 @@ tests/test_charts.py checks each builder against plotly's validated objects."""
 
 import html
 import json
+import math
 from functools import cache
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -32,8 +34,14 @@ def _template_json() -> str:
     return json.dumps(pio.templates[pio.templates.default].to_plotly_json(), default=str)
 
 
+def separators() -> str:
+    """plotly's decimal and thousands separators as the page's tables write numbers: «2,70» and
+    «1 234» in Norwegian, «2.70» and «1,234» in English."""
+    return ".," if (get_language() or "nb").startswith("en") else ", "
+
+
 def _figure(data: list[dict], layout: dict) -> dict:
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": {**layout, "separators": separators()}}
 
 
 def to_json(figure: dict) -> SafeString:
@@ -147,21 +155,38 @@ def _rdbu() -> list:
 
 
 def stacked_distribution(items: list[dict], labels: list[str]) -> dict:
+    """Answers per statement, «helt uenig» to «helt enig». A reverse statement («each unit guards
+    its own budget») is drawn with the colours turned round - agreeing is the bad end - and says
+    so in its label; its bars are separate traces that share the legend entries."""
     shown = [i for i in items if not i["suppressed"]]
-    names = [label(f"{i['code']}: {i['text'][:60]}") for i in shown]
+    names = [
+        label(f"{i['code']}: {i['text'][:60]}")
+        + (" " + label(_("(omvendt: enig er negativt)")) if i.get("reverse") else "")
+        for i in shown
+    ]
     data = [
         {
             "hovertemplate": "%{y}<br>" + label(likert) + ": %{x:.0f} %<extra></extra>",
-            "marker": {"color": LIKERT_COLOURS[position]},
+            "legendgroup": str(position),
+            "marker": {"color": LIKERT_COLOURS[4 - position if reverse else position]},
             "name": label(likert),
             "orientation": "h",
+            "showlegend": not reverse,
             "x": [
-                100 * i["counts"][position] / i["answered"] if i["answered"] else 0 for i in shown
+                100 * i["counts"][position] / i["answered"] if i["answered"] else 0
+                for i in shown
+                if bool(i.get("reverse")) == reverse
             ],
-            "y": names,
+            "y": [
+                name
+                for name, i in zip(names, shown, strict=True)
+                if bool(i.get("reverse")) == reverse
+            ],
             "type": "bar",
         }
         for position, likert in enumerate(labels)
+        for reverse in (False, True)
+        if any(bool(i.get("reverse")) == reverse for i in shown)
     ]
     return _figure(
         data,
@@ -177,8 +202,12 @@ def stacked_distribution(items: list[dict], labels: list[str]) -> dict:
     )
 
 
-def distribution(dimension_name: str, values: list[float], highlight: tuple | None) -> dict:
-    """Box plot of kommune means for one dimension, with one kommune marked."""
+def distribution(
+    dimension_name: str, values: list[float], highlight: tuple | None, x_range=(1, 5)
+) -> dict:
+    """Box plot of kommune means for one dimension, with one kommune marked. The panels of a
+    page share `x_range` and carry no y labels (the heading names the dimension), so their
+    axes line up."""
     dimension_name = label(dimension_name)
     data = [
         {
@@ -214,37 +243,108 @@ def distribution(dimension_name: str, values: list[float], highlight: tuple | No
             "font": FONT,
             "height": 170,
             "showlegend": False,
-            "xaxis": {"range": [1, 5]},
+            "xaxis": {"range": list(x_range)},
+            "yaxis": {"showticklabels": False},
             "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
         },
     )
 
 
-def trend_lines(series: list[dict], dimensions: list[tuple[str, str]]) -> dict:
-    rounds = [label(s["round"]) for s in series]
-    data = []
-    for index, (code, name) in enumerate(dimensions):
+def _wrap(text: str, width: int = 24) -> str:
+    """A panel title in short lines (escaped; <br> is plotly's line break)."""
+    words, lines = str(text).split(), [""]
+    for word in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > width:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return "<br>".join(label(line) for line in lines)
+
+
+def trend_range(values) -> list[float]:
+    """A y range around the values that shows change (a 1-5 axis made 0,1 of change a flat
+    line), the same for every panel so panels compare; never outside 1-5."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return [1, 5]
+    low, high = min(values), max(values)
+    pad = max(0.15, (high - low) * 0.25)
+    return [round(max(1.0, low - pad), 2), round(min(5.0, high + pad), 2)]
+
+
+def trend_lines(series: list[dict], dimensions: list[tuple[str, str]], columns: int = 3) -> dict:
+    """Small multiples: one small panel per dimension (11 lines in one chart repeated colours
+    and hid each other), all on the same y range so a steeper line is a larger change."""
+    # round names on two lines and the points kept off the panel edges, so the names of
+    # neighbouring panels do not run into each other
+    rounds = [_wrap(s["round"], 16) for s in series]
+    panels = []
+    for code, name in dimensions:
         values = [s["dimensions"].get(code) for s in series]
-        if all(v is None for v in values):
-            continue
+        if not all(v is None for v in values):
+            panels.append((name, values))
+    y_range = trend_range([v for _name, values in panels for v in values])
+    rows = max(1, math.ceil(len(panels) / columns))
+    gap_x, gap_y = 0.07, 75 / (185 * rows - 30) if rows > 1 else 0
+    width = (1 - gap_x * (columns - 1)) / columns
+    height = (1 - gap_y * (rows - 1)) / rows
+    data, layout = [], {}
+    annotations = []
+    for index, (name, values) in enumerate(panels):
+        row, column = divmod(index, columns)
+        suffix = "" if index == 0 else str(index + 1)
+        x0 = column * (width + gap_x)
+        y1 = 1 - row * (height + gap_y)
         data.append(
             {
-                "line": {"color": OKABE_ITO[index % len(OKABE_ITO)]},
+                "hovertemplate": "%{x}: %{y:.2f}<extra>" + label(name) + "</extra>",
+                "line": {"color": OKABE_ITO[0], "width": 2.5},
+                "marker": {"size": 7},
                 "mode": "lines+markers",
                 "name": label(name),
+                "showlegend": False,
                 "x": rounds,
+                "xaxis": f"x{suffix}",
                 "y": values,
+                "yaxis": f"y{suffix}",
                 "type": "scatter",
+            }
+        )
+        layout[f"xaxis{suffix}"] = {
+            "anchor": f"y{suffix}",
+            "domain": [round(x0, 4), round(x0 + width, 4)],
+            "range": [-0.4, len(rounds) - 0.6],
+            "tickfont": {"size": 9},
+        }
+        layout[f"yaxis{suffix}"] = {
+            "anchor": f"x{suffix}",
+            "domain": [round(y1 - height, 4), round(y1, 4)],
+            "range": y_range,
+            "tickfont": {"size": 10},
+            "nticks": 4,
+        }
+        annotations.append(
+            {
+                "font": {"size": 11},
+                "showarrow": False,
+                "text": _wrap(name),
+                "x": round(x0 + width / 2, 4),
+                "xanchor": "center",
+                "xref": "paper",
+                "y": round(y1, 4),
+                "yanchor": "bottom",
+                "yref": "paper",
             }
         )
     return _figure(
         data,
         {
+            **layout,
+            "annotations": annotations,
             "font": FONT,
-            "yaxis": {"range": [1, 5]},
-            "height": 380,
-            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-            "legend": {"orientation": "h", "y": -0.2},
+            "height": 60 + 185 * rows,
+            "margin": {"l": 40, "r": 10, "t": 50, "b": 40},
+            "showlegend": False,
         },
     )
 

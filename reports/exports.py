@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from .anonymity import reason_label
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -37,6 +39,7 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
             s.index,
             s.level,
             _("skjult") if s.suppressed else "",
+            reason_label(s.reason) if s.suppressed else "",
         ]
 
     stat_header = [
@@ -48,6 +51,7 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         _("Indeks 0–100"),
         _("Nivå"),
         _("Merknad"),
+        _("Hvorfor skjult"),
     ]
     overall = report.get("overall")
     tables = [
@@ -60,6 +64,7 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
                 [_("Runde"), report["round"]["name"]],
                 [_("Enhet"), report["unit"]["name"] if report["unit"] else _("Hele kommunen")],
                 [_("Respondenter"), report["respondents"]],
+                [_("Hvorfor skjult"), reason_label(report["reason"])],
                 [_("Svarprosent"), report["response_rate"]],
                 [_("Samlet modenhet (snitt)"), overall.mean if overall else None],
                 [_("Samlet indeks"), overall.index if overall else None],
@@ -119,7 +124,15 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         for item in items:
             counts = item["counts"] or [None] * 5
             rows.append(
-                [code, item["code"], item["text"], *counts, item["dont_know"], item["answered"]]
+                [
+                    code,
+                    item["code"],
+                    item["text"],
+                    *counts,
+                    item["dont_know"],
+                    item["answered"],
+                    reason_label(item["reason"]),
+                ]
             )
     tables.append(
         (
@@ -135,6 +148,7 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
                 "5",
                 _("Vet ikke"),
                 _("Antall svar"),
+                _("Hvorfor skjult"),
             ],
             rows,
         )

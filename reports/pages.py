@@ -1,5 +1,7 @@
 """Turns the (already suppressed) report data into page contexts and chart figures."""
 
+import math
+
 from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -9,6 +11,7 @@ from assessment.selectors import get_instrument_spec
 from municipalities.models import SizeClass, localized
 
 from . import charts
+from .anonymity import reason_label
 from .selectors import Stat, national_trend, quartiles
 from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer, viewer_benchmarks
 
@@ -70,7 +73,10 @@ def report_context(report: dict, spec) -> dict:
     if units:
         context["charts"]["units"] = charts.to_json(
             charts.heatmap(
-                [u.label if not u.suppressed else f"{u.label} ({_('skjult')})" for u in units],
+                [
+                    u.label if not u.suppressed else f"{u.label} ({reason_label(u.reason)})"
+                    for u in units
+                ],
                 axes,
                 [_values(u.dimensions) for u in units],
             )
@@ -139,6 +145,7 @@ def dimension_context(report: dict, spec, dimension) -> dict:
                 for g in report["staff_groups"]
             ],
             "likert_labels": likert_labels(),
+            "has_reverse": any(i["reverse"] and not i["suppressed"] for i in items),
         }
     )
     if any(not i["suppressed"] for i in items):
@@ -148,21 +155,66 @@ def dimension_context(report: dict, spec, dimension) -> dict:
     return context
 
 
-def _score_cells(stats, formatted: dict) -> SafeString:
+def _hidden_span(reason: str | None) -> str:
+    """What templates/reports/_hidden.html writes for a hidden score."""
+    code = reason or "withheld"
+    return (
+        f'<span class="suppressed" data-reason="{code}">'
+        f"{conditional_escape(reason_label(code))}</span>"
+    )
+
+
+SORTS = ("navn", "storrelse", "fylke")
+
+
+def shared_range(values: list[float]) -> tuple[float, float]:
+    """One x range for every box-plot panel: the shown means, widened to the nearest half."""
+    if not values:
+        return (1, 5)
+    low = max(1.0, math.floor(min(values) * 2) / 2)
+    high = min(5.0, math.ceil(max(values) * 2) / 2)
+    if high - low < 1:
+        low, high = max(1.0, low - 0.5), min(5.0, high + 0.5)
+    return (low, high)
+
+
+def quartile_band(value: float | None, bounds: dict | None) -> int | None:
+    """Which quarter of the shown kommuner a mean falls in (1 = lowest quarter, 4 = highest).
+    The boundaries are the quartiles of the means on the page, so a band says nothing the page
+    does not show; it replaces a ranking (domain.md §7: no league tables)."""
+    if value is None or not bounds:
+        return None
+    for band, edge in ((1, "q1"), (2, "median"), (3, "q3")):
+        if value <= bounds[edge]:
+            return band
+    return 4
+
+
+def _score_cells(stats, formatted: dict, row_reason: str | None = None, bands=None) -> SafeString:
     """The comparison table's score cells of one kommune, as the template wrote them (one
-    `<td>` per dimension); built here because 357 rows × 11 template cells were a third of the
-    page's time. `formatted` memoises floatformat within one page (means repeat)."""
+    `<td>` per dimension, or one for a hidden kommune); built here because 357 rows × 11
+    template cells were a third of the page's time. `formatted` memoises floatformat within
+    one page (means repeat)."""
+    if row_reason:
+        return mark_safe(f'<td colspan="{len(stats)}">{_hidden_span(row_reason)}</td>')  # noqa: S308
     level = conditional_escape(_("nivå"))
+    quarter = conditional_escape(_("kvartil"))
     cells = []
-    for s in stats:
+    for index, s in enumerate(stats):
         if s.suppressed:
-            cells.append('<td><span class="suppressed">–</span></td>')
+            cells.append(f"<td>{_hidden_span(s.reason)}</td>")
             continue
         if s.mean not in formatted:
             formatted[s.mean] = floatformat(s.mean, 2)
+        band = bands[index] if bands else None
+        band_html = (
+            f' <span class="band band-{band}" data-band="{band}">{quarter} {band}</span>'
+            if band
+            else ""
+        )
         cells.append(
             f"<td>{formatted[s.mean]} "
-            f'<span class="small text-body-secondary">({level} {s.level})</span></td>'
+            f'<span class="small text-body-secondary">({level} {s.level})</span>{band_html}</td>'
         )
     return mark_safe("".join(cells))  # noqa: S308 - numbers and an escaped translation
 
@@ -173,7 +225,10 @@ def benchmark_context(
     county = filters.get("fylke", "")
     size_class = filters.get("storrelse", "")
     query = (filters.get("q") or "").strip().lower()
-    sort = filters.get("sorter", "nummer")
+    # Only by name, size class or fylke: sorting by a dimension made a league table.
+    sort = filters.get("sorter", "navn")
+    if sort not in SORTS:
+        sort = "navn"
     error = None
     try:
         data = benchmark_for_viewer(
@@ -197,19 +252,24 @@ def benchmark_context(
             if row["is_named"]
             else _("Kommune i størrelsesgruppe %s") % row["size_class_label"].lower()
         )
-    if sort == "navn":
-        rows.sort(key=lambda r: (not r["is_named"], r["display_name"]))
+    size_order = {code: index for index, code in enumerate(SizeClass.values)}
+    rows.sort(
+        key=lambda r: (
+            not r["is_named"],
+            size_order.get(r["size_class"], 0) if sort == "storrelse" else 0,
+            (r["county"] or "") if sort == "fylke" else "",
+            r["display_name"],
+        )
+    )
     # Coordinators see other kommuner only inside the distributions, never a table of names
     # they have no consent for; their own row is listed, the rest only as points.
     table_rows = rows if viewer_is_national else [r for r in rows if r["is_named"]]
-    formatted = {}
-    for row in table_rows:
-        row["score_cells"] = _score_cells(row["dimensions"], formatted)
     highlight_number = filters.get("marker") or next(
         (r["number"] for r in rows if r["is_own"]), None
     )
     highlight = next((r for r in rows if r["is_named"] and r["number"] == highlight_number), None)
     distributions = []
+    x_range = shared_range([s.mean for r in rows for s in r["dimensions"] if s.mean is not None])
     for index, dimension in enumerate(data["dimensions"]):
         values = [
             r["dimensions"][index].mean for r in rows if r["dimensions"][index].mean is not None
@@ -223,10 +283,21 @@ def benchmark_context(
                 "name": dimension["name"],
                 "quartiles": quartiles(values),
                 "count": len(values),
-                "chart": charts.to_json(charts.distribution(dimension["name"], values, marked))
+                "chart": charts.to_json(
+                    charts.distribution(dimension["name"], values, marked, x_range)
+                )
                 if values
                 else None,
             }
+        )
+    bounds = [d["quartiles"] for d in distributions]
+    formatted = {}
+    for row in table_rows:
+        row["score_cells"] = _score_cells(
+            row["dimensions"],
+            formatted,
+            row["reason"] if row["suppressed"] else None,
+            [quartile_band(s.mean, bounds[i]) for i, s in enumerate(row["dimensions"])],
         )
     spec_axes = [d["name"] for d in data["dimensions"]]
     radar_series = [(_("Landet"), [s.mean for s in data["national"]])]

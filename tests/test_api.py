@@ -15,7 +15,7 @@ def filled_round(filled_round):
     return publish(filled_round)
 
 
-D_KEYS = {"code", "name", "mean", "n", "sd", "ci95", "index", "level", "suppressed"}
+D_KEYS = {"code", "name", "mean", "n", "sd", "ci95", "index", "level", "suppressed", "reason"}
 
 
 def _token(user) -> str:
@@ -92,6 +92,7 @@ def test_municipality_endpoint_shape_and_numbers_match_the_report(
         "municipality",
         "respondents",
         "suppressed",
+        "reason",
         "overall",
         "dimensions",
         "by_staff_group",

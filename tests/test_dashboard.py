@@ -94,7 +94,10 @@ def test_dashboard_counts_per_staff_group_sector_and_unit(scenario, coordinator)
     units = column(found["Svar per enhet"])
     # Helse og omsorg (11) shows; Heimetenesta (9) would leave the 2 in the sector without a
     # unit, so it is hidden - on the dashboard exactly as in the report (one suppression).
-    assert units == {"Heimetenesta": "skjult", "Sogndal skule": "færre enn 5"}
+    assert units == {
+        "Heimetenesta": "skjult for å verne en mindre gruppe",
+        "Sogndal skule": "færre enn 5",
+    }
 
     shown = [cell for table in found.values() for row in table for cell in row[1:2]]
     for small in ("2", "3", "4"):
@@ -118,7 +121,7 @@ def test_complementary_suppression_hides_the_next_smallest_group(open_round, coo
     assert groups["Medarbeider"] == "10"
     assert groups["Toppleder (kommunedirektør og ledergruppe)"] == "færre enn 5"
     # 18 in total: showing mellomleder's 6 would give away the 2 toppledere
-    assert groups["Mellomleder (enhets-/virksomhetsleder)"] == "skjult"
+    assert groups["Mellomleder (enhets-/virksomhetsleder)"] == "skjult for å verne en mindre gruppe"
 
 
 def test_a_web_response_shows_up_on_the_dashboard(scenario, coordinator, users):

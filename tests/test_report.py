@@ -152,7 +152,8 @@ def test_report_page_shows_every_part(report_page, filled_round, spec, sogndal_u
     assert len(heatmap["z"]) == 2 and all(len(row) == len(spec.dimensions) for row in heatmap["z"])
     assert all(v is not None for v in heatmap["z"][0])
     for label, values in zip(heatmap["y"], heatmap["z"], strict=True):
-        assert label.endswith("(skjult)") == all(v is None for v in values)
+        hidden_label = label.endswith(("(for få svar)", "(skjult for å verne en mindre gruppe)"))
+        assert hidden_label == all(v is None for v in values)
     unit_rows = dict(body_rows(table(html, "unit-table")))
     assert number(unit_rows["Heimetenesta"][0]) >= 5
     # strengths and improvements: three each, highest first / lowest first

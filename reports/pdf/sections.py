@@ -17,10 +17,17 @@ from reportlab.platypus import (
 
 from municipalities.models import localized
 
+from ..anonymity import PROTECTS_SMALLER, TOO_FEW
 from .drawing import radar_drawing
 from .layout import LANDSCAPE_WIDTH, PORTRAIT_WIDTH, fmt, percent, table, text
 
 HIDDEN = "skjult"
+# Why a figure is hidden (reports.anonymity), as a mark explained under the heatmap.
+MARKS = {TOO_FEW: "¹", PROTECTS_SMALLER: "²"}
+
+
+def _hidden(reason) -> str:
+    return _(HIDDEN) + MARKS.get(reason, "")
 
 
 def _subject(report) -> str:
@@ -183,7 +190,7 @@ def radar_and_dimensions(report, spec, style) -> list:
         [
             s.name,
             fmt(s.mean),
-            str(s.n) if not s.suppressed else _(HIDDEN),
+            str(s.n) if not s.suppressed else _hidden(s.reason),
             f"{fmt(s.ci95[0])}–{fmt(s.ci95[1])}" if s.ci95 else "–",
             str(s.level or "–"),
             fmt(nat.mean),
@@ -251,9 +258,12 @@ def heatmap(report, spec, style) -> list:
         Paragraph(
             text(
                 _(
-                    "Snitt 1–5. Blått er over midten av skalaen (3), rødt under. «skjult» betyr "
-                    "for få svar, eller skjult for å verne en mindre gruppe."
+                    "Snitt 1–5. Blått er over midten av skalaen (3), rødt under. «skjult¹»: for "
+                    "få svar (færre enn %(n)d). «skjult²»: skjult for å verne en mindre gruppe. "
+                    "«skjult» uten merke: årsaken vises ikke, fordi den sammen med totalen ville "
+                    "vist hvor mange som har svart."
                 )
+                % {"n": report["min_size"]}
             ),
             style["small"],
         ),
@@ -266,8 +276,11 @@ def heatmap(report, spec, style) -> list:
             rows.append(
                 [
                     group.label,
-                    str(group.respondents) if not group.suppressed else _(HIDDEN),
-                    *[fmt(s.mean) if not s.suppressed else _(HIDDEN) for s in group.dimensions],
+                    str(group.respondents) if not group.suppressed else _hidden(group.reason),
+                    *[
+                        fmt(s.mean) if not s.suppressed else _hidden(s.reason)
+                        for s in group.dimensions
+                    ],
                 ]
             )
             for c, s in enumerate(group.dimensions, start=2):

@@ -22,7 +22,14 @@ from assessment.selectors import get_instrument_spec
 from municipalities.models import Municipality, SizeClass
 from municipalities.selectors import get_access_for_user
 
-from ..anonymity import hidden_cells, suppress_nested
+from ..anonymity import (
+    PROTECTS_SMALLER,
+    WITHHELD,
+    hidden_cells,
+    reason,
+    suppress_nested,
+    withheld,
+)
 from ..models import MunicipalityScore, PublishedMunicipality
 from .stats import Overall, Stat, make_stat, score_row
 
@@ -41,6 +48,8 @@ class KommuneSums:
     rows: dict = field(default_factory=dict)  # (municipality id, code) -> score row
     hidden: set = field(default_factory=set)  # municipality ids
     cells: set = field(default_factory=set)  # (municipality id, code)
+    quiet: set = field(default_factory=set)  # hidden kommuner whose reason is withheld
+    quiet_cells: set = field(default_factory=set)  # (municipality id, code), reason withheld
     history: list = field(default_factory=list)  # one kommune's PublishedMunicipality rows
     history_rows: dict = field(default_factory=dict)  # (round id, code) -> score row
 
@@ -69,7 +78,7 @@ class KommuneSums:
                 and (m, d.code) in self.rows
             )
             if not stat.suppressed and 0 < residual < self.min_size:
-                stat = Stat(code=d.code, name=d.label, suppressed=True)
+                stat = Stat(code=d.code, name=d.label, suppressed=True, reason=PROTECTS_SMALLER)
             stats.append(stat)
         return stats
 
@@ -122,6 +131,21 @@ def kommune_sums(round_: Round, spec, history_of: Municipality | None = None) ->
         sums.hidden,
         populations=populations,
     )
+    sums.quiet = withheld(counts, sums.hidden, sums.min_size, populations)
+    for d in spec.dimensions:
+        cell_counts = {m: sums.rows.get((m, d.code), {"n": 0})["n"] for m in counts}
+        cell_hidden = {m for m in counts if (m, d.code) in sums.cells}
+        sums.quiet_cells |= {
+            (m, d.code)
+            for m in withheld(
+                cell_counts,
+                cell_hidden,
+                sums.min_size,
+                populations,
+                unlabelled=frozenset(sums.hidden),
+                lowest=0,
+            )
+        }
     return sums
 
 
@@ -160,13 +184,17 @@ def _kommune_row(sums: KommuneSums, spec, municipality_id: int, named: bool) -> 
     p = sums.published[municipality_id]
     m = p.municipality
     is_hidden = municipality_id in sums.hidden
+    why = None
+    if is_hidden:
+        why = WITHHELD if municipality_id in sums.quiet else reason(p.respondents, sums.min_size)
     stats = [
         make_stat(
             d.code,
             d.label,
             sums.rows.get((municipality_id, d.code)),
             sums.min_size,
-            hide=is_hidden or (municipality_id, d.code) in sums.cells,
+            (municipality_id, d.code) in sums.cells,
+            why or (WITHHELD if (municipality_id, d.code) in sums.quiet_cells else None),
         )
         for d in spec.dimensions
     ]
@@ -181,6 +209,7 @@ def _kommune_row(sums: KommuneSums, spec, municipality_id: int, named: bool) -> 
         "respondents": None if is_hidden else p.respondents,
         "suppressed": is_hidden,
         "below_min": is_hidden and p.respondents < sums.min_size,
+        "reason": why,
         "dimensions": stats,
         "overall": Overall() if is_hidden else Overall.of(stats),
         "named": named,
@@ -222,8 +251,10 @@ class FilterTooNarrow(ValidationError):
 
 
 def _mean_only(stat: Stat) -> Stat:
+    """What an anonymous row shows of a score: its mean; hidden without a reason (the reason
+    would say whether fewer than the minimum answered, as a count would)."""
     if stat.suppressed:
-        return stat
+        return Stat(code=stat.code, name=stat.name, suppressed=True)
     return Stat(
         code=stat.code, name=stat.name, mean=stat.mean, n=None, index=stat.index, level=stat.level
     )
@@ -277,6 +308,7 @@ def benchmark_for_viewer(
                 "county_number": None,
                 "respondents": None,
                 "below_min": False,
+                "reason": None,
                 "dimensions": [_mean_only(stat) for stat in row["dimensions"]],
             }
         rows.append({**row, "is_named": is_named, "is_own": row["id"] == own_id})

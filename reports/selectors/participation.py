@@ -7,18 +7,22 @@ from django.db.models import Count
 
 from assessment.models import Headcount, Response
 
-from ..anonymity import suppress
-from .report import suppress_units
+from ..anonymity import WITHHELD, reason, suppress, withheld
+from .report import suppress_units, unit_withheld
 from .stats import sector_labels, staff_group_labels
 
 
-def _row(key, label, n, hidden: bool, min_size, headcount=None) -> dict:
+def _row(key, label, n, hidden: bool, min_size, headcount=None, quiet=False) -> dict:
+    why = None
+    if hidden and n > 0:
+        why = WITHHELD if quiet else reason(n, min_size)
     return {
         "key": key,
         "label": label,
         "count": None if hidden else n,
-        "below_min": hidden and 0 < n < min_size,
-        "hidden": hidden and n >= min_size,
+        "below_min": hidden and 0 < n < min_size and not quiet,
+        "hidden": hidden and (n >= min_size or quiet),
+        "reason": why,
         "headcount": headcount or None,
         "rate": round(100 * n / headcount) if headcount and not hidden else None,
     }
@@ -60,15 +64,17 @@ def participation_rates(participation) -> dict:
     hidden_sectors = suppress(by_sector, min_size)
     for unit in units:
         by_sector_unit.setdefault((unit.sector_id, unit.pk), 0)
-    hidden_units = {
-        unit
-        for _sector, unit in suppress_units(
-            by_sector_unit,
-            min_size,
-            {u.pk: u.path for u in units},
-            frozenset(key for key in by_sector_unit if key[0] in hidden_sectors),
-        )
-    }
+    unit_paths = {u.pk: u.path for u in units}
+    hidden_keys = suppress_units(
+        by_sector_unit,
+        min_size,
+        unit_paths,
+        frozenset(key for key in by_sector_unit if key[0] in hidden_sectors),
+    )
+    hidden_units = {unit for _sector, unit in hidden_keys}
+    quiet_units = {u for _s, u in unit_withheld(by_sector_unit, hidden_keys, min_size, unit_paths)}
+    quiet_groups = withheld(by_group, hidden_groups, min_size, [list(by_group)])
+    quiet_sectors = withheld(by_sector, hidden_sectors, min_size, [list(by_sector)])
     return {
         "min_size": min_size,
         "total": total,
@@ -82,11 +88,19 @@ def participation_rates(participation) -> dict:
                 code in hidden_groups,
                 min_size,
                 sum(c for _u, g, c in headcounts if g == code),
+                code in quiet_groups,
             )
             for code, label in groups.items()
         ],
         "by_sector": [
-            _row(code, label, by_sector.get(code, 0), code in hidden_sectors, min_size)
+            _row(
+                code,
+                label,
+                by_sector.get(code, 0),
+                code in hidden_sectors,
+                min_size,
+                quiet=code in quiet_sectors,
+            )
             for code, label in sector_labels().items()
         ],
         "by_unit": [
@@ -97,6 +111,7 @@ def participation_rates(participation) -> dict:
                 unit.pk in hidden_units,
                 min_size,
                 sum(c for u, _g, c in headcounts if u == unit.pk),
+                unit.pk in quiet_units,
             )
             for unit in units
         ],

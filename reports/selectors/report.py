@@ -12,7 +12,16 @@ from assessment.selectors import get_instrument_spec
 from assessment.traits import LEADER_GROUPS
 from municipalities.models import Municipality, SizeClass, localized
 
-from ..anonymity import hidden_cells, suppress, suppress_nested
+from ..anonymity import (
+    PROTECTS_SMALLER,
+    TOO_FEW,
+    WITHHELD,
+    hidden_cells,
+    reason,
+    suppress,
+    suppress_nested,
+    withheld,
+)
 from ..models import ChoiceCell, ItemCell, RespondentCell
 from ..models import ScoreCell as ScoreCellModel
 from .benchmark import benchmarks_for, kommune_sums
@@ -68,18 +77,56 @@ def _respondent_cells(scope: CellScope) -> list[dict]:
     return list(scope.of(RespondentCell).values(*CELL_KEYS).annotate(n=Sum("n")).order_by())
 
 
-def _groups(labels: dict, counts: dict, hidden: set, cells: set, rows: dict, dims, min_size):
+def _withheld_cells(counts, score_n, codes, min_size, hidden_groups, cells, populations):
+    """(key, code) cells whose reason is withheld (reports.anonymity.withheld), per dimension;
+    the cells of a hidden group carry the group's reason, not their own."""
+    out = set()
+    for code in codes:
+        cell_counts = {key: score_n.get((key, code), 0) for key in counts}
+        cell_hidden = {key for key in counts if (key, code) in cells or key in hidden_groups}
+        found = withheld(
+            cell_counts,
+            cell_hidden,
+            min_size,
+            populations,
+            unlabelled=frozenset(hidden_groups),
+            lowest=0,
+        )
+        out |= {(key, code) for key in found}
+    return out
+
+
+def _groups(
+    labels: dict,
+    counts: dict,
+    hidden: set,
+    cells: set,
+    rows: dict,
+    dims,
+    min_size,
+    withheld_keys=frozenset(),
+    withheld_cells=frozenset(),
+):
     """The groups of a breakdown with respondents, in the order of `labels`: hidden groups keep
-    their entry with null numbers, and hidden cells (group, dimension) hide one mean."""
+    their entry with null numbers, and hidden cells (group, dimension) hide one mean. Each hidden
+    figure says why, unless its reason is withheld (reports.anonymity.withheld)."""
     groups = []
     for key, label in labels.items():
         n = counts.get(key, 0)
         if n == 0:
             continue
         is_hidden = key in hidden
+        why = None
+        if is_hidden:
+            why = WITHHELD if key in withheld_keys else reason(n, min_size)
         stats = [
             make_stat(
-                code, name, rows.get((key, code)), min_size, hide=is_hidden or (key, code) in cells
+                code,
+                name,
+                rows.get((key, code)),
+                min_size,
+                (key, code) in cells,
+                why or (WITHHELD if (key, code) in withheld_cells else None),
             )
             for code, name in dims
         ]
@@ -90,6 +137,7 @@ def _groups(labels: dict, counts: dict, hidden: set, cells: set, rows: dict, dim
                 respondents=None if is_hidden else n,
                 suppressed=is_hidden,
                 below_min=is_hidden and n < min_size,
+                reason=why,
                 dimensions=stats,
                 overall=Overall() if is_hidden else Overall.of(stats),
             )
@@ -112,7 +160,21 @@ def breakdown(respondents, score_cells, spec, min_size, field_name, labels) -> l
         min_size,
         hidden,
     )
-    return _groups(labels, counts, hidden, cells, rows, dims, min_size)
+    score_n = {key: row["n"] for key, row in rows.items()}
+    everyone = [list(counts)]
+    return _groups(
+        labels,
+        counts,
+        hidden,
+        cells,
+        rows,
+        dims,
+        min_size,
+        withheld(counts, hidden, min_size, everyone),
+        _withheld_cells(
+            counts, score_n, [code for code, _n in dims], min_size, hidden, cells, everyone
+        ),
+    )
 
 
 def suppress_units(counts: dict, min_size, unit_paths: dict, always=frozenset()) -> set:
@@ -122,6 +184,13 @@ def suppress_units(counts: dict, min_size, unit_paths: dict, always=frozenset())
     kommune. `unit_paths` maps unit id to its path; `always` keys count as hidden.
     The coordinator's dashboard (participation) and the report use this same function."""
     keys = list(counts)
+    never = frozenset((s, None) for s, _u in keys) | frozenset(always)
+    return suppress_nested(counts, min_size, unit_populations(keys, unit_paths), never_shown=never)
+
+
+def unit_populations(keys: list, unit_paths: dict) -> list[list]:
+    """The populations a unit figure is shown in: each sector, each unit subtree with more than
+    one unit, and the whole kommune."""
     populations = [[k for k in keys if k[0] == sector] for sector in {s for s, _u in keys}]
     for root, path in unit_paths.items():
         subtree = [
@@ -130,8 +199,19 @@ def suppress_units(counts: dict, min_size, unit_paths: dict, always=frozenset())
         if any(k[1] != root for k in subtree):
             populations.append(subtree)
     populations.append(keys)
-    never = frozenset((s, None) for s, _u in keys) | frozenset(always)
-    return suppress_nested(counts, min_size, populations, never_shown=never)
+    return populations
+
+
+def unit_withheld(counts: dict, hidden: set, min_size, unit_paths: dict) -> set:
+    """(sector, unit) keys whose reason is withheld; «no unit given» has none of its own."""
+    keys = list(counts)
+    return withheld(
+        counts,
+        hidden,
+        min_size,
+        unit_populations(keys, unit_paths),
+        unlabelled=frozenset((s, None) for s, _u in keys),
+    )
 
 
 def unit_breakdown(respondents, score_cells, spec, min_size, units: dict, sectors=()):
@@ -157,19 +237,42 @@ def unit_breakdown(respondents, score_cells, spec, min_size, units: dict, sector
         lambda c: (c["unit_id"], c["code"]),
     )
     hidden_cells_ = set()
+    withheld_cells = set()
+    populations = unit_populations(list(counts), unit_paths)
+    no_unit = frozenset((s, None) for s, _u in counts)
     for code, _name in dims:
         cell_counts = {key: score_n.get((key, code), 0) for key in counts}
         forced = frozenset(hidden) | {
             key for key in counts if (key[0], code) in hidden_sector_cells
         }
-        for _sector, unit in suppress_units(cell_counts, min_size, unit_paths, forced):
-            hidden_cells_.add((unit, code))
+        found = suppress_units(cell_counts, min_size, unit_paths, forced)
+        hidden_cells_ |= {(unit, code) for _sector, unit in found}
+        quiet = withheld(
+            cell_counts,
+            found,
+            min_size,
+            populations,
+            unlabelled=no_unit | frozenset(hidden),
+            lowest=0,
+        )
+        withheld_cells |= {(unit, code) for _sector, unit in quiet}
     unit_counts = count_cells(
         (c for c in respondents if c["unit_id"] is not None), lambda c: c["unit_id"]
     )
     hidden_units = {unit for (_sector, unit) in hidden if unit is not None}
+    withheld_units = {unit for _s, unit in unit_withheld(counts, hidden, min_size, unit_paths)}
     labels = {unit_id: unit.name for unit_id, unit in units.items()}
-    return _groups(labels, unit_counts, hidden_units, hidden_cells_, rows, dims, min_size)
+    return _groups(
+        labels,
+        unit_counts,
+        hidden_units,
+        hidden_cells_,
+        rows,
+        dims,
+        min_size,
+        withheld_units,
+        withheld_cells,
+    )
 
 
 def perception_gaps(score_cells, spec, min_size, staff_groups: list[Group]) -> list[dict]:
@@ -259,15 +362,18 @@ def item_distributions(counts: dict, spec, min_size, guard: dict | None = None) 
             c = counts.get(item.id, {})
             answered = sum(n for value, n in c.items() if value is not None)
             visible = answered >= min_size
+            why = None if visible else TOO_FEW
             if visible and guard is not None:
                 whole = sum(n for value, n in guard.get(item.id, {}).items() if value is not None)
                 visible = not (0 < whole - answered < min_size)
+                why = None if visible else PROTECTS_SMALLER
             items.append(
                 {
                     "code": item.code,
                     "text": localized(item.text),
                     "reverse": item.reverse,
                     "suppressed": not visible,
+                    "reason": why,
                     "counts": [c.get(v, 0) for v in (1, 2, 3, 4, 5)] if visible else None,
                     "dont_know": c.get(None, 0) if visible else None,
                     "answered": answered if visible else None,
@@ -341,7 +447,7 @@ def _guard_stats(part: list[Stat], whole: list[Stat], min_size) -> list[Stat]:
     would leave fewer than the minimum (domain.md §6: residuals across reports and roles)."""
     by_code = {s.code: s for s in whole}
     return [
-        Stat(code=s.code, name=s.name, suppressed=True)
+        Stat(code=s.code, name=s.name, suppressed=True, reason=PROTECTS_SMALLER)
         if not s.suppressed
         and not by_code[s.code].suppressed
         and _small_rest(by_code[s.code].n, s.n, min_size)
@@ -360,7 +466,17 @@ def _guard_groups(part: list[Group], whole: list[Group], min_size) -> list[Group
             continue
         if _small_rest(other.respondents, group.respondents, min_size):
             guarded.append(
-                Group(key=group.key, label=group.label, respondents=None, suppressed=True)
+                Group(
+                    key=group.key,
+                    label=group.label,
+                    respondents=None,
+                    suppressed=True,
+                    reason=PROTECTS_SMALLER,
+                    dimensions=[
+                        Stat(code=s.code, name=s.name, suppressed=True, reason=PROTECTS_SMALLER)
+                        for s in group.dimensions
+                    ],
+                )
             )
             continue
         stats = _guard_stats(group.dimensions, other.dimensions, min_size)
@@ -472,6 +588,7 @@ def municipality_report(round_: Round, scope) -> dict:
         "suppressed": not shown,
         "below_min": not shown and not protected and part.respondents > 0,
         "protected": protected,
+        "reason": None if shown else (PROTECTS_SMALLER if protected else TOO_FEW),
         "response_rate": round(100 * part.respondents / headcount, 1)
         if shown and not unit and headcount
         else None,

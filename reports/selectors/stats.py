@@ -10,6 +10,7 @@ from assessment.traits import TRAITS
 from municipalities.models import localized
 from municipalities.national_lists import SECTORS, STAFF_GROUPS
 
+from ..anonymity import PROTECTS_SMALLER, TOO_FEW
 from ..scoring import confidence_interval, round_mean, to_index, to_level
 
 
@@ -26,6 +27,7 @@ class Stat:
     index: float | None = None
     level: int | None = None
     suppressed: bool = False
+    reason: str | None = None  # why it is hidden: reports.anonymity.TOO_FEW / PROTECTS_SMALLER
 
     def as_api(self) -> dict:
         data = asdict(self)
@@ -35,10 +37,17 @@ class Stat:
         return data
 
 
-def make_stat(code, name, row, min_size, hide=False) -> Stat:
+def make_stat(code, name, row, min_size, hide=False, why=None) -> Stat:
+    """A shown or hidden score. Hidden: below the minimum (too few), or `hide` with enough
+    behind it (it protects a smaller group); `why` overrides the reason (a hidden group's
+    cells say what the group says)."""
     n = row["n"] if row else 0
-    if hide or row is None or n < min_size:
-        return Stat(code=code, name=name, suppressed=True)
+    if why is not None:
+        return Stat(code=code, name=name, suppressed=True, reason=why)
+    if row is None or n < min_size:
+        return Stat(code=code, name=name, suppressed=True, reason=TOO_FEW)
+    if hide:
+        return Stat(code=code, name=name, suppressed=True, reason=PROTECTS_SMALLER)
     mean, sd = row["mean"], row["sd"]
     return Stat(
         code=code,
@@ -76,6 +85,7 @@ class Group:
     dimensions: list[Stat] = field(default_factory=list)
     overall: Overall = field(default_factory=Overall)
     below_min: bool = False
+    reason: str | None = None  # why it is hidden (reports.anonymity)
 
 
 def sample_sd(mean: float | None, sum_sq: float | None, n: int) -> float | None:

@@ -9,7 +9,10 @@
       var target = document.getElementById(node.getAttribute("data-chart-for"));
       if (!target) { return; }
       var figure = JSON.parse(node.textContent);
-      var config = Object.assign({ responsive: true, displayModeBar: false }, figure.config || {});
+      var lang = document.documentElement.lang === "en" ? "en" : (document.documentElement.lang || "nb");
+      var config = Object.assign(
+        { responsive: true, displayModeBar: false, locale: lang }, figure.config || {}
+      );
       Plotly.newPlot(target, figure.data, figure.layout || {}, config);
     });
   }
