@@ -119,7 +119,17 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         for item in items:
             counts = item["counts"] or [None] * 5
             rows.append(
-                [code, item["code"], item["text"], *counts, item["dont_know"], item["answered"]]
+                [
+                    code,
+                    item["code"],
+                    item["text"],
+                    *counts,
+                    item["dont_know"],
+                    item.get("not_relevant"),
+                    item.get("dont_know_rate"),
+                    item.get("not_relevant_rate"),
+                    item["answered"],
+                ]
             )
     tables.append(
         (
@@ -134,6 +144,9 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
                 "4",
                 "5",
                 _("Vet ikke"),
+                _("Ikke relevant"),
+                _("Vet ikke (%)"),
+                _("Ikke relevant (%)"),
                 _("Antall svar"),
             ],
             rows,
@@ -150,6 +163,28 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
             rows,
         )
     )
+    outcomes = report.get("outcomes")
+    if outcomes:
+        rows = [
+            [_("Resultatindeks (0–100)"), "", name, None if s.suppressed else s.index, s.n]
+            for name, s in (
+                (_("Denne rapporten"), outcomes["index"]),
+                (_("Landet"), outcomes["national"]),
+                (_("Kommuner av samme størrelse"), outcomes["peer"]),
+            )
+        ]
+        for question in outcomes["questions"]:
+            for option in question["options"]:
+                rows.append(
+                    [question["code"], option["code"], option["label"], option["percent"], None]
+                )
+        tables.append(
+            (
+                _("Resultater"),
+                [_("Spørsmål"), _("Kode"), _("Svar"), _("Indeks eller prosent"), "n"],
+                rows,
+            )
+        )
     return tables
 
 

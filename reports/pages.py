@@ -102,6 +102,7 @@ def dimension_context(report: dict, spec, dimension) -> dict:
                 for g in report["staff_groups"]
             ],
             "likert_labels": likert_labels(),
+            "split_missing": spec.split_missing,
         }
     )
     if any(not i["suppressed"] for i in items):
