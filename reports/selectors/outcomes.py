@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from assessment.models import ScoreKind
 from assessment.scoring import OUTCOME_CODE
 
-from ..anonymity import hidden_cells
+from ..anonymity import hidden_cells, suppress
 from ..models import MunicipalityScore
 from .stats import Stat, score_row
 
@@ -76,7 +76,17 @@ def outcome_benchmarks(sums, spec, own_id: int, size_class: str) -> tuple[Stat, 
     return national, peer
 
 
-def _question_rows(question, per_option: dict, groups, population: int, base_of) -> dict:
+def _question_rows(question, per_option: dict, groups, population: int, base_of, min_size, hidden):
+    """One question's shares. A share is shown only when it is computed over at least the
+    minimum (the questions about the change are asked only of those who answered «ja»: their
+    distribution in a group where fewer than the minimum said «ja» is hidden, domain.md §6), and
+    not for the groups in `hidden` (complementary suppression of those bases)."""
+
+    def share(count, base, key=None):
+        if key in hidden or not base or base < min_size:
+            return None
+        return round(100 * count / base, 1)
+
     total_base = base_of(None, population)
     options = []
     for option in question.options:
@@ -87,15 +97,15 @@ def _question_rows(question, per_option: dict, groups, population: int, base_of)
                 "code": option.code,
                 "label": option.label,
                 "count": count,
-                "percent": round(100 * count / total_base, 1) if total_base else None,
+                "percent": share(count, total_base),
                 "by_staff_group": [
                     {
                         "staff_group": g.key,
                         "label": g.label,
                         "count": by_group.get(g.key, 0),
-                        "percent": round(100 * by_group.get(g.key, 0) / base, 1)
-                        if (base := base_of(g.key, g.respondents))
-                        else None,
+                        "percent": share(
+                            by_group.get(g.key, 0), base_of(g.key, g.respondents), g.key
+                        ),
                     }
                     for g in groups
                 ],
@@ -106,12 +116,14 @@ def _question_rows(question, per_option: dict, groups, population: int, base_of)
         "label": question.label,
         "select": question.select,
         "gated": question.gated,
-        "base": total_base,
+        "base": total_base if total_base and total_base >= min_size else None,
         "options": options,
     }
 
 
-def outcome_section(spec, sums, municipality, stats, choice_cells, staff_groups, respondents):
+def outcome_section(
+    spec, sums, municipality, stats, choice_cells, staff_groups, respondents, min_size
+):
     """The report's outcome section, or None for instruments without outcomes. `stats` is the
     population's (already guarded) outcome Stat list, `choice_cells` its ChoiceCell sums per
     option and staff group, `staff_groups` its suppressed staff-group breakdown."""
@@ -137,6 +149,16 @@ def outcome_section(spec, sums, municipality, stats, choice_cells, staff_groups,
             if group_key is None or key == group_key
         )
 
+    # The bases of the questions about the change, per staff group: the groups whose «ja» count
+    # is below the minimum are hidden, and with them (complementary rule, the suppressed staff
+    # groups counted as hidden) the next-smallest, so the kommune's distribution minus the shown
+    # groups' never describes fewer than the minimum.
+    yes_by_group = {g.key: yes_count(g.key) for g in staff_groups}
+    hidden_bases = suppress(
+        yes_by_group,
+        min_size,
+        never_shown=frozenset(g.key for g in staff_groups if g.suppressed),
+    )
     questions = []
     for question in spec.outcomes.questions:
         if question.gated:
@@ -144,12 +166,18 @@ def outcome_section(spec, sums, municipality, stats, choice_cells, staff_groups,
             def base_of(key, _population):
                 return yes_count(key)
 
+            hidden = hidden_bases
         else:
 
             def base_of(_key, population):
                 return population
 
-        questions.append(_question_rows(question, per_option, shown_groups, respondents, base_of))
+            hidden = frozenset()
+        questions.append(
+            _question_rows(
+                question, per_option, shown_groups, respondents, base_of, min_size, hidden
+            )
+        )
     return {
         "index": own,
         "national": national,

@@ -541,6 +541,7 @@ def municipality_report(round_: Round, scope) -> dict:
             [c for c in choice_cells if in_scope(c)],
             staff_groups,
             part.respondents,
+            min_size,
         ),
         trend=[] if unit else municipality_trend(municipality, round_, spec, min_size, sums=sums),
         strengths=ranked[:3],
