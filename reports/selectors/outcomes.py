@@ -13,12 +13,10 @@ from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
-from assessment.models import ScoreKind
 from assessment.scoring import OUTCOME_CODE
 
 from ..anonymity import hidden_cells, suppress
-from ..models import MunicipalityScore
-from .stats import Stat, score_row
+from .stats import Stat
 
 
 def outcome_scales(spec) -> list[tuple[str, str]]:
@@ -44,20 +42,12 @@ def outcome_benchmarks(sums, spec, own_id: int, size_class: str) -> tuple[Stat, 
     """National and peer outcome figures as the people of kommune `own_id` may see them: the
     kommune sums of the outcome score, with the kommuner hidden in the comparison (sums.hidden)
     and complementary suppression of the outcome n inside the nation and each size class, then
-    the same residual rule as the dimensions. One query."""
+    the same residual rule as the dimensions. No query: the kommune sums bring the rows."""
     from municipalities.models import SizeClass
 
     from .benchmark import _own_shown
 
-    rows = {}
-    for municipality_id, n, total, sum_sq in MunicipalityScore.objects.filter(
-        round=sums.round, kind=ScoreKind.OUTCOME, code=OUTCOME_CODE
-    ).values_list("municipality_id", "n", "total", "sum_sq"):
-        rows[(municipality_id, OUTCOME_CODE)] = {
-            **score_row(n, total, sum_sq),
-            "total": total,
-            "sum_sq": sum_sq,
-        }
+    rows = sums.outcome_rows
     counts = {m: p.respondents for m, p in sums.published.items()}
     populations = [list(counts)] + [sums.members(size) for size in SizeClass.values]
     cells = hidden_cells(
