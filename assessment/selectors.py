@@ -574,3 +574,61 @@ def headcount_grid(participation, submitted=None) -> dict:
 
 def item_sources(version) -> dict:
     return dict(Item.objects.filter(version=version).values_list("code", "sources"))
+
+
+def readable_sources(version, sources: dict) -> dict:
+    """{item code: [{"author", "year", "title", "kind", "seed", "first", "last"}]}: each
+    citation with the author, year and title from the version's `references` (file and lines
+    stay), so the method page cites «Strømsvåg (2017), … l. 828–836». A seed file without a
+    reference keeps its file name as the author."""
+    references = (version.metadata or {}).get("references", {}) if version else {}
+    readable = {}
+    for code, cited in sources.items():
+        readable[code] = [
+            {
+                "author": references.get(s["seed"], {}).get("author", s["seed"]),
+                "year": references.get(s["seed"], {}).get("year"),
+                "title": references.get(s["seed"], {}).get("title", ""),
+                "kind": references.get(s["seed"], {}).get("kind", ""),
+                "seed": s["seed"],
+                "first": s["lines"][0],
+                "last": s["lines"][1],
+            }
+            for s in cited
+        ]
+    return readable
+
+
+def reference_list(version) -> list[dict]:
+    """The works the version cites, by author and year."""
+    references = (version.metadata or {}).get("references", {}) if version else {}
+    return sorted(
+        ({"seed": seed, **ref} for seed, ref in references.items()),
+        key=lambda r: (r["author"], r["year"]),
+    )
+
+
+def version_changes(version) -> dict | None:
+    """What changed from the previous published version: the version's own `changes` list, and
+    the statement codes added, removed and kept (a kept code has the same text in every
+    language; a reworded statement has a new code). None for the first version."""
+    if version is None or version.published_at is None:
+        return None
+    previous = (
+        InstrumentVersion.objects.filter(
+            published_at__isnull=False, published_at__lt=version.published_at
+        )
+        .order_by("-published_at")
+        .first()
+    )
+    if previous is None:
+        return None
+    old = dict(Item.objects.filter(version=previous).values_list("code", "text"))
+    new = dict(Item.objects.filter(version=version).values_list("code", "text"))
+    return {
+        "previous": previous.version,
+        "notes": (version.metadata or {}).get("changes", []),
+        "added": [code for code in new if code not in old],
+        "removed": [code for code in old if code not in new],
+        "kept": [code for code in new if old.get(code) == new[code]],
+    }

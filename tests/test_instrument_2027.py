@@ -461,3 +461,27 @@ def test_respondent_sees_the_reference_point_both_missing_options_and_the_outcom
     }
     outcome = response.scores.get(kind=ScoreKind.OUTCOME, code="outcome")
     assert outcome.value == pytest.approx(5.0)  # ja and suggested; nothing else answered
+
+
+# --- the method page --------------------------------------------------------------------------
+
+
+def test_method_page_cites_author_year_and_title_and_lists_what_changed(
+    both_versions, client, django_assert_max_num_queries
+):
+    _published_spec.cache_clear()
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("reports:method")).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    # a trait statement cites the work readably; file and lines stay beside it
+    assert "Olav Strømsvåg (2017), En studie av medarbeiderdrevet innovasjon" in text
+    assert "linje 880–882 [001_8209b2b4c9d22621.txt]" in text
+    assert "Kjersti Sandvik (2023). Det er som å snu et tankskip." in text
+    # what changed from 2026.1, from the `changes` section and from the two files
+    assert "Hva er endret fra versjon 2026.1 til 2027.1" in text
+    assert "RES4 → RES5" in text
+    added = re.search(r"Nye påstandskoder: ([^.]+)\.", text)[1]
+    assert "KUL1" in added and "RES4" not in added
+    assert "MED6" in re.search(r"Tatt ut: ([^.]+)\.", text)[1]
+    assert "Resultater: hva er tatt i bruk?" in text
+    assert "«vet ikke» eller «ikke relevant»" in text
