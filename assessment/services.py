@@ -652,7 +652,7 @@ def record_responses(*, round_: Round, rows: list[ResponseData], source: str) ->
         for kind, codes in (("barrier", row.barriers), ("promoter", row.promoters)):
             for code in codes[:3]:
                 choices.append(ResponseChoice(response=response, option_id=options[(kind, code)]))
-        kept = _kept_outcomes(spec, row)
+        kept = kept_outcomes(spec, row)
         for codes in kept.values():
             for code in codes:
                 choices.append(
@@ -671,7 +671,7 @@ def record_responses(*, round_: Round, rows: list[ResponseData], source: str) ->
     return responses
 
 
-def _kept_outcomes(spec, row: ResponseData) -> dict:
+def kept_outcomes(spec, row: ResponseData) -> dict:
     """The outcome answers that count: known options of each question (one for «velg ett»),
     and the questions about the change only when the first question was answered «ja»."""
     outcomes = spec.outcomes
