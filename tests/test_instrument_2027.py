@@ -325,6 +325,8 @@ def test_report_shows_the_outcome_section_and_both_missing_rates(
     assert sum(i["not_relevant"] for i in items) > 0
     export = client.get(reverse("reports:export_csv", kwargs=args)).content.decode()
     assert "Ikke relevant (%)" in export and "Resultatindeks (0–100)" in export
+    pdf = client.get(reverse("reports:export_pdf", kwargs=args))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
 def test_outcome_index_hidden_below_the_minimum(round_2027, spec_2027):

@@ -494,8 +494,9 @@ def test_item_distributions_below_the_minimum_are_hidden(client, users, open_rou
     assert "<td>5</td>" in str2
     sheet = out["xlsx"]["Påstander"]
     str1_row = next(r for r in sheet if r[1] == "STR1")
-    assert str1_row[3:] == [None] * 7
-    assert next(r for r in sheet if r[1] == "STR2")[3:] == [0, 0, 0, 5, 0, 2, 5]
+    assert str1_row[3:] == [None] * 10
+    # 1–5, «vet ikke», «ikke relevant», their rates (of 7 who saw it) and the answered count
+    assert next(r for r in sheet if r[1] == "STR2")[3:] == [0, 0, 0, 5, 0, 2, 0, 28.6, 0, 5]
 
 
 # --- a kommune below the minimum ----------------------------------------------------------------
