@@ -118,7 +118,12 @@ def synthetic_outcomes(spec, staff_group: str, latent: float, rng: random.Random
         )
         answers["OUT5"] = [
             rng.choices(
-                ["evaluated_systematic", "evaluated_informal", "evaluated_no", "evaluated_dont_know"],
+                [
+                    "evaluated_systematic",
+                    "evaluated_informal",
+                    "evaluated_no",
+                    "evaluated_dont_know",
+                ],
                 [chance, 1, 1 - chance, 0.3],
             )[0]
         ]
