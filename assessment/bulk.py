@@ -7,12 +7,23 @@ every row gets a random key (`keys.random_keys`), as on the ORM path."""
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessment.scoring import score_response
+from assessment.scoring import (
+    NOT_RELEVANT,
+    OUTCOME_CODE,
+    is_value,
+    outcome_score,
+    score_response,
+)
 
 from .keys import random_keys
 from .models import ScoreKind
 from .selectors import get_instrument_spec
-from .services import check_enough_answers, lock_round_for_answers, record_responses
+from .services import (
+    check_enough_answers,
+    kept_outcomes,
+    lock_round_for_answers,
+    record_responses,
+)
 
 
 def store_responses(*, round_, rows, source: str) -> int:
@@ -43,22 +54,33 @@ def _copy_responses(round_, rows, source):
     options = {("b", o.code): o.id for o in spec.barriers} | {
         ("p", o.code): o.id for o in spec.promoters
     }
+    outcome_options = spec.outcome_options()
     today = timezone.localdate().isoformat()
     answers, scores, choices = [], [], []
     for row in rows:
         visible = {item.code for item in spec.items_for(row.staff_group)}
-        answers.append([(spec.items[c].id, v) for c, v in row.answers.items() if c in visible])
-        scores.append(
+        answers.append(
             [
-                (int(ScoreKind.DIMENSION if kind == "dimension" else ScoreKind.TRAIT), code, value)
-                for (kind, code), value in score_response(
-                    spec, staff_group=row.staff_group, answers=row.answers
-                ).items()
+                (spec.items[c].id, v if is_value(v) else None, v == NOT_RELEVANT)
+                for c, v in row.answers.items()
+                if c in visible
             ]
         )
+        row_scores = [
+            (int(ScoreKind.DIMENSION if kind == "dimension" else ScoreKind.TRAIT), code, value)
+            for (kind, code), value in score_response(
+                spec, staff_group=row.staff_group, answers=row.answers
+            ).items()
+        ]
+        kept = kept_outcomes(spec, row)
+        outcome = outcome_score(spec, staff_group=row.staff_group, chosen=kept)
+        if outcome is not None:
+            row_scores.append((int(ScoreKind.OUTCOME), OUTCOME_CODE, outcome))
+        scores.append(row_scores)
         choices.append(
             [options[("b", c)] for c in row.barriers[:3]]
             + [options[("p", c)] for c in row.promoters[:3]]
+            + [outcome_options[c].id for codes in kept.values() for c in codes]
         )
     ids = random_keys(len(rows))
     answer_ids = iter(random_keys(sum(map(len, answers))))
@@ -69,7 +91,7 @@ def _copy_responses(round_, rows, source):
         raw = cursor.cursor  # the psycopg cursor, for COPY
         with raw.copy(
             "COPY assessment_response (id, round_id, municipality_id, staff_group_id, sector_id, "
-            "unit_id, tenure, source, submitted_on) FROM STDIN"
+            "unit_id, tenure, source, submitted_on, language) FROM STDIN"
         ) as copy:
             for response_id, row in zip(ids, rows, strict=True):
                 copy.write_row(
@@ -83,14 +105,15 @@ def _copy_responses(round_, rows, source):
                         row.tenure,
                         source,
                         today,
+                        row.language,
                     )
                 )
         with raw.copy(
-            "COPY assessment_answer (id, response_id, item_id, value) FROM STDIN"
+            "COPY assessment_answer (id, response_id, item_id, value, not_relevant) FROM STDIN"
         ) as copy:
             for response_id, parts in zip(ids, answers, strict=True):
-                for item_id, value in parts:
-                    copy.write_row((next(answer_ids), response_id, item_id, value))
+                for item_id, value, not_relevant in parts:
+                    copy.write_row((next(answer_ids), response_id, item_id, value, not_relevant))
         with raw.copy(
             "COPY assessment_responsescore (id, response_id, kind, code, value) FROM STDIN"
         ) as copy:

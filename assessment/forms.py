@@ -14,6 +14,12 @@ LIKERT_CHOICES = [
     ("5", _("Helt enig")),
     ("x", _("Vet ikke / ikke relevant")),
 ]
+# From instrument 2027.1 «vet ikke» and «ikke relevant» are two options (both missing for scoring):
+# "nobody told me" is itself a finding, "does not apply to me" is not.
+LIKERT_SPLIT_CHOICES = LIKERT_CHOICES[:5] + [
+    ("x", _("Vet ikke")),
+    ("na", _("Ikke relevant")),
+]
 
 
 class BackgroundForm(forms.Form):
@@ -74,13 +80,13 @@ class BackgroundForm(forms.Form):
 class StatementsForm(forms.Form):
     """One page of statements: each a row of five options plus «vet ikke», all optional."""
 
-    def __init__(self, *args, items, language, **kwargs):
+    def __init__(self, *args, items, language, split_missing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
             self.fields[item.code] = forms.ChoiceField(
                 label=localized(item.text, language),
-                choices=LIKERT_CHOICES,
+                choices=LIKERT_SPLIT_CHOICES if split_missing else LIKERT_CHOICES,
                 widget=forms.RadioSelect,
                 required=False,
             )
@@ -128,6 +134,43 @@ class ChoicesForm(forms.Form):
 
     def to_draft(self) -> dict:
         return dict(self.cleaned_data)
+
+
+class OutcomesForm(forms.Form):
+    """The outcome questions (instrument 2027.1), all optional. The questions about the change
+    (gated) count only when the first question is answered «ja»; otherwise they are dropped."""
+
+    def __init__(self, *args, spec, language, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = spec.outcomes
+        for question in self.outcomes.questions:
+            choices = [(o.code, localized(o.text, language)) for o in question.options]
+            label = localized(question.text, language)
+            if question.select == "one":
+                self.fields[question.code] = forms.ChoiceField(
+                    label=label, choices=choices, widget=forms.RadioSelect, required=False
+                )
+            else:
+                self.fields[question.code] = forms.MultipleChoiceField(
+                    label=label,
+                    choices=choices,
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                )
+            self.fields[question.code].question = question
+
+    def to_draft(self) -> dict:
+        gate_options = {o.code: o for o in self.outcomes.question(self.outcomes.gate).options}
+        gate = gate_options.get(self.cleaned_data.get(self.outcomes.gate) or "")
+        asked = gate is not None and (gate.points or 0) > 0
+        chosen = {}
+        for question in self.outcomes.questions:
+            value = self.cleaned_data.get(question.code)
+            values = [value] if isinstance(value, str) else list(value or [])
+            values = [v for v in values if v]
+            if values and (asked or not question.gated):
+                chosen[question.code] = values
+        return {"outcomes": chosen}
 
 
 class ResumeForm(forms.Form):

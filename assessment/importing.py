@@ -1,8 +1,10 @@
 """`import_responses`: answers collected on paper or in another tool, all or nothing.
 
 CSV, UTF-8, comma-separated, header row: municipality, staff_group, sector, [unit], one column
-per statement code (1–5, empty for no answer, x for «vet ikke»), [barriers], [promoters]
-(`;`-separated option codes). A row must answer (1–5) at least half of the statements its
+per statement code (1–5, empty for no answer, x for «vet ikke», and from instrument 2027.1 na
+for «ikke relevant»), [barriers], [promoters] (`;`-separated option codes), from 2027.1 one
+optional column per outcome question (OUT1…, `;`-separated option codes), and [language]
+(nb, nn or en; empty when unknown). A row must answer (1–5) at least half of the statements its
 staff group sees. Any error aborts with its line and column; nothing is stored.
 """
 
@@ -19,11 +21,13 @@ from django.utils.translation import gettext as _
 from municipalities.models import OrgUnit, Sector, StaffGroup
 
 from .models import Participation, ResponseSource, Round
+from .scoring import NOT_RELEVANT
 from .selectors import answer_requirement, get_instrument_spec
 from .services import ResponseData, record_responses
 
 REQUIRED = ("municipality", "staff_group", "sector")
-OPTIONAL = ("unit", "barriers", "promoters", "tenure")
+OPTIONAL = ("unit", "barriers", "promoters", "tenure", "language")
+LANGUAGES = ("nb", "nn", "en")
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 logger = logging.getLogger(__name__)
@@ -113,6 +117,9 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
     barrier_codes = {o.code for o in spec.barriers}
     promoter_codes = {o.code for o in spec.promoters}
     item_columns = [c for c in header if c in spec.items]
+    outcome_questions = [
+        q for q in (spec.outcomes.questions if spec.outcomes else ()) if q.code in header
+    ]
 
     rows = []
     try:
@@ -165,8 +172,16 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
                     )
                 if value.lower() == "x":
                     answers[code] = None
+                elif value.lower() == NOT_RELEVANT and spec.split_missing:
+                    answers[code] = NOT_RELEVANT
                 elif value in ("1", "2", "3", "4", "5"):
                     answers[code] = int(value)
+                elif spec.split_missing:
+                    raise _error(
+                        line,
+                        code,
+                        _("«%s» er ikke et gyldig svar (1–5, x, na eller tomt).") % value,
+                    )
                 else:
                     raise _error(
                         line, code, _("«%s» er ikke et gyldig svar (1–5, x eller tomt).") % value
@@ -200,6 +215,20 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
                 if len(codes) > 3 or len(set(codes)) != len(codes):
                     raise _error(line, column, _("velg inntil tre ulike alternativer."))
                 choices[column] = codes
+            language = cells.get("language", "")
+            if language and language not in LANGUAGES:
+                raise _error(line, "language", _("ukjent språk «%s» (nb, nn eller en).") % language)
+            outcomes = {}
+            for question in outcome_questions:
+                codes = [c.strip() for c in cells.get(question.code, "").split(";") if c.strip()]
+                known = {o.code for o in question.options}
+                unknown = [c for c in codes if c not in known]
+                if unknown:
+                    raise _error(line, question.code, _("ukjent kode «%s».") % unknown[0])
+                if question.select == "one" and len(codes) > 1:
+                    raise _error(line, question.code, _("velg ett alternativ."))
+                if codes:
+                    outcomes[question.code] = codes
             rows.append(
                 ResponseData(
                     municipality_id=municipality_id,
@@ -210,6 +239,8 @@ def parse_responses(*, round_: Round, text: str) -> list[ResponseData]:
                     answers=answers,
                     barriers=choices["barriers"],
                     promoters=choices["promoters"],
+                    outcomes=outcomes,
+                    language=language,
                 )
             )
     except csv.Error as exc:

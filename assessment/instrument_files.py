@@ -16,7 +16,9 @@ from municipalities.models import StaffGroup
 from .traits import LEADER_GROUPS, TRAITS
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent / "instrument"
-DEFAULT_INSTRUMENT = INSTRUMENT_DIR / "innovasjonsradar.yaml"
+DEFAULT_INSTRUMENT = INSTRUMENT_DIR / "innovasjonsradar.yaml"  # 2026.1, for the rounds that use it
+# Every version shipped with the app, oldest first (`load_instrument` without a path loads all).
+INSTRUMENT_FILES = (DEFAULT_INSTRUMENT, INSTRUMENT_DIR / "innovasjonsradar-2027.1.yaml")
 SCHEMA = json.loads((INSTRUMENT_DIR / "schema.json").read_text(encoding="utf-8"))
 KS_TOOLS = ("BLT/N3", "Veikart for tjenesteinnovasjon", "SLIK")
 
@@ -100,5 +102,34 @@ def validate_instrument_data(data) -> None:
         codes = [option["code"] for option in data[kind]]
         if len(codes) != len(set(codes)):
             errors.append(_("Svaralternativene i %s har like koder.") % kind)
+    errors += _outcome_errors(data.get("outcomes"), staff_groups)
+    references = data.get("references")
+    if references is not None:
+        cited = {s["seed"] for d in data["dimensions"] for i in d["items"] for s in i["sources"]}
+        missing = sorted(cited - set(references))
+        if missing:
+            errors.append(_("Kildene mangler i «references»: %s") % ", ".join(missing))
     if errors:
         raise ValidationError(errors)
+
+
+def _outcome_errors(outcomes, staff_groups) -> list:
+    if outcomes is None:
+        return []
+    errors = []
+    codes = [q["code"] for q in outcomes["questions"]]
+    option_codes = [o["code"] for q in outcomes["questions"] for o in q["options"]]
+    if len(codes) != len(set(codes)):
+        errors.append(_("Resultatspørsmålene har like koder."))
+    if len(option_codes) != len(set(option_codes)):
+        errors.append(_("Svaralternativene til resultatspørsmålene har like koder."))
+    if outcomes["gate"] not in codes:
+        errors.append(
+            _("Resultatspørsmålet «%s» som styrer de andre, finnes ikke.") % outcomes["gate"]
+        )
+    unknown = set(outcomes["audience"]) - staff_groups
+    if unknown:
+        errors.append(
+            _("Resultatspørsmålene har ukjente ansattgrupper: %s") % ", ".join(sorted(unknown))
+        )
+    return errors

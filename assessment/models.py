@@ -76,6 +76,10 @@ class InstrumentVersion(models.Model):
     published_at = models.DateTimeField(_("publisert"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     source_sha256 = models.CharField(max_length=64, blank=True)
+    # From instrument 2027.1: the outcome block, "references" (seed file -> author, year, title),
+    # "changes" (what changed from the previous version) and "missing" ("split": «vet ikke» and
+    # «ikke relevant» are two options; otherwise one combined option).
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
 
     objects = VersionQuerySet.as_manager()
 
@@ -148,6 +152,9 @@ class Dimension(VersionedPart):
     definition = models.JSONField(_("definisjon"))
     levels = models.JSONField(_("nivåbeskrivelser"))  # [ {nb,nn,en} ] × 5, level 1 first
     actions = models.JSONField(_("anbefalte tiltak"))  # [ {text: {nb,nn,en}, ks_tool} ]
+    # What the respondent is asked to think of on the page: "unit" or "municipality" (2027.1);
+    # blank in versions that did not state it.
+    reference = models.CharField(_("referansepunkt"), max_length=12, blank=True, default="")
 
     class Meta:
         ordering = ["version", "order"]
@@ -192,6 +199,7 @@ class Item(VersionedPart):
 class OptionKind(models.TextChoices):
     BARRIER = "barrier", _("Hemmer")
     PROMOTER = "promoter", _("Fremmer")
+    OUTCOME = "outcome", _("Resultat")
 
 
 class Option(VersionedPart):
@@ -203,6 +211,10 @@ class Option(VersionedPart):
     order = models.PositiveSmallIntegerField(default=0)
     text = models.JSONField(_("tekst"))
     sources = models.JSONField(_("kilder"), default=list)
+    # Outcome options only: the question they answer, and what they count in the outcome index
+    # (null: missing, e.g. «vet ikke»).
+    question = models.CharField(_("spørsmål"), max_length=10, blank=True, default="")
+    points = models.FloatField(_("poeng"), null=True, blank=True)
 
     class Meta:
         ordering = ["version", "kind", "order"]
@@ -475,6 +487,8 @@ class Response(models.Model):
     tenure = models.CharField(max_length=10, choices=TenureBand.choices, blank=True)
     source = models.CharField(max_length=10, choices=ResponseSource.choices)
     submitted_on = models.DateField()
+    # The language the respondent answered in (nb, nn or en), for research on wording effects.
+    language = models.CharField(_("språk"), max_length=5, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("besvarelse")
@@ -486,7 +500,8 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    """One statement's answer: 1–5, or null for «vet ikke / ikke relevant»."""
+    """One statement's answer: 1–5, or null for «vet ikke» (or, from 2027.1, «ikke relevant»
+    when `not_relevant` is set). Both are missing for scoring."""
 
     id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
 
@@ -499,6 +514,7 @@ class Answer(models.Model):
     value = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+    not_relevant = models.BooleanField(_("ikke relevant"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("svar")
@@ -514,6 +530,8 @@ class Answer(models.Model):
 class ScoreKind(models.IntegerChoices):
     DIMENSION = 1, _("Dimensjon")
     TRAIT = 2, _("Kulturtrekk")
+    # The outcome index (code "outcome", 0–100), kept apart from maturity (instrument 2027.1).
+    OUTCOME = 3, _("Resultat")
 
 
 class ResponseScore(models.Model):

@@ -14,7 +14,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import ratelimit, selectors, services
-from .forms import BackgroundForm, ChoicesForm, CodeForm, ResumeForm, StatementsForm
+from .forms import (
+    BackgroundForm,
+    ChoicesForm,
+    CodeForm,
+    OutcomesForm,
+    ResumeForm,
+    StatementsForm,
+)
 from .models import Draft, Round
 from .tokens import normalize_code
 
@@ -237,10 +244,24 @@ def _form_for(current, draft, spec, data):
         staff_group = draft.data.get("staff_group")
         items = current.dimension.items_for(staff_group)
         initial = {item.code: answers.get(item.code) for item in items}
-        return StatementsForm(data, initial=initial, items=items, language=draft.language)
+        return StatementsForm(
+            data,
+            initial=initial,
+            items=items,
+            language=draft.language,
+            split_missing=spec.split_missing,
+        )
     if current.kind == "choices":
         initial = {k: draft.data.get(k, []) for k in ("barriers", "promoters")}
         return ChoicesForm(data, initial=initial, spec=spec, language=draft.language)
+    if current.kind == "outcomes":
+        initial = draft.data.get("outcomes", {})
+        question_kinds = {q.code: q.select for q in spec.outcomes.questions}
+        initial = {
+            code: values[0] if question_kinds.get(code) == "one" and values else values
+            for code, values in initial.items()
+        }
+        return OutcomesForm(data, initial=initial, spec=spec, language=draft.language)
     return None
 
 

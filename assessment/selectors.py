@@ -47,6 +47,7 @@ class DimensionSpec:
     levels: list
     actions: list
     items: tuple[ItemSpec, ...]
+    reference: str = ""  # "unit" | "municipality" | "" (not stated, before 2027.1)
 
     def items_for(self, staff_group: str) -> tuple[ItemSpec, ...]:
         return tuple(item for item in self.items if staff_group in item.audience)
@@ -62,10 +63,39 @@ class OptionSpec:
     kind: str
     code: str
     text: dict
+    points: float | None = None
 
     @property
     def label(self) -> str:
         return localized(self.text)
+
+
+@dataclass(frozen=True)
+class OutcomeQuestionSpec:
+    """One outcome question (instrument 2027.1): answered by choosing one or several options."""
+
+    code: str
+    select: str  # "one" | "many"
+    scored: bool
+    gated: bool  # asked only when the gate question was answered with a positive option
+    text: dict
+    why: dict
+    options: tuple[OptionSpec, ...]
+
+    @property
+    def label(self) -> str:
+        return localized(self.text)
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    audience: frozenset[str]
+    gate: str
+    intro: dict
+    questions: tuple[OutcomeQuestionSpec, ...]
+
+    def question(self, code: str) -> OutcomeQuestionSpec:
+        return next(q for q in self.questions if q.code == code)
 
 
 @dataclass(frozen=True)
@@ -79,6 +109,15 @@ class InstrumentSpec:
     barriers: tuple[OptionSpec, ...]
     promoters: tuple[OptionSpec, ...]
     items: dict = field(default_factory=dict)  # code -> ItemSpec
+    split_missing: bool = False  # «vet ikke» and «ikke relevant» as two options (2027.1)
+    outcomes: OutcomeSpec | None = None
+    metadata: dict = field(default_factory=dict)
+
+    def outcome_options(self) -> dict:
+        """Outcome option code -> OptionSpec."""
+        if self.outcomes is None:
+            return {}
+        return {o.code: o for q in self.outcomes.questions for o in q.options}
 
     def dimension(self, code: str) -> DimensionSpec:
         for dimension in self.dimensions:
@@ -126,11 +165,13 @@ def _build_spec(version: InstrumentVersion) -> InstrumentSpec:
             levels=d.levels,
             actions=d.actions,
             items=tuple(items_by_dimension.get(d.pk, [])),
+            reference=d.reference,
         )
         # Every dimension has statements, so the statements' query brings them all.
         for d in sorted(dimension_rows.values(), key=lambda d: (d.order, d.code))
     )
     options = list(Option.objects.filter(version=version))
+    metadata = version.metadata or {}
     return InstrumentSpec(
         version_id=version.pk,
         version=version.version,
@@ -147,6 +188,36 @@ def _build_spec(version: InstrumentVersion) -> InstrumentSpec:
             if o.kind == OptionKind.PROMOTER
         ),
         items=all_items,
+        split_missing=metadata.get("missing") == "split",
+        outcomes=_outcome_spec(metadata.get("outcomes"), options),
+        metadata=metadata,
+    )
+
+
+def _outcome_spec(block: dict | None, options) -> OutcomeSpec | None:
+    if not block:
+        return None
+    by_code = {
+        o.code: OptionSpec(o.pk, o.kind, o.code, o.text, o.points)
+        for o in options
+        if o.kind == OptionKind.OUTCOME
+    }
+    return OutcomeSpec(
+        audience=frozenset(block["audience"]),
+        gate=block["gate"],
+        intro=block["intro"],
+        questions=tuple(
+            OutcomeQuestionSpec(
+                code=q["code"],
+                select=q["select"],
+                scored=q["scored"],
+                gated=q.get("gated", False),
+                text=q["text"],
+                why=q["why"],
+                options=tuple(by_code[o["code"]] for o in q["options"]),
+            )
+            for q in block["questions"]
+        ),
     )
 
 
@@ -194,6 +265,7 @@ def export_instrument(version: InstrumentVersion) -> dict:
                 "definition": d.definition,
                 "levels": [{"level": i + 1, "text": text} for i, text in enumerate(d.levels)],
                 "actions": [{"text": a["text"], "ks_tool": a.get("ks_tool")} for a in d.actions],
+                "reference": d.reference or None,
                 "items": [
                     {
                         "code": item.code,
@@ -211,8 +283,61 @@ def export_instrument(version: InstrumentVersion) -> dict:
         ],
         "barriers": [{"code": o.code, "text": o.text} for o in spec.barriers],
         "promoters": [{"code": o.code, "text": o.text} for o in spec.promoters],
+        "missing_options": missing_options(spec),
+        "traits": {trait: [item.code for item in spec.trait_items(trait)] for trait in spec.traits},
+        "outcomes": _export_outcomes(spec),
+        "references": spec.metadata.get("references", {}),
+        "changes": spec.metadata.get("changes", []),
         "staff_groups": [{"code": g.code, "name": g.name} for g in StaffGroup.objects.all()],
         "sectors": [{"code": s.code, "name": s.name} for s in Sector.objects.all()],
+    }
+
+
+def missing_options(spec) -> list[dict]:
+    """The answers besides 1–5, all missing for scoring: one combined option before 2027.1,
+    «vet ikke» and «ikke relevant» from 2027.1."""
+    if spec.split_missing:
+        return [
+            {"code": "x", "text": {"nb": "Vet ikke", "nn": "Veit ikkje", "en": "Don't know"}},
+            {
+                "code": "na",
+                "text": {"nb": "Ikke relevant", "nn": "Ikkje relevant", "en": "Not relevant"},
+            },
+        ]
+    return [
+        {
+            "code": "x",
+            "text": {
+                "nb": "Vet ikke / ikke relevant",
+                "nn": "Veit ikkje / ikkje relevant",
+                "en": "Don't know / not relevant",
+            },
+        }
+    ]
+
+
+def _export_outcomes(spec) -> dict | None:
+    if spec.outcomes is None:
+        return None
+    return {
+        "audience": sorted(spec.outcomes.audience, key=_staff_group_order()),
+        "gate": spec.outcomes.gate,
+        "intro": spec.outcomes.intro,
+        "index": {"code": "outcome", "kind": 3, "scale": "1-5", "index": "0-100"},
+        "questions": [
+            {
+                "code": q.code,
+                "select": q.select,
+                "scored": q.scored,
+                "gated": q.gated,
+                "text": q.text,
+                "why": q.why,
+                "options": [
+                    {"code": o.code, "text": o.text, "points": o.points} for o in q.options
+                ],
+            }
+            for q in spec.outcomes.questions
+        ],
     }
 
 
@@ -226,7 +351,7 @@ def _staff_group_order():
 
 @dataclass(frozen=True)
 class Page:
-    kind: str  # background | dimension | choices | review
+    kind: str  # background | dimension | choices | outcomes | review
     dimension: DimensionSpec | None = None
 
 
@@ -237,7 +362,10 @@ def questionnaire_pages(spec: InstrumentSpec, staff_group: str | None) -> list[P
     for dimension in spec.dimensions:
         if staff_group is None or dimension.items_for(staff_group):
             pages.append(Page("dimension", dimension))
-    pages += [Page("choices"), Page("review")]
+    pages.append(Page("choices"))
+    if spec.outcomes is not None and (staff_group is None or staff_group in spec.outcomes.audience):
+        pages.append(Page("outcomes"))
+    pages.append(Page("review"))
     return pages
 
 
@@ -467,3 +595,61 @@ def headcount_grid(participation, submitted=None) -> dict:
 
 def item_sources(version) -> dict:
     return dict(Item.objects.filter(version=version).values_list("code", "sources"))
+
+
+def readable_sources(version, sources: dict) -> dict:
+    """{item code: [{"author", "year", "title", "kind", "seed", "first", "last"}]}: each
+    citation with the author, year and title from the version's `references` (file and lines
+    stay), so the method page cites «Strømsvåg (2017), … l. 828–836». A seed file without a
+    reference keeps its file name as the author."""
+    references = (version.metadata or {}).get("references", {}) if version else {}
+    readable = {}
+    for code, cited in sources.items():
+        readable[code] = [
+            {
+                "author": references.get(s["seed"], {}).get("author", s["seed"]),
+                "year": references.get(s["seed"], {}).get("year"),
+                "title": references.get(s["seed"], {}).get("title", ""),
+                "kind": references.get(s["seed"], {}).get("kind", ""),
+                "seed": s["seed"],
+                "first": s["lines"][0],
+                "last": s["lines"][1],
+            }
+            for s in cited
+        ]
+    return readable
+
+
+def reference_list(version) -> list[dict]:
+    """The works the version cites, by author and year."""
+    references = (version.metadata or {}).get("references", {}) if version else {}
+    return sorted(
+        ({"seed": seed, **ref} for seed, ref in references.items()),
+        key=lambda r: (r["author"], r["year"]),
+    )
+
+
+def version_changes(version) -> dict | None:
+    """What changed from the previous published version: the version's own `changes` list, and
+    the statement codes added, removed and kept (a kept code has the same text in every
+    language; a reworded statement has a new code). None for the first version."""
+    if version is None or version.published_at is None:
+        return None
+    previous = (
+        InstrumentVersion.objects.filter(
+            published_at__isnull=False, published_at__lt=version.published_at
+        )
+        .order_by("-published_at")
+        .first()
+    )
+    if previous is None:
+        return None
+    old = dict(Item.objects.filter(version=previous).values_list("code", "text"))
+    new = dict(Item.objects.filter(version=version).values_list("code", "text"))
+    return {
+        "previous": previous.version,
+        "notes": (version.metadata or {}).get("changes", []),
+        "added": [code for code in new if code not in old],
+        "removed": [code for code in old if code not in new],
+        "kept": [code for code in new if old.get(code) == new[code]],
+    }

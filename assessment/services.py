@@ -33,7 +33,7 @@ from .models import (
     Round,
     ScoreKind,
 )
-from .scoring import score_response
+from .scoring import NOT_RELEVANT, OUTCOME_CODE, is_value, outcome_score, score_response
 from .tokens import (
     hash_token,
     new_printed_code,
@@ -64,14 +64,17 @@ def load_instrument(*, path: Path = DEFAULT_INSTRUMENT, publish: bool = False) -
                 % version.version
             )
         return version
+    metadata = {
+        key: data[key] for key in ("missing", "outcomes", "references", "changes") if key in data
+    }
     if version is None:
         version = InstrumentVersion.objects.create(
-            version=data["version"], title=data["title"], source_sha256=sha
+            version=data["version"], title=data["title"], source_sha256=sha, metadata=metadata
         )
     else:
         version.dimensions.all().delete()
         version.options.all().delete()
-        version.title, version.source_sha256 = data["title"], sha
+        version.title, version.source_sha256, version.metadata = data["title"], sha, metadata
         version.save()
     _create_parts(version, data)
     if publish:
@@ -92,6 +95,7 @@ def _create_parts(version: InstrumentVersion, data: dict) -> None:
             definition=dim["definition"],
             levels=dim["levels"],
             actions=[{"text": a["text"], "ks_tool": a.get("ks_tool")} for a in dim["actions"]],
+            reference=dim.get("reference", ""),
         )
         for item in dim["items"]:
             items.append(
@@ -122,6 +126,20 @@ def _create_parts(version: InstrumentVersion, data: dict) -> None:
         for kind, key in ((OptionKind.BARRIER, "barriers"), (OptionKind.PROMOTER, "promoters"))
         for order, option in enumerate(data[key])
     ]
+    questions = data.get("outcomes", {}).get("questions", [])
+    options += [
+        Option(
+            version=version,
+            kind=OptionKind.OUTCOME,
+            code=option["code"],
+            order=order,
+            text=option["text"],
+            sources=question["sources"],
+            question=question["code"],
+            points=option.get("points"),
+        )
+        for order, (question, option) in enumerate((q, o) for q in questions for o in q["options"])
+    ]
     Option.objects.bulk_create(options)
 
 
@@ -141,7 +159,9 @@ def copy_version(*, source: InstrumentVersion, new_version: str) -> InstrumentVe
     """Start a new draft from an existing version. Codes are kept so trends stay comparable."""
     if InstrumentVersion.objects.filter(version=new_version).exists():
         raise ValidationError(_("Versjon %s finnes allerede.") % new_version)
-    copy = InstrumentVersion.objects.create(version=new_version, title=source.title)
+    copy = InstrumentVersion.objects.create(
+        version=new_version, title=source.title, metadata=source.metadata
+    )
     dimension_map = {}
     for dimension in source.dimensions.all():
         dimension_map[dimension.pk] = Dimension.objects.create(
@@ -152,6 +172,7 @@ def copy_version(*, source: InstrumentVersion, new_version: str) -> InstrumentVe
             definition=dimension.definition,
             levels=dimension.levels,
             actions=dimension.actions,
+            reference=dimension.reference,
         )
     Item.objects.bulk_create(
         Item(
@@ -176,6 +197,8 @@ def copy_version(*, source: InstrumentVersion, new_version: str) -> InstrumentVe
             order=o.order,
             text=o.text,
             sources=o.sources,
+            question=o.question,
+            points=o.points,
         )
         for o in source.options.all()
     )
@@ -563,6 +586,8 @@ def submit_draft(*, draft_id: int) -> Response:
         answers={code: decode_answer(v) for code, v in data.get("answers", {}).items()},
         barriers=list(data.get("barriers", [])),
         promoters=list(data.get("promoters", [])),
+        outcomes={k: list(v) for k, v in data.get("outcomes", {}).items()},
+        language=draft.language,
     )
     if not row.staff_group or not row.sector:
         raise ValidationError(_("Bakgrunnsspørsmålene om ansattgruppe og sektor må besvares."))
@@ -574,8 +599,10 @@ def submit_draft(*, draft_id: int) -> Response:
     return responses[0]
 
 
-def decode_answer(value) -> int | None:
-    """Draft answers are "1".."5" or "x" (vet ikke)."""
+def decode_answer(value) -> int | str | None:
+    """Draft answers are "1".."5", "x" (vet ikke) or "na" (ikke relevant, 2027.1)."""
+    if value == NOT_RELEVANT:
+        return NOT_RELEVANT
     if value in (None, "", "x"):
         return None
     return int(value)
@@ -613,9 +640,11 @@ class ResponseData:
     sector: str
     unit_id: int | None
     tenure: str
-    answers: dict  # item code -> 1..5 or None
+    answers: dict  # item code -> 1..5, None («vet ikke») or NOT_RELEVANT
     barriers: list = field(default_factory=list)
     promoters: list = field(default_factory=list)
+    outcomes: dict = field(default_factory=dict)  # outcome question code -> [option codes]
+    language: str = ""  # nb | nn | en; blank when unknown (imports without the column)
 
 
 def record_responses(*, round_: Round, rows: list[ResponseData], source: str) -> list[Response]:
@@ -637,17 +666,26 @@ def record_responses(*, round_: Round, rows: list[ResponseData], source: str) ->
             tenure=row.tenure,
             source=source,
             submitted_on=today,
+            language=row.language,
         )
         for row in rows
     )
     options = {("barrier", o.code): o.id for o in spec.barriers}
     options.update({("promoter", o.code): o.id for o in spec.promoters})
+    outcome_options = spec.outcome_options()
     answers, scores, choices = [], [], []
     for response, row in zip(responses, rows, strict=True):
         visible = {item.code for item in spec.items_for(row.staff_group)}
         for code, value in row.answers.items():
             if code in visible:
-                answers.append(Answer(response=response, item_id=spec.items[code].id, value=value))
+                answers.append(
+                    Answer(
+                        response=response,
+                        item_id=spec.items[code].id,
+                        value=value if is_value(value) else None,
+                        not_relevant=value == NOT_RELEVANT,
+                    )
+                )
         for (kind, code), value in score_response(
             spec, staff_group=row.staff_group, answers=row.answers
         ).items():
@@ -662,7 +700,41 @@ def record_responses(*, round_: Round, rows: list[ResponseData], source: str) ->
         for kind, codes in (("barrier", row.barriers), ("promoter", row.promoters)):
             for code in codes[:3]:
                 choices.append(ResponseChoice(response=response, option_id=options[(kind, code)]))
+        kept = kept_outcomes(spec, row)
+        for codes in kept.values():
+            for code in codes:
+                choices.append(
+                    ResponseChoice(response=response, option_id=outcome_options[code].id)
+                )
+        value = outcome_score(spec, staff_group=row.staff_group, chosen=kept)
+        if value is not None:
+            scores.append(
+                ResponseScore(
+                    response=response, kind=ScoreKind.OUTCOME, code=OUTCOME_CODE, value=value
+                )
+            )
     Answer.objects.bulk_create(answers, batch_size=5000)
     ResponseScore.objects.bulk_create(scores, batch_size=5000)
     ResponseChoice.objects.bulk_create(choices, batch_size=5000)
     return responses
+
+
+def kept_outcomes(spec, row: ResponseData) -> dict:
+    """The outcome answers that count: known options of each question (one for «velg ett»),
+    and the questions about the change only when the first question was answered «ja»."""
+    outcomes = spec.outcomes
+    if outcomes is None or row.staff_group not in outcomes.audience:
+        return {}
+    kept = {}
+    for question in outcomes.questions:
+        known = {o.code for o in question.options}
+        codes = [c for c in dict.fromkeys(row.outcomes.get(question.code, [])) if c in known]
+        if question.select == "one":
+            codes = codes[:1]
+        if codes:
+            kept[question.code] = codes
+    gate = outcomes.question(outcomes.gate)
+    gate_points = [o.points for o in gate.options if o.code in kept.get(gate.code, [])]
+    if not gate_points or not (gate_points[0] or 0) > 0:
+        kept = {c: v for c, v in kept.items() if not outcomes.question(c).gated}
+    return kept

@@ -1,8 +1,10 @@
 """Realistic synthetic answers: kommune and staff-group effects, item noise, some «vet ikke»,
 and group sizes shaped like a real kommune's staff (many medarbeidere, few toppledere)."""
 
+import math
 import random
 
+from .scoring import NOT_RELEVANT
 from .services import ResponseData
 
 STAFF_GROUP_WEIGHTS = {
@@ -60,7 +62,9 @@ def synthetic_rows(
         answers = {}
         for item in spec.items_for(staff_group):
             if rng.random() < 0.06:
-                answers[item.code] = None
+                # From 2027.1 «ikke relevant» is its own answer; about a third of the missing.
+                split = spec.split_missing and rng.random() < 0.35
+                answers[item.code] = NOT_RELEVANT if split else None
                 continue
             if rng.random() < 0.03:
                 continue
@@ -82,6 +86,46 @@ def synthetic_rows(
                 answers=answers,
                 barriers=rng.sample(barriers, rng.randint(0, 3)),
                 promoters=rng.sample(promoters, rng.randint(0, 3)),
+                outcomes=synthetic_outcomes(
+                    spec, staff_group, base + STAFF_GROUP_EFFECT[staff_group] + person, rng
+                ),
+                language=rng.choices(["nb", "nn", "en"], [80, 17, 3])[0],
             )
         )
     return rows
+
+
+def synthetic_outcomes(spec, staff_group: str, latent: float, rng: random.Random) -> dict:
+    """Outcome answers that go with the respondent's maturity: a unit that scores higher more
+    often took something new into use, spread it and evaluated it."""
+    if spec.outcomes is None or staff_group not in spec.outcomes.audience:
+        return {}
+    chance = 1 / (1 + math.exp(-1.6 * (latent - 3.0)))
+    answers = {}
+    if rng.random() < 0.08:
+        answers["OUT1"] = ["adopted_dont_know"]
+    else:
+        answers["OUT1"] = ["adopted_yes" if rng.random() < 0.25 + 0.6 * chance else "adopted_no"]
+    if answers["OUT1"] == ["adopted_yes"]:
+        sources = ["source_staff", "source_users", "source_leaders", "source_other_municipalities"]
+        answers["OUT2"] = rng.sample(sources, rng.randint(1, 2))
+        answers["OUT3"] = [rng.choice(["spread_yes", "spread_no", "spread_dont_know"])]
+        if rng.random() < chance:
+            answers["OUT3"] = ["spread_yes"]
+        benefits = ["benefit_users", "benefit_time_money", "benefit_work_environment"]
+        answers["OUT4"] = (
+            rng.sample(benefits, rng.randint(1, 2)) if rng.random() < 0.8 else ["benefit_none_yet"]
+        )
+        answers["OUT5"] = [
+            rng.choices(
+                [
+                    "evaluated_systematic",
+                    "evaluated_informal",
+                    "evaluated_no",
+                    "evaluated_dont_know",
+                ],
+                [chance, 1, 1 - chance, 0.3],
+            )[0]
+        ]
+    answers["OUT6"] = ["suggested_yes" if rng.random() < 0.15 + 0.3 * chance else "suggested_no"]
+    return answers

@@ -130,6 +130,9 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
                     item["text"],
                     *counts,
                     item["dont_know"],
+                    item.get("not_relevant"),
+                    item.get("dont_know_rate"),
+                    item.get("not_relevant_rate"),
                     item["answered"],
                     reason_label(item["reason"]),
                 ]
@@ -147,6 +150,9 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
                 "4",
                 "5",
                 _("Vet ikke"),
+                _("Ikke relevant"),
+                _("Vet ikke (%)"),
+                _("Ikke relevant (%)"),
                 _("Antall svar"),
                 _("Hvorfor skjult"),
             ],
@@ -164,6 +170,28 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
             rows,
         )
     )
+    outcomes = report.get("outcomes")
+    if outcomes:
+        rows = [
+            [_("Resultatindeks (0–100)"), "", name, None if s.suppressed else s.index, s.n]
+            for name, s in (
+                (_("Denne rapporten"), outcomes["index"]),
+                (_("Landet"), outcomes["national"]),
+                (_("Kommuner av samme størrelse"), outcomes["peer"]),
+            )
+        ]
+        for question in outcomes["questions"]:
+            for option in question["options"]:
+                rows.append(
+                    [question["code"], option["code"], option["label"], option["percent"], None]
+                )
+        tables.append(
+            (
+                _("Resultater"),
+                [_("Spørsmål"), _("Kode"), _("Svar"), _("Indeks eller prosent"), "n"],
+                rows,
+            )
+        )
     return tables
 
 

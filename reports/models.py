@@ -150,7 +150,7 @@ class ScoreCell(Cell):
 
 
 class ItemCell(Cell):
-    """How many chose each answer on one statement: 1–5 and «vet ikke»."""
+    """How many chose each answer on one statement: 1–5, «vet ikke» and «ikke relevant»."""
 
     item = models.ForeignKey(
         "assessment.Item", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
@@ -161,6 +161,8 @@ class ItemCell(Cell):
     n4 = models.PositiveIntegerField()
     n5 = models.PositiveIntegerField()
     dont_know = models.PositiveIntegerField()
+    # «Ikke relevant» (instrument 2027.1); «vet ikke» alone is dont_know.
+    not_relevant = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta(Cell.Meta):
         indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="item_cell")]

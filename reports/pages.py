@@ -146,6 +146,7 @@ def dimension_context(report: dict, spec, dimension) -> dict:
             ],
             "likert_labels": likert_labels(),
             "has_reverse": any(i["reverse"] and not i["suppressed"] for i in items),
+            "split_missing": spec.split_missing,
         }
     )
     if any(not i["suppressed"] for i in items):

@@ -64,10 +64,11 @@ _STATEMENTS = (
     ),
     _per_cell(
         "reports_itemcell",
-        "item_id, n1, n2, n3, n4, n5, dont_know",
+        "item_id, n1, n2, n3, n4, n5, dont_know, not_relevant",
         "x.item_id, "
         + ", ".join(f"SUM(CASE WHEN x.value = {v} THEN 1 ELSE 0 END) AS n{v}" for v in range(1, 6))
-        + ", SUM(CASE WHEN x.value IS NULL THEN 1 ELSE 0 END) AS dont_know",
+        + ", SUM(CASE WHEN x.value IS NULL AND NOT x.not_relevant THEN 1 ELSE 0 END) AS dont_know"
+        + ", SUM(CASE WHEN x.not_relevant THEN 1 ELSE 0 END) AS not_relevant",
         "assessment_answer",
         "x.item_id",
     ),

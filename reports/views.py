@@ -22,6 +22,9 @@ from assessment.selectors import (
     latest_published_version,
     open_link_url,
     open_links,
+    readable_sources,
+    reference_list,
+    version_changes,
 )
 from municipalities.selectors import (
     ReportScope,
@@ -321,13 +324,16 @@ def method(request):
     reliability of the published rounds."""
     version = latest_published_version()
     spec = get_instrument_spec(version) if version else None
+    sources = item_sources(version) if version else {}
     return render(
         request,
         "assessment/method.html",
         {
             "version": version,
             "spec": spec,
-            "sources": item_sources(version) if version else {},
+            "sources": readable_sources(version, sources),
+            "references": reference_list(version),
+            "changes": version_changes(version),
             "min_group_size": settings.MIN_GROUP_SIZE,
             "reliability": reliability_for_published_rounds() if version else [],
         },

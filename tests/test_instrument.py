@@ -312,7 +312,8 @@ def test_load_instrument_publish_on_a_fresh_database(no_instrument):
     assert not InstrumentVersion.objects.exists()
     out = StringIO()
     call_command("load_instrument", "--publish", stdout=out)
-    version = InstrumentVersion.objects.get()
+    assert set(InstrumentVersion.objects.values_list("version", flat=True)) == {"2026.1", "2027.1"}
+    version = InstrumentVersion.objects.get(version=DATA["version"])
     assert version.version == DATA["version"]
     assert version.is_published
     assert version.dimensions.count() == len(DIMENSIONS)
@@ -326,7 +327,7 @@ def test_load_instrument_publish_on_a_fresh_database(no_instrument):
 @pytest.mark.django_db
 def test_load_without_publish_gives_an_editable_draft(no_instrument):
     call_command("load_instrument", stdout=StringIO())
-    version = InstrumentVersion.objects.get()
+    version = InstrumentVersion.objects.get(version=DATA["version"])
     assert not version.is_published
     item = version.items.first()
     item.text = {**item.text, "nb": "Endret i utkastet."}
@@ -346,6 +347,11 @@ def test_export_instrument_prints_the_documented_json_shape(instrument):
         "dimensions",
         "barriers",
         "promoters",
+        "missing_options",
+        "traits",
+        "outcomes",
+        "references",
+        "changes",
         "staff_groups",
         "sectors",
     }
@@ -355,7 +361,15 @@ def test_export_instrument_prints_the_documented_json_shape(instrument):
     all_groups = [g["code"] for g in exported["staff_groups"]]
     assert all_groups == list(StaffGroup.objects.values_list("code", flat=True))
     for dimension, source in zip(exported["dimensions"], DIMENSIONS, strict=True):
-        assert set(dimension) == {"code", "name", "definition", "levels", "actions", "items"}
+        assert set(dimension) == {
+            "code",
+            "name",
+            "definition",
+            "levels",
+            "actions",
+            "reference",
+            "items",
+        }
         assert set(dimension["name"]) == set(LANGUAGES)
         assert dimension["name"] == source["name"]
         assert dimension["definition"] == source["definition"]
@@ -413,18 +427,19 @@ def test_reloading_the_same_published_file_changes_nothing(instrument):
     before = (
         instrument.published_at,
         instrument.source_sha256,
-        list(Item.objects.order_by("pk").values_list("pk", "code", "text")),
+        list(instrument.items.order_by("pk").values_list("pk", "code", "text")),
     )
     again = services.load_instrument(publish=True)
     call_command("load_instrument", "--publish", stdout=StringIO())
     call_command("load_instrument", stdout=StringIO())
     assert again.pk == instrument.pk
-    assert InstrumentVersion.objects.count() == 1
+    # The command without a path loads every shipped version: 2026.1 (unchanged) and 2027.1.
+    assert set(InstrumentVersion.objects.values_list("version", flat=True)) == {"2026.1", "2027.1"}
     instrument.refresh_from_db()
     after = (
         instrument.published_at,
         instrument.source_sha256,
-        list(Item.objects.order_by("pk").values_list("pk", "code", "text")),
+        list(instrument.items.order_by("pk").values_list("pk", "code", "text")),
     )
     assert after == before
 

@@ -494,9 +494,10 @@ def test_item_distributions_below_the_minimum_are_hidden(client, users, open_rou
     assert "<td>5</td>" in str2
     sheet = out["xlsx"]["Påstander"]
     str1_row = next(r for r in sheet if r[1] == "STR1")
-    # seven empty numbers, then the column that says why (added with the reasons, issue 15)
-    assert str1_row[3:10] == [None] * 7 and str1_row[10] == "for få svar"
-    assert next(r for r in sheet if r[1] == "STR2")[3:10] == [0, 0, 0, 5, 0, 2, 5]
+    # ten empty numbers (1–5, «vet ikke», «ikke relevant», their rates, answered), then why
+    assert str1_row[3:13] == [None] * 10 and str1_row[13] == "for få svar"
+    # 1–5, «vet ikke», «ikke relevant», their rates (of 7 who saw it) and the answered count
+    assert next(r for r in sheet if r[1] == "STR2")[3:13] == [0, 0, 0, 5, 0, 2, 0, 28.6, 0, 5]
 
 
 # --- a kommune below the minimum ----------------------------------------------------------------

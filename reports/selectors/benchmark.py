@@ -52,6 +52,9 @@ class KommuneSums:
     quiet_cells: set = field(default_factory=set)  # (municipality id, code), reason withheld
     history: list = field(default_factory=list)  # one kommune's PublishedMunicipality rows
     history_rows: dict = field(default_factory=dict)  # (round id, code) -> score row
+    # (municipality id, "outcome") -> score row: the outcome index (2027.1), read by the same
+    # query and kept apart from the dimensions (reports.selectors.outcomes)
+    outcome_rows: dict = field(default_factory=dict)
 
     def members(self, size_class: str | None = None) -> list[int]:
         return [
@@ -107,9 +110,18 @@ def kommune_sums(round_: Round, spec, history_of: Municipality | None = None) ->
             sums.history.append(p)
     history_id = getattr(history_of, "pk", None)
     # Tuples, not model instances: about 4 000 rows per round, read by every comparison.
-    for round_id, municipality_id, code, n, total, sum_sq in MunicipalityScore.objects.filter(
-        this_round | earlier, kind=ScoreKind.DIMENSION
-    ).values_list("round_id", "municipality_id", "code", "n", "total", "sum_sq"):
+    kinds = [ScoreKind.DIMENSION, ScoreKind.OUTCOME]
+    for round_id, municipality_id, kind, code, n, total, sum_sq in MunicipalityScore.objects.filter(
+        this_round | earlier, kind__in=kinds
+    ).values_list("round_id", "municipality_id", "kind", "code", "n", "total", "sum_sq"):
+        if kind == ScoreKind.OUTCOME:
+            if round_id == round_.pk:
+                sums.outcome_rows[(municipality_id, code)] = {
+                    **score_row(n, total, sum_sq),
+                    "total": total,
+                    "sum_sq": sum_sq,
+                }
+            continue
         if round_id != round_.pk:
             sums.history_rows[(round_id, code)] = score_row(n, total, sum_sq)
             continue

@@ -35,6 +35,7 @@ from .figures import (
     unit_sector,
     units_published_up_to,
 )
+from .outcomes import outcome_section
 from .stats import (
     Group,
     Overall,
@@ -341,13 +342,13 @@ def perception_gaps(score_cells, spec, min_size, staff_groups: list[Group]) -> l
 
 
 def _item_counts(item_cells) -> dict:
-    """{item id: {1: n, …, 5: n, None: «vet ikke»}} summed over the cells."""
+    """{item id: {1: n, …, 5: n, None: «vet ikke», "na": «ikke relevant»}} over the cells."""
     counts: dict[int, dict] = {}
+    columns = {None: "dont_know", "na": "not_relevant"} | {v: f"n{v}" for v in range(1, 6)}
     for cell in item_cells:
         by_value = counts.setdefault(cell["item_id"], {})
-        for value in (1, 2, 3, 4, 5, None):
-            column = "dont_know" if value is None else f"n{value}"
-            by_value[value] = by_value.get(value, 0) + cell[column]
+        for value, column in columns.items():
+            by_value[value] = by_value.get(value, 0) + cell.get(column, 0)
     return counts
 
 
@@ -360,13 +361,14 @@ def item_distributions(counts: dict, spec, min_size, guard: dict | None = None) 
         items = []
         for item in dimension.items:
             c = counts.get(item.id, {})
-            answered = sum(n for value, n in c.items() if value is not None)
+            answered = sum(c.get(v, 0) for v in range(1, 6))
             visible = answered >= min_size
             why = None if visible else TOO_FEW
             if visible and guard is not None:
-                whole = sum(n for value, n in guard.get(item.id, {}).items() if value is not None)
+                whole = sum(guard.get(item.id, {}).get(v, 0) for v in range(1, 6))
                 visible = not (0 < whole - answered < min_size)
                 why = None if visible else PROTECTS_SMALLER
+            seen = answered + c.get(None, 0) + c.get("na", 0)
             items.append(
                 {
                     "code": item.code,
@@ -376,6 +378,9 @@ def item_distributions(counts: dict, spec, min_size, guard: dict | None = None) 
                     "reason": why,
                     "counts": [c.get(v, 0) for v in (1, 2, 3, 4, 5)] if visible else None,
                     "dont_know": c.get(None, 0) if visible else None,
+                    "not_relevant": c.get("na", 0) if visible else None,
+                    "dont_know_rate": round(100 * c.get(None, 0) / seen, 1) if visible else None,
+                    "not_relevant_rate": round(100 * c.get("na", 0) / seen, 1) if visible else None,
                     "answered": answered if visible else None,
                 }
             )
@@ -426,6 +431,7 @@ def _empty_sections() -> dict:
         "units": [],
         "gaps": [],
         "traits": [],
+        "outcomes": None,
         "items": {},
         "choices": {},
         "trend": [],
@@ -502,6 +508,7 @@ class _Population:
     staff_groups: list
     sectors: list
     traits: list
+    outcome: list
 
 
 def _population(respondent_cells, score_cells, spec, min_size) -> _Population:
@@ -510,6 +517,9 @@ def _population(respondent_cells, score_cells, spec, min_size) -> _Population:
     )
     trait_rows = sum_cells(
         (c for c in score_cells if c["kind"] == ScoreKind.TRAIT), lambda c: c["code"]
+    )
+    outcome_rows = sum_cells(
+        (c for c in score_cells if c["kind"] == ScoreKind.OUTCOME), lambda c: c["code"]
     )
     return _Population(
         respondents=sum(c["n"] for c in respondent_cells),
@@ -523,6 +533,10 @@ def _population(respondent_cells, score_cells, spec, min_size) -> _Population:
         traits=[
             make_stat(code, name, trait_rows.get(code), min_size)
             for code, name in scales(spec, ScoreKind.TRAIT)
+        ],
+        outcome=[
+            make_stat(code, name, outcome_rows.get(code), min_size)
+            for code, name in scales(spec, ScoreKind.OUTCOME)
         ],
     )
 
@@ -603,7 +617,11 @@ def municipality_report(round_: Round, scope) -> dict:
     item_cells = list(
         cells.of(ItemCell)
         .values("unit_path", "item_id")
-        .annotate(**{f"n{v}": Sum(f"n{v}") for v in range(1, 6)}, dont_know=Sum("dont_know"))
+        .annotate(
+            **{f"n{v}": Sum(f"n{v}") for v in range(1, 6)},
+            dont_know=Sum("dont_know"),
+            not_relevant=Sum("not_relevant"),
+        )
         .order_by()
     )
     choice_cells = list(
@@ -612,11 +630,12 @@ def municipality_report(round_: Round, scope) -> dict:
         .annotate(n=Sum("n"))
         .order_by()
     )
-    dimensions, staff_groups, sectors, traits = (
+    dimensions, staff_groups, sectors, traits, outcome = (
         part.dimensions,
         part.staff_groups,
         part.sectors,
         part.traits,
+        part.outcome,
     )
     items_guard = None
     if unit is not None:
@@ -624,6 +643,7 @@ def municipality_report(round_: Round, scope) -> dict:
         staff_groups = _guard_groups(staff_groups, whole.staff_groups, min_size)
         sectors = _guard_groups(sectors, whole.sectors, min_size)
         traits = _guard_stats(traits, whole.traits, min_size)
+        outcome = _guard_stats(outcome, whole.outcome, min_size)
         items_guard = _item_counts(item_cells)
     kommune_units = unit_breakdown(
         kommune_respondents, kommune_scores, spec, min_size, units, sectors=whole.sectors
@@ -660,6 +680,16 @@ def municipality_report(round_: Round, scope) -> dict:
         ),
         choices=choice_frequencies(
             [c for c in choice_cells if in_scope(c)], spec, staff_groups, part.respondents
+        ),
+        outcomes=outcome_section(
+            spec,
+            sums,
+            municipality,
+            outcome,
+            [c for c in choice_cells if in_scope(c)],
+            staff_groups,
+            part.respondents,
+            min_size,
         ),
         trend=subtree_trend(rounds, history, unit.pk, spec)
         if unit

@@ -124,6 +124,10 @@ def count_cells(cells: Iterable[dict], key: Callable[[dict], object]) -> dict:
 def scales(spec, kind=ScoreKind.DIMENSION) -> list[tuple[str, str]]:
     if kind == ScoreKind.DIMENSION:
         return [(d.code, d.label) for d in spec.dimensions]
+    if kind == ScoreKind.OUTCOME:
+        from .outcomes import outcome_scales
+
+        return outcome_scales(spec)
     return [(code, localized(TRAITS[code])) for code in spec.traits]
 
 

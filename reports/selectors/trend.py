@@ -10,12 +10,16 @@ from ..models import MunicipalityScore, Publication
 from .stats import make_stat, score_row
 
 
+def _statements(dimension) -> set:
+    """A dimension's statements as (code, texts in every language, reverse)."""
+    return {(i.code, tuple(sorted(i.text.items())), i.reverse) for i in dimension.items}
+
+
 def comparable_codes(spec, other_spec) -> set[str]:
-    """Dimensions whose statements are the same in both instrument versions."""
-    current = {d.code: {i.code for i in d.items} for d in spec.dimensions}
-    return {
-        d.code for d in other_spec.dimensions if current.get(d.code) == {i.code for i in d.items}
-    }
+    """Dimensions whose statements are the same in both instrument versions: the same codes
+    with the same texts (so a reworded statement, which gets a new code, never compares)."""
+    current = {d.code: _statements(d) for d in spec.dimensions}
+    return {d.code for d in other_spec.dimensions if current.get(d.code) == _statements(d)}
 
 
 def _series(rounds, counts: dict, rows: dict, spec, min_size_of) -> list[dict]:

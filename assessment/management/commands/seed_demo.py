@@ -1,6 +1,7 @@
-"""Demo data: three rounds (two closed, to be published by `publish_due_rounds`, and one open
-for answering), about forty kommuner of every size with synthetic answers, org units, and one
-user for each role."""
+"""Demo data: four rounds (2025 and 2026 on instrument 2026.1 and a 2027 pilot on 2027.1, all
+closed and published by `publish_due_rounds`, and the open 2027 round on 2027.1 for answering),
+about forty kommuner of every size with synthetic answers, org units, and one user for each
+role."""
 
 import random
 from datetime import timedelta
@@ -13,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment import services
-from assessment.models import InstrumentVersion, ResponseSource, Round
-from assessment.selectors import get_instrument_spec, latest_published_version
+from assessment.models import InstrumentVersion, Participation, ResponseSource, Round
+from assessment.selectors import get_instrument_spec
 from assessment.synthetic import synthetic_rows
 from assessment.tokens import open_link_token
 from municipalities.models import Municipality, Sector, SizeClass
@@ -23,6 +24,7 @@ from municipalities.services import create_org_unit, grant_role
 PASSWORD = "demo-innovasjon-2026"
 CURRENT, PREVIOUS = "innovasjonsradar-2026", "innovasjonsradar-2025"
 OPEN = "innovasjonsradar-2027"
+PILOT = "innovasjonsradar-2027-pilot"  # closed, on instrument 2027.1, so its report is published
 HEADCOUNTS = {
     (None, "toppleder"): 8,
     (None, "mellomleder"): 25,
@@ -51,17 +53,24 @@ class Command(BaseCommand):
     help = "Lager demodata: runder, kommuner med svar, enheter og brukere for hver rolle."
 
     def handle(self, *args, **options):
-        if Municipality.objects.count() < 357 or latest_published_version() is None:
+        versions = {
+            v.version: v
+            for v in InstrumentVersion.objects.filter(
+                version__in=["2026.1", "2027.1"], published_at__isnull=False
+            )
+        }
+        if Municipality.objects.count() < 357 or len(versions) < 2:
             raise CommandError("Kjør load_municipalities og load_instrument --publish først.")
         if not Round.objects.filter(slug=CURRENT).exists():
-            self._seed(latest_published_version())
+            self._seed(versions["2026.1"], versions["2027.1"])
         self._print_logins()
 
     @transaction.atomic
-    def _seed(self, version: InstrumentVersion):
+    def _seed(self, version: InstrumentVersion, version_2027: InstrumentVersion):
         rng = random.Random(2026)
         today = timezone.localdate()
         spec = get_instrument_spec(version)
+        spec_2027 = get_instrument_spec(version_2027)
         chosen = self._choose_municipalities(rng)
         previous = services.create_round(
             slug=PREVIOUS,
@@ -84,8 +93,17 @@ class Command(BaseCommand):
             name="Innovasjonsradar 2027",
             opens_on=today - timedelta(days=7),
             closes_on=today + timedelta(days=30),
-            instrument=version,
+            instrument=version_2027,
             municipality_numbers=[HOME_NUMBER, OTHER_NUMBER],
+        )
+        pilot_members = chosen[:14]
+        pilot = services.create_round(
+            slug=PILOT,
+            name="Innovasjonsradar 2027, pilot",
+            opens_on=today - timedelta(days=20),
+            closes_on=today - timedelta(days=2),
+            instrument=version_2027,
+            municipality_numbers=[m.number for m in pilot_members],
         )
         home = Municipality.objects.get(number=HOME_NUMBER)
         sectors = {s.code: s for s in Sector.objects.all()}
@@ -116,14 +134,26 @@ class Command(BaseCommand):
                     level=levels[m.pk] + drift,
                 )
             services.record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
-        for participation in current.participations.filter(
-            municipality__number__in=[HOME_NUMBER, OTHER_NUMBER]
+        rows = []
+        for m in pilot_members:
+            rows += synthetic_rows(
+                spec=spec_2027,
+                municipality_id=m.pk,
+                count=150 if m.number == HOME_NUMBER else max(8, int(rng.gauss(40, 10))),
+                rng=rng,
+                units_by_sector=units_by_sector if m.pk == home.pk else None,
+                level=levels[m.pk] + 0.05,
+            )
+        services.record_responses(round_=pilot, rows=rows, source=ResponseSource.IMPORT)
+        for participation in Participation.objects.filter(
+            round__in=[current, pilot], municipality__number__in=[HOME_NUMBER, OTHER_NUMBER]
         ):
             participation.named_in_comparisons = True
             participation.save(update_fields=["named_in_comparisons"])
-        services.set_headcounts(
-            participation=current.participations.get(municipality=home), counts=HEADCOUNTS
-        )
+        for round_ in (current, pilot):
+            services.set_headcounts(
+                participation=round_.participations.get(municipality=home), counts=HEADCOUNTS
+            )
         # The open round: links to answer with, and some answers so far (only counts show).
         participation = open_round.participations.get(municipality=home)
         services.set_headcounts(participation=participation, counts=HEADCOUNTS)
@@ -134,7 +164,7 @@ class Command(BaseCommand):
         services.record_responses(
             round_=open_round,
             rows=synthetic_rows(
-                spec=spec,
+                spec=spec_2027,
                 municipality_id=home.pk,
                 count=40,
                 rng=rng,

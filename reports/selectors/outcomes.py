@@ -1,0 +1,176 @@
+"""Outcomes (instrument 2027.1): what was actually taken into use, read from the published cells.
+
+The outcome index is a respondent score of kind OUTCOME and code "outcome" on the 1–5 scale
+(assessment.scoring.outcome_score), so it flows into ScoreCell and MunicipalityScore like a
+dimension and gets the same rules: hidden below the minimum, guarded in a unit's view against the
+kommune's figure, and compared with the nation and the size class with the same residual rule as
+the dimensions (reports.selectors.benchmark). It is never on the radar and never part of the
+overall maturity. The answers to the option questions (where the idea came from, what it gave)
+are ChoiceCell counts, shown like the barriers and promoters.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.utils.translation import gettext as _
+
+from assessment.scoring import OUTCOME_CODE
+
+from ..anonymity import hidden_cells, suppress
+from .stats import Stat
+
+
+def outcome_scales(spec) -> list[tuple[str, str]]:
+    if spec.outcomes is None:
+        return []
+    return [(OUTCOME_CODE, _("Resultatindeks"))]
+
+
+@dataclass(frozen=True)
+class _Scale:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class _OutcomeSpec:
+    """The one outcome scale, shaped like an instrument spec for KommuneSums.population_stats."""
+
+    dimensions: tuple
+
+
+def outcome_benchmarks(sums, spec, own_id: int, size_class: str) -> tuple[Stat, Stat]:
+    """National and peer outcome figures as the people of kommune `own_id` may see them: the
+    kommune sums of the outcome score, with the kommuner hidden in the comparison (sums.hidden)
+    and complementary suppression of the outcome n inside the nation and each size class, then
+    the same residual rule as the dimensions. No query: the kommune sums bring the rows."""
+    from municipalities.models import SizeClass
+
+    from .benchmark import _own_shown
+
+    rows = sums.outcome_rows
+    counts = {m: p.respondents for m, p in sums.published.items()}
+    populations = [list(counts)] + [sums.members(size) for size in SizeClass.values]
+    cells = hidden_cells(
+        counts,
+        {key: row["n"] for key, row in rows.items()},
+        [OUTCOME_CODE],
+        sums.min_size,
+        sums.hidden,
+        populations=populations,
+    )
+    outcome_sums = replace(sums, rows=rows, cells=cells)
+    scale = _OutcomeSpec(dimensions=(_Scale(OUTCOME_CODE, _("Resultatindeks")),))
+    shown = _own_shown(outcome_sums, own_id)
+    national = outcome_sums.population_stats(scale, sums.members(), own_id, shown)[0]
+    peer = outcome_sums.population_stats(scale, sums.members(size_class), own_id, shown)[0]
+    return national, peer
+
+
+def _question_rows(question, per_option: dict, groups, population: int, base_of, min_size, hidden):
+    """One question's shares. A share is shown only when it is computed over at least the
+    minimum (the questions about the change are asked only of those who answered «ja»: their
+    distribution in a group where fewer than the minimum said «ja» is hidden, domain.md §6), and
+    not for the groups in `hidden` (complementary suppression of those bases)."""
+
+    def share(count, base, key=None):
+        if key in hidden or not base or base < min_size:
+            return None
+        return round(100 * count / base, 1)
+
+    total_base = base_of(None, population)
+    options = []
+    for option in question.options:
+        by_group = per_option.get(option.id, {})
+        count = sum(by_group.values())
+        options.append(
+            {
+                "code": option.code,
+                "label": option.label,
+                "count": count,
+                "percent": share(count, total_base),
+                "by_staff_group": [
+                    {
+                        "staff_group": g.key,
+                        "label": g.label,
+                        "count": by_group.get(g.key, 0),
+                        "percent": share(
+                            by_group.get(g.key, 0), base_of(g.key, g.respondents), g.key
+                        ),
+                    }
+                    for g in groups
+                ],
+            }
+        )
+    return {
+        "code": question.code,
+        "label": question.label,
+        "select": question.select,
+        "gated": question.gated,
+        "base": total_base if total_base and total_base >= min_size else None,
+        "options": options,
+    }
+
+
+def outcome_section(
+    spec, sums, municipality, stats, choice_cells, staff_groups, respondents, min_size
+):
+    """The report's outcome section, or None for instruments without outcomes. `stats` is the
+    population's (already guarded) outcome Stat list, `choice_cells` its ChoiceCell sums per
+    option and staff group, `staff_groups` its suppressed staff-group breakdown."""
+    if spec.outcomes is None:
+        return None
+    own = stats[0] if stats else Stat(code=OUTCOME_CODE, name=_("Resultatindeks"), suppressed=True)
+    published = sums.published.get(municipality.pk)
+    size_class = published.size_class if published else municipality.size_class
+    national, peer = outcome_benchmarks(sums, spec, municipality.pk, size_class)
+    per_option: dict[int, dict] = {}
+    for cell in choice_cells:
+        by_group = per_option.setdefault(cell["option_id"], {})
+        by_group[cell["staff_group_id"]] = by_group.get(cell["staff_group_id"], 0) + cell["n"]
+    shown_groups = [g for g in staff_groups if not g.suppressed]
+    gate = spec.outcomes.question(spec.outcomes.gate)
+    positive = [o.id for o in gate.options if (o.points or 0) > 0]
+
+    def yes_count(group_key):
+        return sum(
+            n
+            for option_id in positive
+            for key, n in per_option.get(option_id, {}).items()
+            if group_key is None or key == group_key
+        )
+
+    # The bases of the questions about the change, per staff group: the groups whose «ja» count
+    # is below the minimum are hidden, and with them (complementary rule, the suppressed staff
+    # groups counted as hidden) the next-smallest, so the kommune's distribution minus the shown
+    # groups' never describes fewer than the minimum.
+    yes_by_group = {g.key: yes_count(g.key) for g in staff_groups}
+    hidden_bases = suppress(
+        yes_by_group,
+        min_size,
+        never_shown=frozenset(g.key for g in staff_groups if g.suppressed),
+    )
+    questions = []
+    for question in spec.outcomes.questions:
+        if question.gated:
+
+            def base_of(key, _population):
+                return yes_count(key)
+
+            hidden = hidden_bases
+        else:
+
+            def base_of(_key, population):
+                return population
+
+            hidden = set()
+        questions.append(
+            _question_rows(
+                question, per_option, shown_groups, respondents, base_of, min_size, hidden
+            )
+        )
+    return {
+        "index": own,
+        "national": national,
+        "peer": peer,
+        "questions": questions,
+    }
