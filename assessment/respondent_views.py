@@ -24,6 +24,9 @@ SESSION_SUBMITTED = "respondent_submitted"
 SESSION_LANGUAGE = "respondent_language"
 SESSION_OPEN_LINK = "respondent_open_link"  # the draft came from an open link (rate limited)
 SESSION_ROUND = "respondent_round"  # the draft's round, to explain a draft gone at closing
+# A page sent with unanswered statements is shown again once with a note (?ubesvart=1); the form
+# then carries ubesvart=1, and «Gå videre likevel» goes on.
+WARNED = "ubesvart"
 
 
 def _render(request, template, context=None, *, status=200, language=None):
@@ -91,7 +94,7 @@ def personal_link(request, token):
     except services.RoundNotOpen as exc:
         return _round_not_open(request, exc.round, language)
     _enter_draft(request, draft)
-    return redirect("assessment:page", page=draft.page + 1 if draft.page else 0)
+    return redirect("assessment:page", page=draft.page)
 
 
 @never_cache
@@ -151,7 +154,7 @@ def resume(request):
         draft = services.find_draft_by_resume_code(code=form.cleaned_data["code"])
         if draft is not None:
             _enter_draft(request, draft, resume_code=normalize_code(form.cleaned_data["code"]))
-            return redirect("assessment:page", page=draft.page + 1 if draft.page else 1)
+            return redirect("assessment:page", page=draft.page or 1)
         form.add_error(
             "code",
             _(
@@ -207,24 +210,51 @@ def page(request, page):
     pages = selectors.questionnaire_pages(spec, staff_group)
     if page == 0:
         return render(request, "respond/welcome.html", _context(request, draft, pages, 0))
+    if page > len(pages) and staff_group:
+        return redirect("assessment:page", page=len(pages))
     if not 1 <= page <= len(pages) or (page > 1 and not staff_group):
         return redirect("assessment:page", page=1)
     current = pages[page - 1]
     form = _form_for(current, draft, spec, request.POST if request.method == "POST" else None)
     if request.method == "POST" and current.kind != "review" and form.is_valid():
-        services.save_draft_page(draft=draft, page=page, values=form.to_draft())
-        if request.POST.get("nav") == "back":
-            return redirect("assessment:page", page=max(page - 1, 1))
-        if request.POST.get("nav") == "pause":
+        nav = request.POST.get("nav")
+        if nav == "back":
+            continue_at = max(page - 1, 1)
+        elif nav == "pause":
+            continue_at = page
+        elif _unanswered(current, draft, form) and not request.POST.get(WARNED):
+            continue_at = page  # shown again with a note; the answers given are kept
+        else:
+            continue_at = page + 1
+        services.save_draft_page(
+            draft=draft, page=page, values=form.to_draft(), continue_at=continue_at
+        )
+        if nav == "pause":
             return redirect("assessment:paused")
+        if continue_at == page:
+            return redirect(f"{reverse('assessment:page', args=[page])}?{WARNED}=1#{WARNED}")
         pages = selectors.questionnaire_pages(spec, draft.data.get("staff_group"))
-        return redirect("assessment:page", page=min(page + 1, len(pages)))
+        return redirect("assessment:page", page=min(continue_at, len(pages)))
     context = _context(request, draft, pages, page)
     context.update({"form": form, "current": current})
+    if current.kind == "dimension" and request.method == "GET" and request.GET.get(WARNED):
+        context["unanswered"] = _unanswered(current, draft)
     if current.kind == "review":
         context["progress_detail"] = selectors.draft_progress(spec, draft)
         context["requirement"] = context["progress_detail"]["requirement"]
     return render(request, f"respond/page_{current.kind}.html", context)
+
+
+def _unanswered(current, draft, form=None) -> list:
+    """The statements of a dimension page left without an answer («vet ikke» is an answer):
+    from the form just sent, or else from the draft."""
+    if current.kind != "dimension":
+        return []
+    items = current.dimension.items_for(draft.data.get("staff_group"))
+    if form is not None:
+        return [item for item in items if not form.cleaned_data.get(item.code)]
+    answers = draft.data.get("answers", {})
+    return [item for item in items if not answers.get(item.code)]
 
 
 def _form_for(current, draft, spec, data):

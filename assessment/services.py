@@ -538,8 +538,10 @@ def find_draft_by_resume_code(*, code: str) -> Draft | None:
     return draft
 
 
-def save_draft_page(*, draft: Draft, page: int, values: dict) -> Draft:
-    """Merge one page's answers into the draft and remember where the respondent is."""
+def save_draft_page(*, draft: Draft, page: int, values: dict, continue_at: int) -> Draft:
+    """Merge one page's answers into the draft and remember the page the respondent continues
+    at: the next page after «next», the previous after «back», this page after «pause» (or when
+    the page is shown again with a note about unanswered statements)."""
     data = dict(draft.data)
     answers = dict(data.get("answers", {}))
     for key, value in values.items():
@@ -549,7 +551,7 @@ def save_draft_page(*, draft: Draft, page: int, values: dict) -> Draft:
             data[key] = value
     data["answers"] = answers
     draft.data = data
-    draft.page = max(draft.page, page)
+    draft.page = max(continue_at, 1)
     draft.save(update_fields=["data", "page", "updated_at"])
     return draft
 

@@ -1,0 +1,138 @@
+"""Issue 15, «What a new user trips over», for respondents: resuming lands on the page where the
+pause was taken, a page sent with unanswered statements is shown once more with a note, every
+respondent page follows the chosen language, and the resume code is shown once in the format the
+resume form expects (and accepted with or without separators)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from assessment.models import Draft
+from tests.test_respondent import (  # noqa: F401  (link, molde: fixtures)
+    Respondent,
+    link,
+    molde,
+    open_link_path,
+    page_url,
+    resume_code_in,
+)
+
+
+@pytest.fixture
+def open_path(open_round, users):
+    """An open link in Molde (bokmål), made by Molde's coordinator."""
+    return open_link_path(users["coordinator_b"], open_round, number="1506")
+
+
+def _start_open(path, language="nb") -> tuple[Respondent, str]:
+    person = Respondent()
+    person.post(path, {"language": language})
+    assert person.path == page_url(1)
+    return person, resume_code_in(person.html)
+
+
+def _review_row(html: str, dimension_name: str) -> str:
+    """«answered / total» in the review table's row for one dimension."""
+    match = re.search(rf"<td>{re.escape(dimension_name)}</td><td>(\d+ / \d+)</td>", html)
+    assert match, dimension_name
+    return match[1]
+
+
+# --- 1. Resuming returns to the page where the pause was taken --------------------------------
+
+
+def test_resume_code_on_another_device_returns_to_the_page_where_the_pause_was(open_path):
+    phone, code = _start_open(open_path)
+    phone.background()
+    for _ in range(5):  # pages 2-6
+        phone.answer_page("4")
+    assert phone.page[0] == 7
+    paused_codes = phone.item_codes
+    assert paused_codes[0].startswith("RES")  # «Tid og ressurser»
+    phone.post_here({}, nav="pause")  # paused on page 7 without answering it yet
+    assert phone.path == reverse("assessment:paused")
+
+    pc = Respondent()
+    pc.post(reverse("assessment:resume"), {"code": code})
+    assert pc.path == page_url(7), "resuming skipped the page where the pause was taken"
+    assert pc.item_codes == paused_codes
+    pc.answer_page("3")
+    pc.answer_dimensions("4")
+    pc.choices()
+    assert pc.on_review_page
+    n = len(paused_codes)
+    assert _review_row(pc.html, "Tid og ressurser") == f"{n} / {n}"
+
+
+def test_the_paused_page_continues_at_the_same_page(open_path):
+    phone, _code = _start_open(open_path)
+    phone.background()
+    phone.answer_page("4")
+    phone.post_here({}, nav="pause")
+    assert Draft.objects.get().page == 3
+    assert f'href="{page_url(3)}"' in phone.html  # «Fortsett nå»
+    phone.get(page_url(3))
+    phone.answer_page("2", nav="back")  # back from 3: continues at 2
+    assert Draft.objects.get().page == 2
+
+
+def test_a_personal_link_opened_again_returns_to_the_paused_page(link):
+    phone = Respondent()
+    phone.get(link)
+    phone.background()
+    phone.answer_page("4")
+    phone.post_here({}, nav="pause")  # on page 3
+    pc = Respondent()
+    pc.get(link)
+    assert pc.path == page_url(3)
+
+
+# --- 2. Unanswered statements: a gentle note, then «Gå videre likevel» -------------------------
+
+
+def test_a_page_with_unanswered_statements_is_shown_again_with_a_note(open_path):
+    person, _code = _start_open(open_path)
+    person.background()
+    codes = person.item_codes
+    assert len(codes) >= 3
+    person.post_here({codes[0]: "4"})  # the rest left open
+    assert person.page[0] == 2, "went on without a word"
+    html = person.html
+    assert 'id="ubesvart"' in html
+    assert f"Du har ikke svart på {len(codes) - 1} påstander på denne siden" in html
+    assert "«vet ikke» er også et svar" in html
+    assert "Gå videre likevel" in html and "Lagre og gå videre" not in html
+    assert html.count('class="unanswered"') == len(codes) - 1
+    # The answer given was kept, and the draft still continues at this page.
+    assert re.search(rf'name="{codes[0]}" value="4" id="[^"]+" checked', html)
+    draft = Draft.objects.get()
+    assert draft.data["answers"] == {codes[0]: "4"} and draft.page == 2
+
+    # «Gå videre likevel» (the form now carries ubesvart=1) goes on.
+    person.post_here({codes[0]: "4", codes[1]: "5", "ubesvart": "1"})
+    assert person.page[0] == 3
+    assert Draft.objects.get().data["answers"] == {codes[0]: "4", codes[1]: "5"}
+
+
+def test_vet_ikke_counts_as_answered_and_back_and_pause_never_warn(open_path):
+    person, _code = _start_open(open_path)
+    person.background()
+    person.answer_page("x")  # all «vet ikke»
+    assert person.page[0] == 3 and "ubesvart" not in person.r.wsgi_request.get_full_path()
+    person.post_here({}, nav="back")
+    assert person.page[0] == 2
+    person.get(page_url(3))
+    person.post_here({}, nav="pause")
+    assert person.path == reverse("assessment:paused")
+
+
+def test_a_fully_answered_page_has_no_note(open_path):
+    person, _code = _start_open(open_path)
+    person.background()
+    person.get(page_url(2) + "?ubesvart=1")
+    assert 'id="ubesvart"' in person.html  # nothing answered yet
+    person.answer_page("3")
+    person.get(page_url(2) + "?ubesvart=1")
+    assert 'id="ubesvart"' not in person.html
+    assert "Lagre og gå videre" in person.html
