@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -29,10 +30,41 @@ SESSION_ROUND = "respondent_round"  # the draft's round, to explain a draft gone
 WARNED = "ubesvart"
 
 
-def _render(request, template, context=None, *, status=200, language=None):
-    """Render a respondent page in the respondent's language (the draft's, kept in the session
+def _chosen_language(request) -> str | None:
+    """The language the respondent chose last: on the welcome page, in the questionnaire or in
+    the footer (Django's language cookie), else the one of the draft they entered (the session,
     so the thank-you and «already answered» pages keep it after the draft is gone)."""
-    language = language or request.session.get(SESSION_LANGUAGE)
+    languages = dict(settings.LANGUAGES)
+    for language in (
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+        request.session.get(SESSION_LANGUAGE),
+    ):
+        if language in languages:
+            return language
+    return None
+
+
+def _remember_language(request, response, language):
+    """Every respondent page from now on follows this language (Django's language cookie, set
+    as its set_language view sets it, and the session)."""
+    request.session[SESSION_LANGUAGE] = language
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def _render(request, template, context=None, *, status=200, language=None):
+    """Render a respondent page in the language the respondent chose, else in `language` (the
+    kommune's målform where the page belongs to a kommune), else as LocaleMiddleware found."""
+    language = _chosen_language(request) or language
     if language not in dict(settings.LANGUAGES):
         return render(request, template, context, status=status)
     with translation.override(language):
@@ -48,7 +80,7 @@ def _round_not_open(request, round_, language=None):
 
 
 def _invalid_link(request):
-    return render(request, "respond/invalid_link.html", status=404)
+    return _render(request, "respond/invalid_link.html", status=404)
 
 
 def _already_answered(request, language=None):
@@ -88,13 +120,17 @@ def personal_link(request, token):
         return _invalid_link(request)
     language = invitation.participation.municipality.default_language
     try:
-        draft = services.start_personal_draft(invitation=invitation)
+        draft = services.start_personal_draft(
+            invitation=invitation, language=_chosen_language(request)
+        )
     except services.AlreadyAnswered:
         return _already_answered(request, language)
     except services.RoundNotOpen as exc:
         return _round_not_open(request, exc.round, language)
     _enter_draft(request, draft)
-    return redirect("assessment:page", page=draft.page)
+    return _remember_language(
+        request, redirect("assessment:page", page=draft.page), draft.language
+    )
 
 
 @never_cache
@@ -106,7 +142,7 @@ def enter_code(request):
         if selectors.find_invitation(code) is not None:
             return redirect("assessment:personal_link", token=code)
         form.add_error("code", _("Vi fant ingen gyldig kode. Sjekk at du har skrevet den riktig."))
-    return render(request, "respond/enter_code.html", {"form": form})
+    return _render(request, "respond/enter_code.html", {"form": form})
 
 
 @never_cache
@@ -122,7 +158,7 @@ def open_link(request, token):
         )
     language = request.POST.get("language")
     if language not in dict(settings.LANGUAGES):
-        language = participation.municipality.default_language
+        language = _chosen_language(request) or participation.municipality.default_language
     if request.method == "POST":
         if not ratelimit.allow(request, "draft"):
             return _rate_limited(request)
@@ -131,8 +167,9 @@ def open_link(request, token):
         except services.RoundNotOpen as exc:
             return _round_not_open(request, exc.round)
         _enter_draft(request, draft, resume_code=code)
-        return redirect("assessment:page", page=1)
+        return _remember_language(request, redirect("assessment:page", page=1), draft.language)
     with translation.override(language):
+        request.LANGUAGE_CODE = language
         return render(
             request,
             "respond/welcome.html",
@@ -154,14 +191,16 @@ def resume(request):
         draft = services.find_draft_by_resume_code(code=form.cleaned_data["code"])
         if draft is not None:
             _enter_draft(request, draft, resume_code=normalize_code(form.cleaned_data["code"]))
-            return redirect("assessment:page", page=draft.page or 1)
+            return _remember_language(
+                request, redirect("assessment:page", page=draft.page or 1), draft.language
+            )
         form.add_error(
             "code",
             _(
                 "Vi fant ingen påbegynt besvarelse med denne koden. Sjekk koden, eller start på nytt."
             ),
         )
-    return render(request, "respond/resume.html", {"form": form})
+    return _render(request, "respond/resume.html", {"form": form})
 
 
 def _session_draft(request) -> Draft | None:
@@ -289,13 +328,24 @@ def _context(request, draft, pages, page):
 
 @require_POST
 def change_language(request):
+    """The respondent's language switch: in the questionnaire (back to `page`, the draft
+    follows) and on the open link's welcome page before any draft exists (back to `next`)."""
+    language = request.POST.get("language", "")
+    valid = language in dict(settings.LANGUAGES)
     draft = _session_draft(request)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
     if draft is None:
-        return _no_draft(request)
-    services.set_draft_language(draft=draft, language=request.POST.get("language", ""))
-    request.session[SESSION_LANGUAGE] = draft.language
+        if not (valid and next_url):
+            return _no_draft(request)
+        return _remember_language(request, redirect(next_url), language)
+    services.set_draft_language(draft=draft, language=language)
     next_page = request.POST.get("page", "1")
-    return redirect("assessment:page", page=int(next_page) if next_page.isdecimal() else 1)
+    response = redirect("assessment:page", page=int(next_page) if next_page.isdecimal() else 1)
+    return _remember_language(request, response, draft.language)
 
 
 @never_cache

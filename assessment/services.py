@@ -493,8 +493,9 @@ def lock_round_for_answers(round_: Round) -> Round:
 
 
 @transaction.atomic
-def start_personal_draft(*, invitation: Invitation) -> Draft:
-    """Resume (or start) the draft of a personal link, on any device."""
+def start_personal_draft(*, invitation: Invitation, language: str | None = None) -> Draft:
+    """Resume (or start) the draft of a personal link, on any device. A new draft is in
+    `language` (the one the respondent chose) or else the kommune's målform."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used:
         raise AlreadyAnswered()
@@ -505,7 +506,9 @@ def start_personal_draft(*, invitation: Invitation) -> Draft:
         draft = Draft.objects.create(
             participation=participation,
             invitation=invitation,
-            language=participation.municipality.default_language,
+            language=language
+            if language in dict(settings.LANGUAGES)
+            else participation.municipality.default_language,
         )
     return draft
 

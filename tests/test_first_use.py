@@ -9,10 +9,12 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import Draft
-from tests.test_respondent import (  # noqa: F401  (link, molde: fixtures)
+from tests.test_respondent import (  # noqa: F401  (link, molde, sogndal…: fixtures)
     Respondent,
     link,
     molde,
+    sogndal,
+    sogndal_link,
     open_link_path,
     page_url,
     resume_code_in,
@@ -136,3 +138,70 @@ def test_a_fully_answered_page_has_no_note(open_path):
     person.get(page_url(2) + "?ubesvart=1")
     assert 'id="ubesvart"' not in person.html
     assert "Lagre og gå videre" in person.html
+
+
+# --- 3. Every respondent page follows the chosen language --------------------------------------
+
+
+def _lang(html: str) -> str:
+    return re.search(r'<html lang="([a-z]+)"', html)[1]
+
+
+def test_choosing_english_on_the_open_link_welcome_page_translates_it(open_path):
+    person = Respondent()
+    person.get(open_path)
+    assert _lang(person.html) == "nb" and "Start undersøkelsen" in person.html
+    # The switch at the top of the page posts to the respondent's language switch and comes back.
+    assert 'name="next" value="%s"' % open_path in person.html
+    person.post(reverse("assessment:change_language"), {"language": "en", "next": open_path})
+    assert person.path == open_path
+    assert _lang(person.html) == "en"
+    assert "Start the survey" in person.html
+    assert "Start undersøkelsen" not in person.html
+    # Starting now starts in English, and the pages around the questionnaire follow.
+    person.post(open_path, {"language": "en"})
+    assert person.path == page_url(1) and _lang(person.html) == "en"
+    assert Draft.objects.get().language == "en"
+    person.get(reverse("assessment:resume"))
+    assert "Continue where you left off" in person.html
+    person.get(reverse("assessment:enter_code"))
+    assert "Enter the code from the letter" in person.html
+
+
+def test_bokmal_chosen_in_a_nynorsk_kommune_gives_bokmal_already_answered(sogndal_link):
+    person = Respondent()
+    person.get(sogndal_link)
+    assert _lang(person.html) == "nn"
+    person.post(reverse("assessment:change_language"), {"language": "nb", "page": "0"})
+    assert _lang(person.html) == "nb"
+    person.complete()
+    assert "Takk for svarene dine!" in person.html and _lang(person.html) == "nb"
+    person.get(sogndal_link)
+    assert person.r.status_code == 409
+    assert _lang(person.html) == "nb"
+    assert "Denne besvarelsen er allerede sendt inn" in person.html
+    assert "Dette svaret er allereie sendt inn" not in person.html
+
+
+def test_a_language_chosen_before_the_personal_link_starts_the_draft_in_it(sogndal_link):
+    person = Respondent()
+    person.post(reverse("assessment:change_language"), {"language": "en", "next": "/kode/"})
+    assert "Enter the code from the letter" in person.html
+    person.get(sogndal_link)
+    assert _lang(person.html) == "en"
+    assert Draft.objects.get().language == "en"
+
+
+def test_the_language_switch_refuses_bad_input_and_foreign_next_addresses(open_path):
+    person = Respondent()
+    for data in (
+        {"language": "en", "next": "https://evil.example/"},
+        {"language": "en", "next": "//evil.example/"},
+        {"language": "xx", "next": open_path},
+        {"language": "en"},
+    ):
+        response = person.client.post(reverse("assessment:change_language"), data)
+        assert response.status_code == 404
+        assert "django_language" not in response.cookies
+    person.get(open_path)
+    assert _lang(person.html) == "nb"

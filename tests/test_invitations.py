@@ -464,7 +464,7 @@ def test_open_link_poster_has_an_svg_qr_and_a_working_address(open_round, coordi
     person = Respondent()
     person.get(url.removeprefix("http://testserver"))
     assert person.r.status_code == 200
-    assert '<option value="nn" selected>' in person.html  # Sogndal: nynorsk preselected
+    assert '<option value="nn" lang="nn" selected>' in person.html  # Sogndal: nynorsk preselected
     person.post(person.path, {"language": "nn"})
     assert person.path == page_url(1)
 
