@@ -136,6 +136,9 @@ class ResumeForm(forms.Form):
         max_length=40,
         help_text=_("Koden du fikk da du startet, for eksempel ABCD-EFGH-JK."),
         error_messages={"required": _("Skriv inn svarkoden.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import ratelimit, selectors, services
 from .forms import BackgroundForm, ChoicesForm, CodeForm, ResumeForm, StatementsForm
 from .models import Draft, Round
-from .tokens import normalize_code
+from .tokens import format_resume_code, normalize_code
 
 SESSION_DRAFT = "respondent_draft"
 SESSION_RESUME_CODE = "respondent_resume_code"
@@ -99,6 +99,11 @@ def _enter_draft(request, draft, resume_code=None):
         request.session.pop(SESSION_OPEN_LINK, None)
     if resume_code:
         request.session[SESSION_RESUME_CODE] = resume_code
+
+
+def _resume_code(request) -> str | None:
+    code = request.session.get(SESSION_RESUME_CODE)
+    return format_resume_code(code) if code else None
 
 
 def _rate_limited(request, review_url=None):
@@ -321,7 +326,7 @@ def _context(request, draft, pages, page):
         "page_number": page,
         "page_count": len(pages),
         "percent": int(round(100 * max(page - 1, 0) / max(len(pages) - 1, 1))),
-        "resume_code": request.session.get(SESSION_RESUME_CODE),
+        "resume_code": _resume_code(request),
         "min_group_size": draft.participation.round.effective_min_group_size,
     }
 
@@ -400,7 +405,7 @@ def paused(request):
         "respond/paused.html",
         {
             "draft": draft,
-            "resume_code": request.session.get(SESSION_RESUME_CODE),
+            "resume_code": _resume_code(request),
             "resume_url": reverse("assessment:resume"),
         },
     )

@@ -205,3 +205,44 @@ def test_the_language_switch_refuses_bad_input_and_foreign_next_addresses(open_p
         assert "django_language" not in response.cookies
     person.get(open_path)
     assert _lang(person.html) == "nb"
+
+
+# --- 5. The resume code: once on page 1, in the format the resume form shows -------------------
+
+CODE_FORMAT = r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}"
+
+
+def test_the_resume_code_is_shown_once_in_the_format_of_the_forms_example(open_path):
+    person, code = _start_open(open_path)
+    assert re.fullmatch(CODE_FORMAT, code)
+    assert person.html.count(code) == 1
+    assert person.html.count(code.replace("-", "")) == 0
+    person.background()
+    assert person.html.count(code) == 1  # the small reminder on the following pages
+    person.post_here({}, nav="pause")
+    assert person.html.count(code) == 1
+
+    form = Respondent()
+    form.get(reverse("assessment:resume"))
+    example = re.search(r"for eksempel ([A-Z-]+)\.", form.html)[1]
+    assert re.fullmatch(CODE_FORMAT.replace("2-9", ""), example)
+    assert 'autocapitalize="characters"' in form.html
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda c: c,
+        lambda c: c.replace("-", ""),
+        lambda c: c.lower(),
+        lambda c: c.replace("-", " ").lower(),
+        lambda c: f"  {c.replace('-', '.')} ",
+        lambda c: c.replace("-", "/"),
+    ],
+)
+def test_the_resume_form_accepts_the_code_with_or_without_separators(open_path, typed):
+    person, code = _start_open(open_path)
+    person.background()
+    other = Respondent()
+    other.post(reverse("assessment:resume"), {"code": typed(code)})
+    assert other.path == page_url(2)
