@@ -246,3 +246,30 @@ def test_the_resume_form_accepts_the_code_with_or_without_separators(open_path, 
     other = Respondent()
     other.post(reverse("assessment:resume"), {"code": typed(code)})
     assert other.path == page_url(2)
+
+
+# --- 4. A device is «PC eller mobil», never «enhet»/«eining» (which is a work unit) ---------------
+
+
+def test_a_device_is_called_pc_or_mobile_in_every_language(sogndal_link, open_path):
+    person = Respondent()
+    person.get(sogndal_link)  # Sogndal: nynorsk
+    assert "òg på ein annan PC eller mobil" in person.html
+    person.background()
+    person.post_here({}, nav="pause")
+    assert "eining" not in person.html.lower()
+    nynorsk, _code = _start_open(open_path, "nn")
+    nynorsk.background()
+    nynorsk.post_here({}, nav="pause")
+    assert "kva PC eller mobil som helst" in nynorsk.html
+    assert "eining" not in nynorsk.html.lower()
+
+    welcome = Respondent()
+    welcome.get(open_path)  # Molde: bokmål
+    assert "også på en annen PC eller mobil" in welcome.html
+    assert "annen enhet" not in welcome.html
+    other, _code = _start_open(open_path)
+    other.background()
+    other.post_here({}, nav="pause")
+    assert "hvilken som helst PC eller mobil" in other.html
+    assert "enhet:" not in other.html
