@@ -9,14 +9,12 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import Draft
-from tests.test_respondent import (  # noqa: F401  (link, molde, sogndal…: fixtures)
+from tests.test_respondent import (
     Respondent,
-    link,
-    molde,
-    sogndal,
-    sogndal_link,
+    invite,
     open_link_path,
     page_url,
+    participation,
     resume_code_in,
 )
 
@@ -25,6 +23,20 @@ from tests.test_respondent import (  # noqa: F401  (link, molde, sogndal…: fix
 def open_path(open_round, users):
     """An open link in Molde (bokmål), made by Molde's coordinator."""
     return open_link_path(users["coordinator_b"], open_round, number="1506")
+
+
+@pytest.fixture
+def link(open_round, django_capture_on_commit_callbacks):
+    """A personal link in Molde (bokmål)."""
+    molde = participation(open_round, "1506")
+    return invite(molde, "kari@molde.kommune.no", django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def sogndal_link(open_round, django_capture_on_commit_callbacks):
+    """A personal link in Sogndal (nynorsk)."""
+    sogndal = participation(open_round, "4640")
+    return invite(sogndal, "kari@sogndal.kommune.no", django_capture_on_commit_callbacks)
 
 
 def _start_open(path, language="nb") -> tuple[Respondent, str]:
@@ -152,7 +164,7 @@ def test_choosing_english_on_the_open_link_welcome_page_translates_it(open_path)
     person.get(open_path)
     assert _lang(person.html) == "nb" and "Start undersøkelsen" in person.html
     # The switch at the top of the page posts to the respondent's language switch and comes back.
-    assert 'name="next" value="%s"' % open_path in person.html
+    assert f'name="next" value="{open_path}"' in person.html
     person.post(reverse("assessment:change_language"), {"language": "en", "next": open_path})
     assert person.path == open_path
     assert _lang(person.html) == "en"
