@@ -133,9 +133,7 @@ def personal_link(request, token):
     except services.RoundNotOpen as exc:
         return _round_not_open(request, exc.round, language)
     _enter_draft(request, draft)
-    return _remember_language(
-        request, redirect("assessment:page", page=draft.page), draft.language
-    )
+    return _remember_language(request, redirect("assessment:page", page=draft.page), draft.language)
 
 
 @never_cache
