@@ -166,8 +166,10 @@ def export_xlsx(request, slug, number):
 @results_export
 def export_csv(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
-    response = HttpResponse(exports.report_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="innovasjonsradar-{number}-{slug}.csv"'
+    response = HttpResponse(exports.report_csv_zip(report), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="innovasjonsradar-{number}-{slug}-csv.zip"'
+    )
     return response
 
 

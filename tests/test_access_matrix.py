@@ -76,7 +76,7 @@ MATRIX = {
     "reports:municipality_report": ("/runder/runde-2025/kommuner/4640/", REPORT_A),
     "reports:dimension": ("/runder/runde-2025/kommuner/4640/dimensjon/lederstotte/", REPORT_A),
     "reports:export_xlsx": ("/runder/runde-2025/kommuner/4640/rapport.xlsx", REPORT_A),
-    "reports:export_csv": ("/runder/runde-2025/kommuner/4640/rapport.csv", REPORT_A),
+    "reports:export_csv": ("/runder/runde-2025/kommuner/4640/rapport-csv.zip", REPORT_A),
     "reports:export_pdf": ("/runder/runde-2025/kommuner/4640/rapport.pdf", REPORT_A),
     "reports:export_docx": ("/runder/runde-2025/kommuner/4640/saksframlegg.docx", REPORT_A),
     "reports:meeting_kit": ("/runder/runde-2025/kommuner/4640/motepakke/samarbeid/", REPORT_A),
