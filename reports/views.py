@@ -299,6 +299,7 @@ def dashboard(request, number, slug):
                 for link in open_links(participation)
             ],
             "days_left": max((round_.closes_on - timezone.localdate()).days, 0),
+            "round_days": (round_.closes_on - round_.opens_on).days + 1,
             "email_form": EmailInviteForm(),
             "codes_form": PrintedCodesForm(),
             "link_form": OpenLinkForm(municipality=participation.municipality),

@@ -81,6 +81,7 @@ def _round_form(**overrides):
         "opens_on": TODAY.isoformat(),
         "closes_on": (TODAY + timedelta(days=30)).isoformat(),
         "min_group_size": "5",
+        "confirm_overlap": "on",  # the fixtures' round overlaps (tests/test_first_use_rounds.py)
     }
     data["instrument"] = overrides.pop("instrument")
     data.update(overrides)
