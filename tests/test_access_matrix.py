@@ -41,6 +41,7 @@ RESPONDENT_ONLY = row(404, 200, 404, 404, 404, 404, 404, 404)
 # name -> (path template, expected status per role for GET)
 MATRIX = {
     "home": ("/", ALL_200),
+    "favicon": ("/favicon.ico", row(*[302] * 8)),
     "login": ("/konto/logg-inn/", row(200, 200, 302, 302, 302, 302, 302, 302)),
     "logout": ("/konto/logg-ut/", ALL_405),
     "set_language": ("/i18n/setlang/", row(*[302] * 8)),
@@ -114,6 +115,7 @@ POST_MATRIX = {
     "api-v1:openapi-json": ALL_200,
     "api-v1:rounds": ALL_405,
     "assessment:change_language": row(404, 302, 404, 404, 404, 404, 404, 404),
+    "favicon": ALL_405,
     "assessment:enter_code": ALL_200,
     "assessment:headcounts": COORDINATOR_POST,
     "assessment:invite_email": COORDINATOR_POST,
