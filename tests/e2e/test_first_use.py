@@ -148,3 +148,61 @@ def test_without_javascript_the_language_switch_still_translates_the_welcome_pag
     with page.expect_navigation():
         page.click("button[name=nav][value=next]")
     assert page_number(page)[0] == 3
+
+
+def test_coordinator_sees_when_a_new_round_opens_and_finds_the_comparison(web, open_round, users):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessment import services
+
+    today = timezone.localdate()
+    upcoming = services.create_round(
+        slug="haust-2027",
+        name="Haust 2027",
+        opens_on=today + timedelta(days=100),
+        closes_on=today + timedelta(days=159),
+        municipality_numbers=["4640"],
+    )
+    page = web.page(user=users["coordinator_a"], **DESKTOP)
+    page.goto(f"/kommune/4640/runder/{upcoming.slug}/")
+    timing = page.locator("#round-timing").inner_text()
+    assert timing == upcoming.opens_on.strftime("%d.%m.%Y")
+    label = page.locator("#round-timing + .kpi-label").inner_text()
+    assert label == "åpner · varer 60 dager"
+    assert_accessible(page, "first use: dashboard of a round not yet open")
+    screenshot(page, "coordinator-round-not-open.png")
+    with page.expect_navigation():
+        page.click("#benchmark-link")
+    assert page.url.endswith(f"/runder/{upcoming.slug}/sammenligning/")
+    assert page.locator("h1").count() == 1
+    # From the start page too, next to each report.
+    page.goto("/")
+    link = page.locator(f"a[href='/runder/{open_round.slug}/sammenligning/']")
+    assert link.count() == 1 and link.is_visible()
+    assert_no_console_errors(page)
+
+
+def test_ks_is_warned_before_creating_an_overlapping_round(web, open_round, users, instrument):
+    from assessment.models import Round
+
+    page = web.page(user=users["ks"], **DESKTOP)
+    page.goto("/runder/ny/")
+    page.fill("#id_name", "Ekstra 2026")
+    page.fill("#id_slug", "ekstra-2026")
+    page.fill("#id_closes_on", open_round.closes_on.isoformat())
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    warning = page.locator("#round-overlaps")
+    assert warning.is_visible()
+    assert f"«{open_round.name}»" in warning.inner_text()
+    assert not Round.objects.filter(slug="ekstra-2026").exists()
+    assert_accessible(page, "first use: overlapping round warning")
+    screenshot(page, "round-overlap-warning.png")
+    page.check("#id_confirm_overlap")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.url.endswith("/runder/")
+    assert Round.objects.filter(slug="ekstra-2026").exists()
+    assert_no_console_errors(page)
