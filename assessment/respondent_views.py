@@ -341,10 +341,13 @@ def change_language(request):
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = ""
+    if next_url and (valid or draft is not None):
+        # The welcome page of an open link: back to it, in the language chosen (a draft the
+        # session may hold from before keeps its own language).
+        response = redirect(next_url)
+        return _remember_language(request, response, language) if valid else response
     if draft is None:
-        if not (valid and next_url):
-            return _no_draft(request)
-        return _remember_language(request, redirect(next_url), language)
+        return _no_draft(request)
     services.set_draft_language(draft=draft, language=language)
     next_page = request.POST.get("page", "1")
     response = redirect("assessment:page", page=int(next_page) if next_page.isdecimal() else 1)

@@ -285,3 +285,14 @@ def test_a_device_is_called_pc_or_mobile_in_every_language(sogndal_link, open_pa
     other.post_here({}, nav="pause")
     assert "hvilken som helst PC eller mobil" in other.html
     assert "enhet:" not in other.html
+
+
+def test_the_welcome_page_switch_returns_to_the_welcome_page_with_a_draft_in_the_session(
+    open_path,
+):
+    person, _code = _start_open(open_path)  # a draft in bokmål in this session
+    person.get(open_path)  # the open link again (a colleague on the same PC)
+    person.post(reverse("assessment:change_language"), {"language": "en", "next": open_path})
+    assert person.path == open_path
+    assert _lang(person.html) == "en" and "Start the survey" in person.html
+    assert Draft.objects.get().language == "nb"  # the earlier draft is left as it was
