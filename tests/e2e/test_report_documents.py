@@ -44,7 +44,8 @@ def test_coordinator_downloads_the_pdf_and_the_draft_and_prints_a_meeting_kit(
     with page.expect_download() as download:
         page.click("a:has-text('Saksframlegg')")
     assert download.value.suggested_filename.endswith(".docx")
-    draft = Document(io.BytesIO(open(download.value.path(), "rb").read()))
+    with open(download.value.path(), "rb") as docx:
+        draft = Document(io.BytesIO(docx.read()))
     assert any("Sogndal" in p.text for p in draft.paragraphs)
 
     page.goto(REPORT + "dimensjon/lederstotte/")
