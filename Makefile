@@ -3,7 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
-DEMO_ENV := DJANGO_DEBUG=1
+# `make demo PORT=8001` runs on another port (the links printed and mailed follow).
+PORT ?= 8000
+DEMO_EMAIL_DIR := $(CURDIR)/demo-epost
+DEMO_ENV := DJANGO_DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) \
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
+	DJANGO_EMAIL_FILE_PATH=$(DEMO_EMAIL_DIR)
 
 .PHONY: install demo demo-data test test-postgres fuzz e2e lint format bench clean
 
@@ -17,17 +22,18 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo-data: install
-	$(DEMO_ENV) $(PY) manage.py migrate --noinput
-	$(DEMO_ENV) $(PY) manage.py load_municipalities
-	$(DEMO_ENV) $(PY) manage.py load_instrument --publish
-	$(DEMO_ENV) $(PY) manage.py seed_demo
-	$(DEMO_ENV) $(PY) manage.py publish_due_rounds
+	@$(DEMO_ENV) $(PY) manage.py migrate --noinput --verbosity 0
+	@$(DEMO_ENV) $(PY) manage.py load_municipalities
+	@$(DEMO_ENV) $(PY) manage.py load_instrument --publish
+	@$(DEMO_ENV) $(PY) manage.py seed_demo --verbosity 0
+	@$(DEMO_ENV) $(PY) manage.py publish_due_rounds
+	@$(DEMO_ENV) $(PY) manage.py seed_demo
 
-# The mail worker runs beside the web server (e-mails are printed in this terminal).
+# The mail worker runs beside the web server (e-mails are written to demo-epost/).
 demo: demo-data
-	$(DEMO_ENV) $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	@$(DEMO_ENV) $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest -n 2 --dist loadfile

@@ -179,6 +179,9 @@ class ResumeForm(forms.Form):
         max_length=40,
         help_text=_("Koden du fikk da du startet, for eksempel ABCD-EFGH-JK."),
         error_messages={"required": _("Skriv inn svarkoden.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )
 
 
@@ -206,12 +209,29 @@ class RoundForm(forms.Form):
         label=_("Minste gruppestørrelse"), min_value=3, max_value=50
     )
     include_folkevalgte = forms.BooleanField(label=_("Folkevalgte deltar"), required=False)
+    confirm_overlap = forms.BooleanField(
+        label=_("Opprett runden likevel, selv om datoene overlapper"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def clean(self):
         data = super().clean()
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
             self.add_error("closes_on", _("Runden kan ikke stenge før den åpner."))
         return data
+
+    def require_overlap_confirmation(self, overlaps) -> bool:
+        """With rounds that overlap (same questionnaire, dates overlapping): show the checkbox
+        and refuse until it is ticked. True when the form may go ahead."""
+        if not overlaps or self.cleaned_data.get("confirm_overlap"):
+            return True
+        self.fields["confirm_overlap"].widget = forms.CheckboxInput()
+        self.add_error(
+            "confirm_overlap",
+            _("Kryss av her hvis runden skal opprettes selv om datoene overlapper."),
+        )
+        return False
 
 
 class EmailInviteForm(forms.Form):

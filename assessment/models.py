@@ -444,6 +444,7 @@ class Draft(models.Model):
     open_link = models.ForeignKey(OpenLink, null=True, blank=True, on_delete=models.CASCADE)
     resume_code_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     language = models.CharField(max_length=5, default="nb")
+    # The page the respondent continues at (0: not started); resuming lands here.
     page = models.PositiveSmallIntegerField(default=0)
     data = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,7 +24,7 @@ from .forms import (
     StatementsForm,
 )
 from .models import Draft, Round
-from .tokens import normalize_code
+from .tokens import format_resume_code, normalize_code
 
 SESSION_DRAFT = "respondent_draft"
 SESSION_RESUME_CODE = "respondent_resume_code"
@@ -32,12 +33,46 @@ SESSION_LANGUAGE = "respondent_language"
 SESSION_OPEN_LINK = "respondent_open_link"  # the draft came from an open link (rate limited)
 SESSION_ROUND = "respondent_round"  # the draft's round, to explain a draft gone at closing
 SESSION_THANKS_ROUND = "respondent_thanks_round"  # when results come, on the thank-you page
+# A page sent with unanswered statements is shown again once with a note (?ubesvart=1); the form
+# then carries ubesvart=1, and «Gå videre likevel» goes on.
+WARNED = "ubesvart"
+
+
+def _chosen_language(request) -> str | None:
+    """The language the respondent chose last: on the welcome page, in the questionnaire or in
+    the footer (Django's language cookie), else the one of the draft they entered (the session,
+    so the thank-you and «already answered» pages keep it after the draft is gone)."""
+    languages = dict(settings.LANGUAGES)
+    for language in (
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+        request.session.get(SESSION_LANGUAGE),
+    ):
+        if language in languages:
+            return language
+    return None
+
+
+def _remember_language(request, response, language):
+    """Every respondent page from now on follows this language (Django's language cookie, set
+    as its set_language view sets it, and the session)."""
+    request.session[SESSION_LANGUAGE] = language
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def _render(request, template, context=None, *, status=200, language=None):
-    """Render a respondent page in the respondent's language (the draft's, kept in the session
-    so the thank-you and «already answered» pages keep it after the draft is gone)."""
-    language = language or request.session.get(SESSION_LANGUAGE)
+    """Render a respondent page in the language the respondent chose, else in `language` (the
+    kommune's målform where the page belongs to a kommune), else as LocaleMiddleware found."""
+    language = _chosen_language(request) or language
     if language not in dict(settings.LANGUAGES):
         return render(request, template, context, status=status)
     with translation.override(language):
@@ -53,7 +88,7 @@ def _round_not_open(request, round_, language=None):
 
 
 def _invalid_link(request):
-    return render(request, "respond/invalid_link.html", status=404)
+    return _render(request, "respond/invalid_link.html", status=404)
 
 
 def _already_answered(request, language=None):
@@ -72,6 +107,11 @@ def _enter_draft(request, draft, resume_code=None):
         request.session.pop(SESSION_OPEN_LINK, None)
     if resume_code:
         request.session[SESSION_RESUME_CODE] = resume_code
+
+
+def _resume_code(request) -> str | None:
+    code = request.session.get(SESSION_RESUME_CODE)
+    return format_resume_code(code) if code else None
 
 
 def _rate_limited(request, review_url=None):
@@ -93,13 +133,15 @@ def personal_link(request, token):
         return _invalid_link(request)
     language = invitation.participation.municipality.default_language
     try:
-        draft = services.start_personal_draft(invitation=invitation)
+        draft = services.start_personal_draft(
+            invitation=invitation, language=_chosen_language(request)
+        )
     except services.AlreadyAnswered:
         return _already_answered(request, language)
     except services.RoundNotOpen as exc:
         return _round_not_open(request, exc.round, language)
     _enter_draft(request, draft)
-    return redirect("assessment:page", page=draft.page + 1 if draft.page else 0)
+    return _remember_language(request, redirect("assessment:page", page=draft.page), draft.language)
 
 
 @never_cache
@@ -111,7 +153,7 @@ def enter_code(request):
         if selectors.find_invitation(code) is not None:
             return redirect("assessment:personal_link", token=code)
         form.add_error("code", _("Vi fant ingen gyldig kode. Sjekk at du har skrevet den riktig."))
-    return render(request, "respond/enter_code.html", {"form": form})
+    return _render(request, "respond/enter_code.html", {"form": form})
 
 
 @never_cache
@@ -127,7 +169,7 @@ def open_link(request, token):
         )
     language = request.POST.get("language")
     if language not in dict(settings.LANGUAGES):
-        language = participation.municipality.default_language
+        language = _chosen_language(request) or participation.municipality.default_language
     if request.method == "POST":
         if not ratelimit.allow(request, "draft"):
             return _rate_limited(request)
@@ -136,8 +178,9 @@ def open_link(request, token):
         except services.RoundNotOpen as exc:
             return _round_not_open(request, exc.round)
         _enter_draft(request, draft, resume_code=code)
-        return redirect("assessment:page", page=1)
+        return _remember_language(request, redirect("assessment:page", page=1), draft.language)
     with translation.override(language):
+        request.LANGUAGE_CODE = language
         return render(
             request,
             "respond/welcome.html",
@@ -159,14 +202,16 @@ def resume(request):
         draft = services.find_draft_by_resume_code(code=form.cleaned_data["code"])
         if draft is not None:
             _enter_draft(request, draft, resume_code=normalize_code(form.cleaned_data["code"]))
-            return redirect("assessment:page", page=draft.page + 1 if draft.page else 1)
+            return _remember_language(
+                request, redirect("assessment:page", page=draft.page or 1), draft.language
+            )
         form.add_error(
             "code",
             _(
                 "Vi fant ingen påbegynt besvarelse med denne koden. Sjekk koden, eller start på nytt."
             ),
         )
-    return render(request, "respond/resume.html", {"form": form})
+    return _render(request, "respond/resume.html", {"form": form})
 
 
 def _session_draft(request) -> Draft | None:
@@ -215,24 +260,51 @@ def page(request, page):
     pages = selectors.questionnaire_pages(spec, staff_group)
     if page == 0:
         return render(request, "respond/welcome.html", _context(request, draft, pages, 0))
+    if page > len(pages) and staff_group:
+        return redirect("assessment:page", page=len(pages))
     if not 1 <= page <= len(pages) or (page > 1 and not staff_group):
         return redirect("assessment:page", page=1)
     current = pages[page - 1]
     form = _form_for(current, draft, spec, request.POST if request.method == "POST" else None)
     if request.method == "POST" and current.kind != "review" and form.is_valid():
-        services.save_draft_page(draft=draft, page=page, values=form.to_draft())
-        if request.POST.get("nav") == "back":
-            return redirect("assessment:page", page=max(page - 1, 1))
-        if request.POST.get("nav") == "pause":
+        nav = request.POST.get("nav")
+        if nav == "back":
+            continue_at = max(page - 1, 1)
+        elif nav == "pause":
+            continue_at = page
+        elif _unanswered(current, draft, form) and not request.POST.get(WARNED):
+            continue_at = page  # shown again with a note; the answers given are kept
+        else:
+            continue_at = page + 1
+        services.save_draft_page(
+            draft=draft, page=page, values=form.to_draft(), continue_at=continue_at
+        )
+        if nav == "pause":
             return redirect("assessment:paused")
+        if continue_at == page:
+            return redirect(f"{reverse('assessment:page', args=[page])}?{WARNED}=1#{WARNED}")
         pages = selectors.questionnaire_pages(spec, draft.data.get("staff_group"))
-        return redirect("assessment:page", page=min(page + 1, len(pages)))
+        return redirect("assessment:page", page=min(continue_at, len(pages)))
     context = _context(request, draft, pages, page)
     context.update({"form": form, "current": current})
+    if current.kind == "dimension" and request.method == "GET" and request.GET.get(WARNED):
+        context["unanswered"] = _unanswered(current, draft)
     if current.kind == "review":
         context["progress_detail"] = selectors.draft_progress(spec, draft)
         context["requirement"] = context["progress_detail"]["requirement"]
     return render(request, f"respond/page_{current.kind}.html", context)
+
+
+def _unanswered(current, draft, form=None) -> list:
+    """The statements of a dimension page left without an answer («vet ikke» is an answer):
+    from the form just sent, or else from the draft."""
+    if current.kind != "dimension":
+        return []
+    items = current.dimension.items_for(draft.data.get("staff_group"))
+    if form is not None:
+        return [item for item in items if not form.cleaned_data.get(item.code)]
+    answers = draft.data.get("answers", {})
+    return [item for item in items if not answers.get(item.code)]
 
 
 def _form_for(current, draft, spec, data):
@@ -274,20 +346,34 @@ def _context(request, draft, pages, page):
         "page_number": page,
         "page_count": len(pages),
         "percent": int(round(100 * max(page - 1, 0) / max(len(pages) - 1, 1))),
-        "resume_code": request.session.get(SESSION_RESUME_CODE),
+        "resume_code": _resume_code(request),
         "min_group_size": draft.participation.round.effective_min_group_size,
     }
 
 
 @require_POST
 def change_language(request):
+    """The respondent's language switch: in the questionnaire (back to `page`, the draft
+    follows) and on the open link's welcome page before any draft exists (back to `next`)."""
+    language = request.POST.get("language", "")
+    valid = language in dict(settings.LANGUAGES)
     draft = _session_draft(request)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if next_url and (valid or draft is not None):
+        # The welcome page of an open link: back to it, in the language chosen (a draft the
+        # session may hold from before keeps its own language).
+        response = redirect(next_url)
+        return _remember_language(request, response, language) if valid else response
     if draft is None:
         return _no_draft(request)
-    services.set_draft_language(draft=draft, language=request.POST.get("language", ""))
-    request.session[SESSION_LANGUAGE] = draft.language
+    services.set_draft_language(draft=draft, language=language)
     next_page = request.POST.get("page", "1")
-    return redirect("assessment:page", page=int(next_page) if next_page.isdecimal() else 1)
+    response = redirect("assessment:page", page=int(next_page) if next_page.isdecimal() else 1)
+    return _remember_language(request, response, draft.language)
 
 
 @never_cache
@@ -344,7 +430,7 @@ def paused(request):
         "respond/paused.html",
         {
             "draft": draft,
-            "resume_code": request.session.get(SESSION_RESUME_CODE),
+            "resume_code": _resume_code(request),
             "resume_url": reverse("assessment:resume"),
         },
     )

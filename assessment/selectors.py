@@ -445,6 +445,16 @@ def find_open_link(token: str) -> OpenLink | None:
 # --- Rounds and participations ---------------------------------------------------------------
 
 
+def overlapping_rounds(*, opens_on, closes_on, instrument) -> list[Round]:
+    """Rounds with the same version of the questionnaire whose dates overlap these: a kommune
+    that joins both has two open rounds at once."""
+    return list(
+        Round.objects.filter(
+            instrument=instrument, opens_on__lte=closes_on, closes_on__gte=opens_on
+        ).order_by("opens_on", "name")
+    )
+
+
 def list_rounds() -> QuerySet[Round]:
     return Round.objects.select_related("instrument").annotate(
         participant_count=Count("participations", distinct=True)

@@ -481,8 +481,9 @@ def lock_round_for_answers(round_: Round) -> Round:
 
 
 @transaction.atomic
-def start_personal_draft(*, invitation: Invitation) -> Draft:
-    """Resume (or start) the draft of a personal link, on any device."""
+def start_personal_draft(*, invitation: Invitation, language: str | None = None) -> Draft:
+    """Resume (or start) the draft of a personal link, on any device. A new draft is in
+    `language` (the one the respondent chose) or else the kommune's målform."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used:
         raise AlreadyAnswered()
@@ -493,7 +494,9 @@ def start_personal_draft(*, invitation: Invitation) -> Draft:
         draft = Draft.objects.create(
             participation=participation,
             invitation=invitation,
-            language=participation.municipality.default_language,
+            language=language
+            if language in dict(settings.LANGUAGES)
+            else participation.municipality.default_language,
         )
     return draft
 
@@ -526,8 +529,10 @@ def find_draft_by_resume_code(*, code: str) -> Draft | None:
     return draft
 
 
-def save_draft_page(*, draft: Draft, page: int, values: dict) -> Draft:
-    """Merge one page's answers into the draft and remember where the respondent is."""
+def save_draft_page(*, draft: Draft, page: int, values: dict, continue_at: int) -> Draft:
+    """Merge one page's answers into the draft and remember the page the respondent continues
+    at: the next page after «next», the previous after «back», this page after «pause» (or when
+    the page is shown again with a note about unanswered statements)."""
     data = dict(draft.data)
     answers = dict(data.get("answers", {}))
     for key, value in values.items():
@@ -537,7 +542,7 @@ def save_draft_page(*, draft: Draft, page: int, values: dict) -> Draft:
             data[key] = value
     data["answers"] = answers
     draft.data = data
-    draft.page = max(draft.page, page)
+    draft.page = max(continue_at, 1)
     draft.save(update_fields=["data", "page", "updated_at"])
     return draft
 

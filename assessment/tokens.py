@@ -30,8 +30,9 @@ def format_code(code: str) -> str:
 
 
 def normalize_code(typed: str) -> str:
-    """What a person typed from a letter: case, spaces and dashes do not matter."""
-    return re.sub(r"[\s\-]", "", typed or "").upper()
+    """What a person typed from a letter or a note: case, spaces, dashes and other separators
+    (dots, slashes, underscores) do not matter."""
+    return re.sub(r"[\W_]", "", typed or "").upper()
 
 
 def new_salt() -> str:
@@ -67,6 +68,12 @@ def recover_open_link_token(*, salt: str, token_hash: str) -> str | None:
 def new_resume_code() -> str:
     """Short enough to write down (10 characters, 50 bits); it is scoped to one draft."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+def format_resume_code(code: str) -> str:
+    """A resume code as it is shown, in the format of the resume form's example: ABCD-EFGH-JK."""
+    code = normalize_code(code)
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def address_hash(salt: str, email: str) -> str:

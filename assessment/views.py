@@ -52,7 +52,13 @@ def round_create(request):
             "opens_on": timezone.localdate(),
         },
     )
+    overlaps = []
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        overlaps = selectors.overlapping_rounds(
+            opens_on=data["opens_on"], closes_on=data["closes_on"], instrument=data["instrument"]
+        )
+    if request.method == "POST" and form.is_valid() and form.require_overlap_confirmation(overlaps):
         data = form.cleaned_data
         try:
             round_ = services.create_round(
@@ -69,7 +75,7 @@ def round_create(request):
         else:
             messages.success(request, _("Runden «%s» er opprettet.") % round_.name)
             return redirect("assessment:round_list")
-    return render(request, "assessment/round_form.html", {"form": form})
+    return render(request, "assessment/round_form.html", {"form": form, "overlaps": overlaps})
 
 
 @login_required

@@ -358,7 +358,10 @@ def preposition(users, spec, links, counter, plans, fingerprint_items, seed) -> 
             draft, code = services.start_open_draft(link=link, language="nb")
             for page_number, page in enumerate(pages[:done], start=1):
                 services.save_draft_page(
-                    draft=draft, page=page_number, values=plan.values_for(page)
+                    draft=draft,
+                    page=page_number,
+                    values=plan.values_for(page),
+                    continue_at=page_number + 1,
                 )
             session = import_module(settings.SESSION_ENGINE).SessionStore()
             session[SESSION_DRAFT] = draft.pk

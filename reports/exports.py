@@ -1,11 +1,15 @@
 """XLSX and CSV of the report's numbers - only what the page may show (hidden cells are empty).
+The CSV export is a zip with one CSV per table, made for Norwegian Excel (see `report_csv_zip`).
 
 Cells carry data, never formulas: text that a spreadsheet would read as a formula (it starts with
 = + - @, a tab or a carriage return) is written as text. Numbers stay numbers."""
 
 import csv
 import io
+import zipfile
+from decimal import Decimal
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -217,13 +221,57 @@ def report_xlsx(report: dict) -> bytes:
     return buffer.getvalue()
 
 
-def report_csv(report: dict) -> str:
-    """One CSV with a `tabell` column naming the table each row belongs to."""
+# Norwegian Excel reads a CSV with semicolons between cells and a decimal comma, and UTF-8 when
+# the file starts with a byte order mark.
+CSV_DELIMITER = ";"
+# A fixed time in the zip's entries: the same report gives the same bytes, with no time of export.
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def csv_number(value) -> str:
+    """A number as Norwegian Excel reads it: decimal comma, no exponent, no thousands separator."""
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if "e" in text.lower():  # 1e-05: written out
+        text = format(value, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def csv_value(value):
+    """One cell: numbers with a decimal comma, text with the formula escaping of `csv_cell`."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return csv_number(value)
+    return csv_cell(value)
+
+
+def table_csv(header: list, rows: list[list]) -> bytes:
+    """One table as a CSV file for Norwegian Excel: UTF-8 with BOM, semicolons, decimal comma."""
     buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    writer = csv.writer(buffer)
-    for title, header, rows in report_tables(report):
-        writer.writerow([csv_cell(_("tabell")), *[csv_cell(h) for h in header]])
-        for row in rows:
-            writer.writerow([csv_cell(title), *[csv_cell(v) for v in row]])
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow([csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_value(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_file_names(tables) -> list[str]:
+    """01-oversikt.csv, 02-dimensjoner.csv, …: the tables' order, ASCII names."""
+    return [
+        f"{index:02d}-{slugify(title) or 'tabell'}.csv"
+        for index, (title, _header, _rows) in enumerate(tables, start=1)
+    ]
+
+
+def report_csv_zip(report: dict) -> bytes:
+    """The report's tables as one CSV file each, in a zip (a CSV holds one table)."""
+    tables = report_tables(report)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, (_title, header, rows) in zip(csv_file_names(tables), tables, strict=True):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, table_csv(header, rows))
     return buffer.getvalue()

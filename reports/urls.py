@@ -33,7 +33,7 @@ urlpatterns = [
         name="export_xlsx",
     ),
     path(
-        "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport.csv",
+        "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport-csv.zip",
         views.export_csv,
         name="export_csv",
     ),

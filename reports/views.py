@@ -229,8 +229,10 @@ def export_xlsx(request, slug, number):
 @results_export
 def export_csv(request, slug, number):
     round_, scope, report = _scoped_report(request, slug, number)
-    response = HttpResponse(exports.report_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="innovasjonsradar-{number}-{slug}.csv"'
+    response = HttpResponse(exports.report_csv_zip(report), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="innovasjonsradar-{number}-{slug}-csv.zip"'
+    )
     return response
 
 
@@ -379,6 +381,7 @@ def render_dashboard(request, participation, *, email_form=None):
                 for link in open_links(participation)
             ],
             "days_left": max((round_.closes_on - timezone.localdate()).days, 0),
+            "round_days": (round_.closes_on - round_.opens_on).days + 1,
             "email_form": email_form,
             "codes_form": PrintedCodesForm(),
             "link_form": OpenLinkForm(municipality=participation.municipality),

@@ -17,7 +17,7 @@ LINK_RE = re.compile(r"https?://\S+?/svar/[^\s/]+/")
 ITEM_RADIO_RE = re.compile(r'<input type="radio" name="([A-Z]{3}\d+)" value="([^"]*)"')
 PAGE_RE = re.compile(r"Side (\d+) av (\d+)")
 PROGRESS_RE = re.compile(r'role="progressbar"[^>]*aria-valuenow="(\d+)"')
-RESUME_CODE_RE = re.compile(r'<p class="resume-code[^"]*">([A-Z0-9]+)</p>')
+RESUME_CODE_RE = re.compile(r'<p class="resume-code[^"]*">([A-Z0-9-]+)</p>')
 SUBMIT = "/skjema/send/"
 
 

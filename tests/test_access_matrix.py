@@ -50,6 +50,7 @@ RESPONDENT_ONLY = row(404, 200, 404, 404, 404, 404, 404, 404)
 # name -> (path template, expected status per role for GET)
 MATRIX = {
     "home": ("/", ALL_200),
+    "favicon": ("/favicon.ico", row(*[302] * 8)),
     "login": ("/konto/logg-inn/", row(200, 200, 302, 302, 302, 302, 302, 302)),
     "logout": ("/konto/logg-ut/", ALL_405),
     "after_sign_in": ("/konto/videre/", row(*[302] * 8)),
@@ -98,7 +99,7 @@ MATRIX = {
     "reports:dimension": ("/runder/runde-2025/kommuner/4640/dimensjon/lederstotte/", REPORT_A),
     "reports:explore": ("/runder/runde-2025/kommuner/4640/utforsk/", REPORT_A),
     "reports:export_xlsx": ("/runder/runde-2025/kommuner/4640/rapport.xlsx", REPORT_A),
-    "reports:export_csv": ("/runder/runde-2025/kommuner/4640/rapport.csv", REPORT_A),
+    "reports:export_csv": ("/runder/runde-2025/kommuner/4640/rapport-csv.zip", REPORT_A),
     "reports:export_pdf": ("/runder/runde-2025/kommuner/4640/rapport.pdf", REPORT_A),
     "reports:export_docx": ("/runder/runde-2025/kommuner/4640/saksframlegg.docx", REPORT_A),
     "reports:meeting_kit": ("/runder/runde-2025/kommuner/4640/motepakke/samarbeid/", REPORT_A),
@@ -154,6 +155,7 @@ POST_MATRIX = {
     "after_sign_in": POST_ONLY,
     "oidc_authentication_init": ALL_405,
     "oidc_authentication_callback": ALL_404,
+    "favicon": ALL_405,
     "assessment:enter_code": ALL_200,
     "assessment:headcounts": COORDINATOR_POST,
     # an empty form is shown again with its error (and the text kept)

@@ -78,6 +78,7 @@ def _round_form(today, **overrides):
         "opens_on": today.isoformat(),
         "closes_on": (today + timedelta(days=30)).isoformat(),
         "min_group_size": "5",
+        "confirm_overlap": "on",  # the fixtures' round overlaps (tests/test_first_use_rounds.py)
     }
     data["instrument"] = overrides.pop("instrument")
     data.update(overrides)
@@ -478,7 +479,7 @@ def test_open_link_poster_has_an_svg_qr_and_a_working_address(open_round, coordi
     person = Respondent()
     person.get(url.removeprefix("http://testserver"))
     assert person.r.status_code == 200
-    assert '<option value="nn" selected>' in person.html  # Sogndal: nynorsk preselected
+    assert '<option value="nn" lang="nn" selected>' in person.html  # Sogndal: nynorsk preselected
     person.post(person.path, {"language": "nn"})
     assert person.path == page_url(1)
 

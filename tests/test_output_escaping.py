@@ -2,9 +2,9 @@
 by a user cannot add elements to a report page, a formula to a spreadsheet, or markup (an image
 from the server's disk) to a PDF."""
 
-import csv
 import io
 import random
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -20,6 +20,7 @@ from assessment.models import ResponseSource, Round
 from assessment.synthetic import synthetic_rows
 from municipalities.models import Municipality, OrgUnit, Sector
 from municipalities.services import create_org_unit
+from tests import csv_export
 
 pytestmark = pytest.mark.django_db
 
@@ -107,15 +108,15 @@ def test_a_formula_like_unit_name_is_a_text_cell_in_xlsx_and_csv(client, users, 
     numbers = [c for row in workbook["Enheter"].iter_rows(min_row=2) for c in row[1:2]]
     assert all(c.data_type == "n" for c in numbers)  # respondent counts stay numbers
 
-    text = client.get(report_url("export_csv", named_round)).content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    unit_cells = [r[1] for r in rows if r[0] == "Enheter" and "HYPERLINK" in r[1]]
+    tables = csv_export.csv_tables(client.get(report_url("export_csv", named_round)).content)
+    unit_rows = csv_export.table(tables, "Enheter")
+    unit_cells = [r[0] for r in unit_rows if "HYPERLINK" in r[0]]
     assert unit_cells
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in unit_cells)
     assert all(cell.lstrip("'") == FORMULA for cell in unit_cells)
-    # negative numbers (the leader/staff gap) are still plain numbers
-    gaps = [r[5] for r in rows if r[0] == "Forskjeller" and r[5]]
-    assert gaps and all(float(g) == float(g) for g in gaps)
+    # negative numbers (the leader/staff gap) are still plain numbers, with a decimal comma
+    gaps = [r[4] for r in csv_export.table(tables, "Forskjeller")[1:] if r[4]]
+    assert gaps and all(re.fullmatch(r"-?\d+(,\d+)?", g) for g in gaps)
 
 
 def _unit_leader_pdf(client, users, round_, sogndal_units, name):

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844, "scale": 2, "mobile": True}
 REPORT = "/runder/runde-2026/kommuner/4640/"
-EXPORTS = ("rapport.pdf", "rapport.xlsx", "rapport.csv")
+EXPORTS = ("rapport.pdf", "rapport.xlsx", "rapport-csv.zip")
 
 
 def _assert_results_pending(page, round_name: str, closes_on) -> None:

@@ -101,7 +101,7 @@ def test_ks_closes_the_round_early_and_the_results_are_published(web, filled_rou
     coordinator.wait_for_selector("#chart-radar svg.main-svg")
     assert coordinator.locator("#dimension-table tbody tr").count() == 11
     assert re.search(r"\d,\d\d", coordinator.locator("#dimension-table").inner_text())
-    for path in ("rapport.pdf", "rapport.xlsx", "rapport.csv"):
+    for path in ("rapport.pdf", "rapport.xlsx", "rapport-csv.zip"):
         assert coordinator.request.get(REPORT + path).status == 200, path
     assert_no_console_errors(coordinator)
 

@@ -135,16 +135,13 @@ def test_personal_link_on_a_phone_with_pause_resume_and_second_submit(web, open_
     from assessment.models import Draft
 
     draft = Draft.objects.get(participation=sogndal)
-    assert draft.page == 3
+    assert draft.page == 3  # she continues at the page where she paused
     assert draft.data["answers"] == {**keyboard_answers, **touch_answers}
     assert _responses(open_round, "4640") == 0  # a draft never counts
 
     # --- Device 2: the same link later, on another phone, continues where she left off.
     page = web.page(**PHONE)
     page.goto(link)
-    assert page_number(page)[0] == 4
-    with page.expect_navigation():
-        page.click("button[name=nav][value=back]")
     assert page_number(page)[0] == 3
     assert _checked(page) == touch_answers
     with page.expect_navigation():
@@ -231,14 +228,18 @@ def test_open_link_respondent_resumes_with_the_resume_code(web, open_round):
     page.goto(f"/apen/{open_link_token(link.salt)}/")
     assert "Molde" in page.locator("h1").inner_text()
     assert_accessible(page, "questionnaire: welcome (open link)")
-    page.select_option("#welcome-language", "en")
+    with page.expect_navigation():
+        page.select_option("#respondent-language", "en")  # the page follows at once
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("main button.btn-primary").inner_text() == "Start the survey"
     with page.expect_navigation():
         page.tap("main button.btn-primary")
 
-    # The resume code is shown once, on the first page.
+    # The resume code is shown once, on the first page, as the resume form's example.
     assert page.locator("html").get_attribute("lang") == "en"
     code = page.locator("p.resume-code").inner_text().strip()
-    assert re.fullmatch(r"[A-Z2-9]{10}", code)
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}", code)
+    assert page.locator(f"main :text('{code}')").count() == 1
     assert_accessible(page, "questionnaire: background with resume code")
     fill_background(page, staff_group="tillitsvalgt", sector="oppvekst")
     next_page(page)

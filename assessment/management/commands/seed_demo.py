@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,7 +64,8 @@ class Command(BaseCommand):
             raise CommandError("Kjør load_municipalities og load_instrument --publish først.")
         if not Round.objects.filter(slug=CURRENT).exists():
             self._seed(versions["2026.1"], versions["2027.1"])
-        self._print_logins()
+        if options["verbosity"] > 0:
+            self._print_logins()
 
     @transaction.atomic
     def _seed(self, version: InstrumentVersion, version_2027: InstrumentVersion):
@@ -223,3 +225,26 @@ class Command(BaseCommand):
                 f"Svar på undersøkelsen (åpen lenke for Sogndal): "
                 f"{url}{reverse('assessment:open_link', args=[open_link_token(link.salt)])}"
             )
+        self.stdout.write(self._mail_summary(current))
+        # The same counts as the comparison page: 40 kommuner drawn, ten per size class, plus
+        # Sogndal and Molde where the draw missed them (it drew Molde, so 2026 has 41).
+        for round_ in Round.objects.annotate(
+            kommuner=Count("participations", distinct=True),
+            svar=Count("responses", distinct=True),
+        ).order_by("opens_on"):
+            self.stdout.write(f"{round_.name}: {round_.kommuner} kommuner, {round_.svar} svar.")
+
+    def _mail_summary(self, open_round) -> str:
+        """Where the demo's invitation e-mails went, in one line (not the messages themselves)."""
+        sent = (
+            open_round.participations.get(municipality__number=HOME_NUMBER).invitations.count()
+            if open_round
+            else 0
+        )
+        backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
+        where = {
+            "filebased": f"skrevet som filer til {settings.EMAIL_FILE_PATH}/",
+            "console": "skrevet ut i terminalen",
+            "locmem": "lagt i minnet (tester)",
+        }.get(backend, f"sendt via {settings.EMAIL_HOST}:{settings.EMAIL_PORT}")
+        return f"{sent} invitasjoner på e-post til Sogndal i 2027-runden: {where}."
