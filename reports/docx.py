@@ -15,12 +15,16 @@ from .pdf.layout import fmt, percent
 from .pdf.sections import summary_sentences
 
 
-def saksframlegg_docx(report: dict, spec, *, language: str = "nb") -> bytes:
+def saksframlegg_docx(
+    report: dict, spec, *, language: str = "nb", plans: dict | None = None
+) -> bytes:
+    """`plans` is `selectors.action_plans.document_plans`: the plan replaces the suggested
+    follow-up, and the previous plan's follow-up joins the saksopplysninger."""
     with translation.override(language):
-        return _build(report, spec)
+        return _build(report, spec, plans or {})
 
 
-def _build(report: dict, spec) -> bytes:
+def _build(report: dict, spec, plans: dict) -> bytes:
     document = Document()
     document.styles["Normal"].font.name = "Calibri"
     document.styles["Normal"].font.size = Pt(11)
@@ -51,8 +55,15 @@ def _build(report: dict, spec) -> bytes:
             document.add_paragraph(sentence, style="List Bullet")
         document.add_heading(_("Nøkkeltall"), level=2)
         _key_figures(document, report)
+        followup = plans.get("followup")
+        if followup:
+            document.add_heading(_("Oppfølging av forrige tiltaksplan"), level=2)
+            for entry in followup["entries"]:
+                document.add_paragraph(_followup_line(entry), style="List Bullet")
         document.add_heading(_("Oppfølging"), level=2)
-        for stat in report["improvements"]:
+        if plans.get("plan"):
+            _plan(document, plans["plan"])
+        for stat in [] if plans.get("plan") else report["improvements"]:
             dimension = spec.dimension(stat.code)
             for action in dimension.actions[:2]:
                 document.add_paragraph(
@@ -102,3 +113,46 @@ def _key_figures(document, report) -> None:
         row[1].text = fmt(stat.mean) if not stat.suppressed else _("skjult")
         row[2].text = fmt(national.mean)
         row[3].text = fmt(peer.mean)
+
+
+def _followup_line(entry: dict) -> str:
+    summary = entry["summary"]
+    if entry["change"]:
+        change = entry["change"]
+        return _(
+            "Dere valgte %(name)s: %(sign)s%(diff)s (KI %(low)s–%(high)s), "
+            "%(done)d av %(n)d tiltak ferdig"
+        ) % {
+            "name": entry["name"],
+            "sign": change.sign,
+            "diff": fmt(change.diff),
+            "low": fmt(change.low),
+            "high": fmt(change.high),
+            "done": summary["done"],
+            "n": summary["total"],
+        }
+    return _("Dere valgte %(name)s: %(done)d av %(n)d tiltak ferdig") % {
+        "name": entry["name"],
+        "done": summary["done"],
+        "n": summary["total"],
+    }
+
+
+def _plan(document, data: dict) -> None:
+    current = data["plan"]
+    if current.discussed_forum:
+        document.add_paragraph(
+            _("Drøftet med de tillitsvalgte i %(forum)s %(date)s.")
+            % {
+                "forum": current.discussed_forum,
+                "date": current.discussed_on.strftime("%d.%m.%Y") if current.discussed_on else "–",
+            }
+        )
+    for focus in data["focus"]:
+        document.add_paragraph(focus["name"], style="List Bullet")
+        for action in focus["actions"]:
+            document.add_paragraph(
+                f"{action.what} ({action.owner}, {action.due_on:%d.%m.%Y}, "
+                f"{action.get_status_display()})",
+                style="List Bullet 2",
+            )

@@ -41,7 +41,7 @@ from .meeting_kit import meeting_kit_context
 from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
 from .selectors import municipality_report as build_report
-from .selectors.action_plans import report_followup
+from .selectors.action_plans import document_plans, report_followup
 from .selectors.participation import participation_rates
 from .selectors.staff_page import staff_page_panel
 from .selectors.unit_participation import unit_participation
@@ -246,7 +246,8 @@ def export_pdf(request, slug, number):
     with translation.override(language):
         round_, scope, report = _report_for(request, slug, municipality)
         spec = get_instrument_spec(round_.instrument)
-        content = pdf.report_pdf(report, spec, language=language)
+        plans = document_plans(request.user, round_, scope, spec)
+        content = pdf.report_pdf(report, spec, language=language, plans=plans)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="innovasjonsradar-{number}-{slug}.pdf"'
     return response
@@ -262,7 +263,8 @@ def export_docx(request, slug, number):
     with translation.override(language):
         round_, scope, report = _report_for(request, slug, municipality)
         spec = get_instrument_spec(round_.instrument)
-        content = docx.saksframlegg_docx(report, spec, language=language)
+        plans = document_plans(request.user, round_, scope, spec)
+        content = docx.saksframlegg_docx(report, spec, language=language, plans=plans)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -214,3 +214,9 @@ def unpublish(round_, closes_on):
         model.objects.filter(round=round_).delete()
     Round.objects.filter(pk=round_.pk).update(published_at=None, closes_on=closes_on)
     round_.refresh_from_db()
+
+
+def make_user(username, role=None, **scope):
+    """A user (password «x») with `role` granted through grant_role, as the tests of other
+    modules name them."""
+    return UserFactory(username=username, role=role, **scope)

@@ -9,11 +9,11 @@ figures are shown)."""
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessment.models import Participation, Round, ScoreKind
+from assessment.models import Participation, Round
 from assessment.selectors import get_instrument_spec
 from municipalities.models import Municipality, OrgUnit, localized
 from municipalities.selectors import get_access_for_user
@@ -22,15 +22,10 @@ from ..models import (
     Action,
     ActionPlan,
     ActionStatus,
-    MunicipalityScore,
     PlanEventKind,
-    PublishedMunicipality,
-    PublishedUnit,
-    RespondentCell,
-    ScoreCell,
 )
+from .figures import load_cells, round_figures
 from .plan_change import Change, difference
-from .stats import score_row
 from .trend import comparable_codes
 
 # KS sees a focus dimension (and how its actions stand) only when at least this many kommuner
@@ -251,80 +246,22 @@ def _small_rest(whole: int | None, part: int | None, min_size: int) -> bool:
 
 
 def scope_figures(rounds: list[Round], municipality: Municipality, unit) -> dict:
-    """{round id: ScopeFigures} with the report's rules (reports.selectors.report): the kommune
-    from the minimum up; a unit subtree from the minimum up, hidden where the kommune minus the
-    subtree would leave fewer than the minimum, per figure and as a whole."""
+    """{round id: ScopeFigures}: exactly what each round's report shows for the kommune or the
+    unit subtree (reports.selectors.figures.round_figures applies the report's rules, the
+    kommune and sector guards of a subtree included), with the raw sums behind each shown mean."""
+    cells = load_cells(rounds, municipality)
     result = {}
-    round_ids = [r.pk for r in rounds]
-    min_sizes = {r.pk: r.effective_min_group_size for r in rounds}
-    if unit is None:
-        respondents = dict(
-            PublishedMunicipality.objects.filter(
-                round__in=round_ids, municipality=municipality
-            ).values_list("round_id", "respondents")
+    for round_ in rounds:
+        figures = round_figures(round_, cells, unit.pk if unit is not None else None)
+        shown_codes = {s.code for s in figures.dimensions if not s.suppressed}
+        result[round_.pk] = ScopeFigures(
+            shown=figures.shown,
+            rows={
+                code: row
+                for (part, _key, code), row in figures.rows.items()
+                if part == "scope" and code in shown_codes
+            },
         )
-        rows: dict = {}
-        for round_id, code, n, total, sum_sq in MunicipalityScore.objects.filter(
-            round__in=round_ids, municipality=municipality, kind=ScoreKind.DIMENSION
-        ).values_list("round_id", "code", "n", "total", "sum_sq"):
-            rows[(round_id, code)] = score_row(n, total, sum_sq)
-        for round_id in round_ids:
-            min_size = min_sizes[round_id]
-            figures = ScopeFigures(shown=respondents.get(round_id, 0) >= min_size)
-            if figures.shown:
-                figures.rows = {
-                    code: row
-                    for (r, code), row in rows.items()
-                    if r == round_id and row["n"] >= min_size
-                }
-            result[round_id] = figures
-        return result
-    paths = dict(
-        PublishedUnit.objects.filter(round__in=round_ids, unit_id=unit.pk).values_list(
-            "round_id", "path"
-        )
-    )
-    counts = (
-        RespondentCell.objects.filter(round__in=round_ids, municipality=municipality)
-        .values_list("round_id", "unit_path")
-        .annotate(n=Sum("n"))
-        .order_by()
-    )
-    whole_n: Counter = Counter()
-    part_n: Counter = Counter()
-    for round_id, path, n in counts:
-        whole_n[round_id] += n
-        if (path or "").startswith(paths.get(round_id, unit.path)):
-            part_n[round_id] += n
-    sums: dict = {}
-    for round_id, path, code, n, total, sum_sq in (
-        ScoreCell.objects.filter(
-            round__in=round_ids, municipality=municipality, kind=ScoreKind.DIMENSION
-        )
-        .values_list("round_id", "unit_path", "code")
-        .annotate(n=Sum("n"), total=Sum("total"), sum_sq=Sum("sum_sq"))
-        .order_by()
-    ):
-        in_part = (path or "").startswith(paths.get(round_id, unit.path))
-        for key in [("whole", round_id, code)] + ([("part", round_id, code)] if in_part else []):
-            acc = sums.setdefault(key, [0, 0.0, 0.0])
-            acc[0] += n
-            acc[1] += total
-            acc[2] += sum_sq
-    for round_id in round_ids:
-        min_size = min_sizes[round_id]
-        whole, part = whole_n[round_id], part_n[round_id]
-        shown = part >= min_size and not (whole >= min_size and _small_rest(whole, part, min_size))
-        figures = ScopeFigures(shown=shown)
-        if shown:
-            for (side, r, code), acc in sums.items():
-                if side != "part" or r != round_id or acc[0] < min_size:
-                    continue
-                whole_acc = sums.get(("whole", round_id, code), acc)
-                if whole_acc[0] >= min_size and _small_rest(whole_acc[0], acc[0], min_size):
-                    continue
-                figures.rows[code] = score_row(*acc)
-        result[round_id] = figures
     return result
 
 
@@ -534,3 +471,21 @@ __all__ = [
     "plan_permissions",
     "scope_figures",
 ]
+
+
+def document_plans(user, round_: Round, scope, spec) -> dict:
+    """The plan parts of the PDF and the saksframlegg: this round's plan (focus, actions,
+    discussion, co-signatures) and the follow-up of the previous round's plan. Empty for those
+    who may not see the scope's plans (KS)."""
+    try:
+        permissions = plan_permissions(user, scope.municipality, scope.unit)
+    except Http404:
+        return {"plan": None, "followup": None}
+    page = plan_page(round_, permissions, spec)
+    previous = previous_plan(round_, scope.municipality, scope.unit)
+    return {
+        "plan": page if page["plan"] is not None else None,
+        "followup": plan_followup(round_, scope.municipality, scope.unit, spec, previous)
+        if previous is not None
+        else None,
+    }
