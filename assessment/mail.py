@@ -381,6 +381,17 @@ def deliver_batch(*, batch_id: int) -> dict:
     finally:
         _close_quietly(connection)
     _schedule_retry(batch)
+    logger.info(
+        "Mail batch %s: %d sent, %d failed, %d to retry, of %d due (%s) for round %s, kommune %s",
+        batch.pk,
+        counts["sent"],
+        counts["failed"],
+        counts["retry"],
+        len(due),
+        batch.kind,
+        batch.participation.round.slug,
+        batch.participation.municipality.number,
+    )
     return counts
 
 

