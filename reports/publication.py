@@ -14,7 +14,8 @@ from django.utils import timezone
 from assessment.models import Round
 from assessment.services import purge_round_personal_data
 
-from .models import Publication
+from .models import Psychometrics, Publication
+from .psychometrics import compute_psychometrics
 from .reliability import compute_alphas
 
 logger = logging.getLogger(__name__)
@@ -181,6 +182,7 @@ def _compute(round_: Round, now) -> Publication:
     publication.municipalities = municipalities
     publication.reliability = compute_alphas(round_)
     publication.save()
+    Psychometrics.objects.create(publication=publication, **compute_psychometrics(round_))
     return publication
 
 

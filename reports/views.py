@@ -37,6 +37,7 @@ from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
 from .selectors import municipality_report as build_report
 from .selectors.participation import participation_rates
+from .selectors.psychometrics import psychometrics_for_published_rounds, round_psychometrics
 
 
 class ResultsNotPublished(Exception):
@@ -224,6 +225,21 @@ def benchmark(request, slug):
 
 
 @login_required
+@require_safe
+def psychometrics(request, slug):
+    """KS only: every psychometric figure stored for a published round."""
+    if not get_access_for_user(request.user).is_national:
+        raise Http404
+    round_ = get_round(slug)
+    if not ensure_published(round_):
+        return _pending(request, round_)
+    data = round_psychometrics(round_)
+    if data is None:
+        raise Http404
+    return render(request, "reports/psychometrics.html", {"round": round_, "data": data})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def close_round(request, slug):
     """KS (or a superuser) closes a round early and publishes it, after a confirmation."""
@@ -270,6 +286,7 @@ def method(request):
             "sources": item_sources(version) if version else {},
             "min_group_size": settings.MIN_GROUP_SIZE,
             "reliability": reliability_for_published_rounds() if version else [],
+            "psychometrics": psychometrics_for_published_rounds() if version else [],
         },
     )
 
