@@ -50,7 +50,7 @@ WHERE r.round_id = %s AND a.value IS NOT NULL {sample}
 """
 
 _SAMPLE_SCORES = """
-SELECT s.response_id, s.kind, s.code, s.value
+SELECT s.response_id, CASE {columns} END AS col, s.value
 FROM assessment_responsescore s
 JOIN assessment_response r ON r.id = s.response_id
 WHERE r.round_id = %s AND s.kind IN (%s, %s) {sample}
@@ -226,17 +226,19 @@ def _sample_filter(round_: Round) -> str:
 
 
 def _matrix(rows: list, columns: list) -> tuple[np.ndarray, np.ndarray]:
-    """(respondent ids, matrix) with NaN where a respondent has no value, from
-    (respondent, column, value) rows, without a Python loop over the rows."""
+    """(respondent ids, matrix) with NaN where a respondent has no value, from integer
+    (respondent, column key, value) rows, without a Python loop over the rows."""
     if not rows:
-        return np.array([]), np.full((0, len(columns)), np.nan)
-    data = np.array(rows, dtype=object)
+        return np.array([], dtype=np.int64), np.full((0, len(columns)), np.nan)
+    data = np.array(rows, dtype=float)
     respondents, row_index = np.unique(data[:, 0].astype(np.int64), return_inverse=True)
-    column_of = {c: j for j, c in enumerate(columns)}
-    col_index = np.vectorize(column_of.get, otypes=[object])(data[:, 1])
-    keep = np.array([c is not None for c in col_index])
+    keys = np.asarray(columns, dtype=np.int64)
+    order = np.argsort(keys)
+    position = np.searchsorted(keys[order], data[:, 1].astype(np.int64))
+    position = np.minimum(position, len(keys) - 1)
+    keep = keys[order][position] == data[:, 1].astype(np.int64)
     matrix = np.full((len(respondents), len(columns)), np.nan)
-    matrix[row_index[keep], col_index[keep].astype(int)] = data[keep, 2].astype(float)
+    matrix[row_index[keep], order[position[keep]]] = data[keep, 2]
     return respondents, matrix
 
 
@@ -281,21 +283,29 @@ def _iccs(round_: Round) -> dict:
     return result
 
 
-def _rwg_by_kommune(round_: Round, spec, item_ids: dict) -> dict:
+def _rwg_by_kommune(round_: Round, spec, item_ids: dict, sums) -> dict:
     """{code: {municipality id: rwg(j)}} for kommuner (and dimensions) shown in the national
-    comparison; a suppressed kommune gets no entry."""
-    from .selectors.benchmark import kommune_sums
-
-    sums = kommune_sums(round_, spec)
-    variances: dict = {}
-    for row in (
+    comparison (`sums`: reports.selectors.benchmark.kommune_sums); a suppressed kommune gets no
+    entry."""
+    rows = list(
         ItemCell.objects.filter(round=round_)
         .values("municipality_id", "item_id")
         .annotate(**{f"c{v}": Sum(f"n{v}") for v in range(1, 6)})
-    ):
-        variances[(row["municipality_id"], row["item_id"])] = item_variance(
-            [row[f"c{v}"] or 0 for v in range(1, 6)]
-        )
+        .values_list("municipality_id", "item_id", *[f"c{v}" for v in range(1, 6)])
+    )
+    variances: dict = {}
+    if rows:
+        data = np.array(rows, dtype=float)
+        counts = data[:, 2:]
+        n = counts.sum(axis=1)
+        values = np.arange(1, 6)
+        total, sum_sq = counts @ values, counts @ (values**2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            var = np.where(n > 1, (sum_sq - total * total / n) / (n - 1), np.nan)
+        variances = {
+            (int(m), int(i)): None if np.isnan(v) else float(v)
+            for m, i, v in zip(data[:, 0], data[:, 1], var, strict=True)
+        }
     result = {}
     for d in spec.dimensions:
         shown = {}
@@ -334,15 +344,28 @@ def compute_psychometrics(round_: Round) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(_SAMPLE_ANSWERS.format(sample=sample), [round_.pk])
         answers = cursor.fetchall()
+        # Column j < len(codes): dimension j; column len(codes): the outcome index.
+        codes = [d.code for d in spec.dimensions]
+        keys = [(int(ScoreKind.DIMENSION), c) for c in codes] + [(OUTCOME_KIND, OUTCOME_CODE)]
         cursor.execute(
-            _SAMPLE_SCORES.format(sample=sample),
-            [round_.pk, int(ScoreKind.DIMENSION), OUTCOME_KIND],
+            _SAMPLE_SCORES.format(
+                sample=sample,
+                columns=" ".join("WHEN s.kind = %s AND s.code = %s THEN %s" for _ in keys)
+                + " ELSE -1",
+            ),
+            [v for j, (kind, code) in enumerate(keys) for v in (kind, code, j)]
+            + [round_.pk, int(ScoreKind.DIMENSION), OUTCOME_KIND],
         )
         scores = cursor.fetchall()
     respondents, items = _matrix(answers, all_core)
     rates = _item_rates(round_)
     iccs = _iccs(round_)
-    rwg = _rwg_by_kommune(round_, spec, {d.code: [i.id for i in d.items] for d in spec.dimensions})
+    from .selectors.benchmark import kommune_sums
+
+    sums = kommune_sums(round_, spec)
+    rwg = _rwg_by_kommune(
+        round_, spec, {d.code: [i.id for i in d.items] for d in spec.dimensions}, sums
+    )
     dimensions = {}
     blocks = []
     offset = 0
@@ -391,17 +414,13 @@ def compute_psychometrics(round_: Round) -> dict:
             "rwg": _quartiles(list(rwg[d.code].values())),
             "statements": statements,
         }
-    codes = [d.code for d in spec.dimensions]
-    score_ids, score_matrix = _matrix(
-        [(r, f"{k}:{c}", v) for r, k, c, v in scores],
-        [f"{int(ScoreKind.DIMENSION)}:{c}" for c in codes] + [f"{OUTCOME_KIND}:{OUTCOME_CODE}"],
-    )
+    score_ids, score_matrix = _matrix(scores, list(range(len(codes) + 1)))
     return {
         "sample": len(respondents),
         "dimensions": dimensions,
         "correlations": _correlations(codes, score_matrix[:, : len(codes)], items, blocks),
         "outcome": _outcome_association(codes, score_matrix),
-        "outcome_kommuner": _outcome_across_kommuner(round_, spec),
+        "outcome_kommuner": _outcome_across_kommuner(round_, sums, spec),
         "rwg_by_municipality": rwg,
     }
 
@@ -451,13 +470,12 @@ def _outcome_association(codes, score_matrix) -> dict | None:
     return result
 
 
-def _outcome_across_kommuner(round_: Round, spec) -> dict | None:
+def _outcome_across_kommuner(round_: Round, sums, spec) -> dict | None:
     """Correlation between kommuner's dimension means and outcome means, over kommuner shown in
     the national comparison whose outcome index has at least the minimum group size."""
     from scipy import stats
 
     from .models import MunicipalityScore
-    from .selectors.benchmark import kommune_sums
 
     outcome = {
         m: total / n
@@ -468,7 +486,6 @@ def _outcome_across_kommuner(round_: Round, spec) -> dict | None:
     }
     if not outcome:
         return None
-    sums = kommune_sums(round_, spec)
     result = {}
     for d in spec.dimensions:
         shown = [
