@@ -24,6 +24,7 @@ from assessment.selectors import (
     open_links,
 )
 from municipalities.selectors import (
+    fact_sheet_table,
     get_access_for_user,
     get_municipality_for_user,
     get_report_scope_for_user,
@@ -36,6 +37,7 @@ from .meeting_kit import meeting_kit_context
 from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
 from .selectors import municipality_report as build_report
+from .selectors.beside_radar import beside_radar, report_participation
 from .selectors.participation import participation_rates
 from .selectors.psychometrics import psychometrics_for_published_rounds, round_psychometrics
 
@@ -71,13 +73,24 @@ def _scoped_report(request, slug, number):
 
 
 def _report_for(request, slug, municipality):
+    round_, scope, _participation, report = _report_and_participation(request, slug, municipality)
+    return round_, scope, report
+
+
+def _report_and_participation(request, slug, municipality):
     scope = get_report_scope_for_user(request.user, municipality)
     round_ = get_round(slug)
-    if not round_.participations.filter(municipality=municipality).exists():
+    # The participation with its fact sheet and the round's outcome association, in the one
+    # query that checks the kommune takes part (reports.selectors.beside_radar reads them).
+    participation = report_participation(round_, municipality)
+    if participation is None:
         raise Http404
+    was_published = round_.is_published
     if not ensure_published(round_):
         raise ResultsNotPublished(round_, scope)
-    return round_, scope, build_report(round_, scope)
+    if not was_published:  # published just now: read what the publication stored
+        participation = report_participation(round_, municipality)
+    return round_, scope, participation, build_report(round_, scope)
 
 
 def shows_when_results_come(status: int = 200):
@@ -107,10 +120,12 @@ results_export = shows_when_results_come(status=404)
 @require_safe
 @results_view
 def municipality_report(request, slug, number):
-    round_, scope, report = _scoped_report(request, slug, number)
+    round_, scope, participation, report = _report_and_participation(
+        request, slug, get_municipality_for_user(request.user, number)
+    )
     spec = get_instrument_spec(round_.instrument)
     context = pages.report_context(report, spec)
-    context.update({"round": round_, "scope": scope})
+    context.update({"round": round_, "scope": scope, **beside_radar(participation, spec)})
     return render(request, "reports/municipality_report.html", context)
 
 
@@ -221,6 +236,8 @@ def benchmark(request, slug):
         filters=request.GET,
         counties=list_counties(),
     )
+    if is_national:
+        context["fact_sheets"] = fact_sheet_table(round_, context["table_rows"])
     return render(request, "reports/benchmark.html", context)
 
 

@@ -72,6 +72,7 @@ MATRIX = {
     "assessment:paused": ("/skjema/pause/", RESPONDENT_ONLY),
     "municipalities:units": ("/kommune/4640/enheter/", COORDINATOR_A),
     "municipalities:unit_edit": ("/kommune/4640/enheter/{unit}/", COORDINATOR_A),
+    "municipalities:fact_sheet": ("/kommune/4640/runder/runde-2026/faktaark/", COORDINATOR_A),
     # Results: runde-2025 is published; runde-2026 is open (answering and links).
     "reports:municipality_report": ("/runder/runde-2025/kommuner/4640/", REPORT_A),
     "reports:dimension": ("/runder/runde-2025/kommuner/4640/dimensjon/lederstotte/", REPORT_A),
@@ -138,6 +139,7 @@ POST_MATRIX = {
     "home": ALL_405,
     "login": row(200, 200, 302, 302, 302, 302, 302, 302),
     "municipalities:unit_edit": COORDINATOR_A,
+    "municipalities:fact_sheet": row(302, 302, 404, 404, 200, 404, 404, 200),  # form errors
     "municipalities:units": COORDINATOR_A,
     "reports:benchmark": REPORT_POST,
     "reports:dashboard": REPORT_POST,
