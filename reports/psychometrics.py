@@ -218,6 +218,15 @@ def _has_field(model, name: str) -> bool:
     return any(f.name == name for f in model._meta.get_fields())
 
 
+# «Ikke relevant» is counted in its own item-cell column from instrument 2027.1 (i13a); the
+# rates include it where the snapshot has that column, under whichever of these names it has.
+_NOT_RELEVANT_NAMES = ("not_relevant", "not_applicable", "irrelevant")
+
+
+def _not_relevant_field() -> str | None:
+    return next((n for n in _NOT_RELEVANT_NAMES if _has_field(ItemCell, n)), None)
+
+
 def _sample_filter(round_: Round) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM assessment_response WHERE round_id = %s", [round_.pk])
@@ -245,9 +254,9 @@ def _matrix(rows: list, columns: list) -> tuple[np.ndarray, np.ndarray]:
 def _item_rates(round_: Round) -> dict:
     """Per statement: answers, «vet ikke» and (if the column exists) «ikke relevant»."""
     fields = ["n1", "n2", "n3", "n4", "n5", "dont_know"]
-    not_relevant = _has_field(ItemCell, "not_relevant")
+    not_relevant = _not_relevant_field()
     if not_relevant:
-        fields.append("not_relevant")
+        fields.append(not_relevant)
     rows = (
         ItemCell.objects.filter(round=round_)
         .values("item_id")
@@ -259,7 +268,7 @@ def _item_rates(round_: Round) -> dict:
         result[row["item_id"]] = {
             "total": total,
             "dont_know": row["s_dont_know"] or 0,
-            "not_relevant": (row["s_not_relevant"] or 0) if not_relevant else None,
+            "not_relevant": (row[f"s_{not_relevant}"] or 0) if not_relevant else None,
         }
     return result
 
@@ -383,7 +392,7 @@ def compute_psychometrics(round_: Round) -> dict:
         dont_know = sum(rates.get(i.id, {}).get("dont_know", 0) for i in d.items)
         not_relevant = (
             sum(rates.get(i.id, {}).get("not_relevant") or 0 for i in d.items)
-            if _has_field(ItemCell, "not_relevant")
+            if _not_relevant_field()
             else None
         )
         statements = []
