@@ -206,10 +206,13 @@ def test_rwg_only_for_kommuner_that_are_shown(open_round, spec, sogndal_units):
     assert all(not v for v in stored.rwg_by_municipality.values())
 
 
-def test_method_page_shows_the_figures_per_published_round(client, published, spec):
+def test_method_page_shows_the_figures_per_published_round(
+    client, published, spec, django_assert_max_num_queries
+):
     stored = Psychometrics.objects.get(publication__round=published)
     code = spec.dimensions[0].code
-    response = client.get("/om-metoden/")
+    with django_assert_max_num_queries(12):
+        response = client.get("/om-metoden/")
     html = response.content.decode()
     assert "Psykometri" in html and published.name in html
     alpha = stored.dimensions[code]["alpha"]
