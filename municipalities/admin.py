@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Municipality, OrgUnit, Sector, StaffGroup
+from .models import FactSheet, Membership, Municipality, OrgUnit, Sector, StaffGroup
 
 
 @admin.register(Municipality)
@@ -35,3 +35,18 @@ class StaffGroupAdmin(admin.ModelAdmin):
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
     list_display = ["code", "label", "order"]
+
+
+@admin.register(FactSheet)
+class FactSheetAdmin(admin.ModelAdmin):
+    """Read-only: the coordinator answers the fact sheet on its own page (frozen at
+    publication)."""
+
+    list_display = ["participation", "innovation_strategy", "budget_line", "updated_on"]
+    search_fields = ["participation__municipality__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

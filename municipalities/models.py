@@ -227,3 +227,82 @@ class PendingGrant(models.Model):
 
     def __str__(self):
         return f"{self.identity} – {self.get_role_display()}"
+
+
+class KsTool(models.TextChoices):
+    BLT = "blt", _("Behov – Løsning – Test (BLT) / N3")
+    VEIKART = "veikart", _("Veikart for tjenesteinnovasjon")
+    SLIK = "slik", _("SLIK (sammen lykkes innovasjon i kommunene)")
+    GEVINST = "gevinst", _("Gevinstrealiseringsverktøy")
+    BAROMETER = "barometer", _("Innovasjonsbarometeret")
+    KOMPETANSE = "kompetanse", _("KS' kurs og læringsnettverk i innovasjon")
+
+
+# The structural questions of the fact sheet: (field, question). Each is answered yes / no /
+# «vet ikke» by the coordinator, once per round. They are facts about the kommune, not about
+# people, so the instrument's level texts can refer to them instead of asking respondents.
+FACT_QUESTIONS = (
+    ("innovation_strategy", _("Har kommunen vedtatt en innovasjonsstrategi eller -plan?")),
+    ("in_community_plan", _("Står innovasjon i kommuneplanens samfunnsdel?")),
+    ("budget_line", _("Har budsjettet en egen post for innovasjon eller utvikling?")),
+    ("innovation_lead", _("Har kommunen en innovasjonsleder eller pådriver med tid til det?")),
+    ("idea_arena", _("Finnes det en fast arena eller ordning for ansattes ideer?")),
+    ("tripartite", _("Tas innovasjon opp i trepartssamarbeidet?")),
+    ("citizen_cocreation", _("Har kommunen skapt tjenester sammen med innbyggere siste år?")),
+    ("research_partner", _("Har kommunen samarbeidet med forskning eller utdanning siste år?")),
+    ("network", _("Er kommunen med i et regionalt innovasjons- eller digitaliseringsnettverk?")),
+    ("benefit_routine", _("Har kommunen en rutine for gevinstrealisering?")),
+    ("methods_training", _("Har ansatte fått opplæring i innovasjonsmetoder siste år?")),
+)
+
+
+FACT_SHORT = {
+    "innovation_strategy": _("Strategi"),
+    "in_community_plan": _("Samfunnsdelen"),
+    "budget_line": _("Budsjettpost"),
+    "innovation_lead": _("Pådriver"),
+    "idea_arena": _("Idéarena"),
+    "tripartite": _("Trepart"),
+    "citizen_cocreation": _("Samskaping"),
+    "research_partner": _("Forskning"),
+    "network": _("Nettverk"),
+    "benefit_routine": _("Gevinst"),
+    "methods_training": _("Opplæring"),
+}
+
+
+class FactSheet(models.Model):
+    """A kommune's structural facts for one round, answered once by its coordinator and frozen
+    when the round is published (issue 13, item 6)."""
+
+    participation = models.OneToOneField(
+        "assessment.Participation",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="fact_sheet",
+    )
+    innovation_strategy = models.BooleanField(null=True)
+    in_community_plan = models.BooleanField(null=True)
+    budget_line = models.BooleanField(null=True)
+    innovation_lead = models.BooleanField(null=True)
+    idea_arena = models.BooleanField(null=True)
+    tripartite = models.BooleanField(null=True)
+    citizen_cocreation = models.BooleanField(null=True)
+    research_partner = models.BooleanField(null=True)
+    network = models.BooleanField(null=True)
+    benefit_routine = models.BooleanField(null=True)
+    methods_training = models.BooleanField(null=True)
+    ks_tools = models.JSONField(_("KS-verktøy i bruk"), default=list, blank=True)
+    services_scaled = models.PositiveSmallIntegerField(
+        _("nye tjenester eller løsninger tatt i bruk i hele kommunen siste år"),
+        null=True,
+        blank=True,
+    )
+    updated_on = models.DateField(_("sist endret"))
+
+    class Meta:
+        verbose_name = _("faktaark")
+        verbose_name_plural = _("faktaark")
+
+    def __str__(self):
+        return str(self.participation_id)

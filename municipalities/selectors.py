@@ -181,3 +181,64 @@ def list_counties() -> list[tuple[str, str]]:
         .values_list("county_number", "county_name")
         .distinct()
     )
+
+
+def fact_sheet_rows(sheet) -> list[dict]:
+    """The fact sheet as question → answer rows for display (no query)."""
+    from django.utils.translation import gettext as _
+
+    from .models import FACT_QUESTIONS, KsTool
+
+    if sheet is None:
+        return []
+    answer = {True: _("Ja"), False: _("Nei"), None: _("Vet ikke")}
+    rows = [{"question": q, "answer": answer[getattr(sheet, name)]} for name, q in FACT_QUESTIONS]
+    labels = dict(KsTool.choices)
+    rows.append(
+        {
+            "question": _("KS-verktøy i bruk"),
+            "answer": ", ".join(str(labels.get(t, t)) for t in sheet.ks_tools) or _("Ingen"),
+        }
+    )
+    rows.append(
+        {
+            "question": _("Nye tjenester tatt i bruk i hele kommunen siste år"),
+            "answer": "–" if sheet.services_scaled is None else str(sheet.services_scaled),
+        }
+    )
+    return rows
+
+
+def fact_sheet_table(round_, rows: list[dict]) -> dict:
+    """The fact sheets of the benchmark's kommuner (rows with "number" and "display_name"), for
+    KS: one query. Kommuner without a fact sheet get a row saying so."""
+    from django.utils.translation import gettext as _
+
+    from .models import FACT_QUESTIONS, FACT_SHORT, FactSheet
+
+    numbers = [r["number"] for r in rows if r.get("number")]
+    sheets = {
+        s.participation.municipality.number: s
+        for s in FactSheet.objects.filter(
+            participation__round=round_, participation__municipality__number__in=numbers
+        ).select_related("participation__municipality")
+    }
+    answer = {True: _("Ja"), False: _("Nei"), None: "–"}
+    table = []
+    for r in rows:
+        sheet = sheets.get(str(r.get("number")))
+        table.append(
+            {
+                "name": r["display_name"],
+                "answers": [answer[getattr(sheet, f)] for f, _q in FACT_QUESTIONS]
+                if sheet
+                else None,
+                "ks_tools": len(sheet.ks_tools) if sheet else None,
+                "services_scaled": sheet.services_scaled if sheet else None,
+            }
+        )
+    return {
+        "columns": [{"short": FACT_SHORT[f], "question": q} for f, q in FACT_QUESTIONS],
+        "rows": table,
+        "answered": len(sheets),
+    }

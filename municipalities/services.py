@@ -225,3 +225,23 @@ def claim_pending_grants(*, user, identity: str) -> int:
         )
     PendingGrant.objects.filter(pk__in=[g.pk for g in pending]).delete()
     return len(pending)
+
+
+def save_fact_sheet(*, participation, facts: dict, today=None):
+    """Save the kommune's fact sheet for a round. A published round's fact sheet is frozen:
+    this raises ValidationError and changes nothing."""
+    from django.utils import timezone
+
+    from assessment.models import Round
+
+    from .models import FactSheet
+
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=participation.round_id)
+        if round_.published_at is not None:
+            raise ValidationError(_("Runden er publisert, og faktaarket kan ikke endres lenger."))
+        sheet, _created = FactSheet.objects.update_or_create(
+            participation=participation,
+            defaults={**facts, "updated_on": today or timezone.localdate()},
+        )
+    return sheet

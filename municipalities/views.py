@@ -84,3 +84,45 @@ def after_sign_in(request):
     if municipality is not None:
         return redirect("assessment:municipality_rounds", number=municipality.number)
     return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fact_sheet(request, number, slug):
+    """The coordinator answers the kommune's fact sheet once per round (frozen at publication)."""
+    from assessment.selectors import get_participation_for_user
+
+    from .forms import FactSheetForm
+    from .models import FactSheet
+
+    participation = get_participation_for_user(
+        request.user, slug=slug, number=number, coordinate=True
+    )
+    sheet = FactSheet.objects.filter(participation=participation).first()
+    frozen = participation.round.published_at is not None
+    form = FactSheetForm(request.POST or None, initial_sheet=sheet)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.save_fact_sheet(participation=participation, facts=form.facts())
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Faktaarket er lagret."))
+                return redirect("municipalities:fact_sheet", number=number, slug=slug)
+        else:
+            messages.error(request, _("Faktaarket ble ikke lagret. Rett feilene under."))
+    return render(
+        request,
+        "municipalities/fact_sheet.html",
+        {
+            "participation": participation,
+            "municipality": participation.municipality,
+            "round": participation.round,
+            "form": form,
+            "sheet": sheet,
+            "frozen": frozen,
+            "rows": selectors.fact_sheet_rows(sheet),
+        },
+    )

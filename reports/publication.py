@@ -15,7 +15,8 @@ from django.utils import timezone
 from assessment.models import Round
 from assessment.services import purge_round_personal_data
 
-from .models import Publication
+from .models import Psychometrics, Publication
+from .psychometrics import compute_psychometrics
 from .publication_tenure import publish_tenure_cells
 from .reliability import compute_alphas
 
@@ -187,6 +188,7 @@ def _compute(round_: Round, now) -> Publication:
     publication.municipalities = municipalities
     publication.reliability = compute_alphas(round_)
     publication.save()
+    Psychometrics.objects.create(publication=publication, **compute_psychometrics(round_))
     return publication
 
 

@@ -53,6 +53,7 @@ urlpatterns = [
         name="unit_report",
     ),
     path("runder/<slug:slug>/sammenligning/", views.benchmark, name="benchmark"),
+    path("runder/<slug:slug>/psykometri/", views.psychometrics, name="psychometrics"),
     path("runder/<slug:slug>/steng/", views.close_round, name="close_round"),
     path("om-metoden/", views.method, name="method"),
     path("kommune/<kommunenr:number>/runder/<slug:slug>/", views.dashboard, name="dashboard"),

@@ -28,6 +28,7 @@ from assessment.selectors import (
 )
 from municipalities.selectors import (
     ReportScope,
+    fact_sheet_table,
     get_access_for_user,
     get_led_unit_for_user,
     get_municipality_for_user,
@@ -42,7 +43,9 @@ from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
 from .selectors import municipality_report as build_report
 from .selectors.action_plans import document_plans, report_followup
+from .selectors.beside_radar import beside_radar, report_participation
 from .selectors.participation import participation_rates
+from .selectors.psychometrics import psychometrics_for_published_rounds, round_psychometrics
 from .selectors.staff_page import staff_page_panel
 from .selectors.unit_participation import unit_participation
 
@@ -78,13 +81,24 @@ def _scoped_report(request, slug, number):
 
 
 def _report_for(request, slug, municipality):
+    round_, scope, _participation, report = _report_and_participation(request, slug, municipality)
+    return round_, scope, report
+
+
+def _report_and_participation(request, slug, municipality):
     scope = get_report_scope_for_user(request.user, municipality)
     round_ = get_round(slug)
-    if not round_.participations.filter(municipality=municipality).exists():
+    # The participation with its fact sheet and the round's outcome association, in the one
+    # query that checks the kommune takes part (reports.selectors.beside_radar reads them).
+    participation = report_participation(round_, municipality)
+    if participation is None:
         raise Http404
+    was_published = round_.is_published
     if not ensure_published(round_):
         raise ResultsNotPublished(round_, scope)
-    return round_, scope, build_report(round_, scope)
+    if not was_published:  # published just now: read what the publication stored
+        participation = report_participation(round_, municipality)
+    return round_, scope, participation, build_report(round_, scope)
 
 
 def shows_when_results_come(status: int = 200):
@@ -114,10 +128,12 @@ results_export = shows_when_results_come(status=404)
 @require_safe
 @results_view
 def municipality_report(request, slug, number):
-    round_, scope, report = _scoped_report(request, slug, number)
+    round_, scope, participation, report = _report_and_participation(
+        request, slug, get_municipality_for_user(request.user, number)
+    )
     spec = get_instrument_spec(round_.instrument)
     context = pages.report_context(report, spec)
-    context.update({"round": round_, "scope": scope})
+    context.update({"round": round_, "scope": scope, **beside_radar(participation, spec)})
     context.update(report_followup(request.user, round_, scope, spec))
     return render(request, "reports/municipality_report.html", context)
 
@@ -287,7 +303,24 @@ def benchmark(request, slug):
         filters=request.GET,
         counties=list_counties(),
     )
+    if is_national:
+        context["fact_sheets"] = fact_sheet_table(round_, context["table_rows"])
     return render(request, "reports/benchmark.html", context)
+
+
+@login_required
+@require_safe
+def psychometrics(request, slug):
+    """KS only: every psychometric figure stored for a published round."""
+    if not get_access_for_user(request.user).is_national:
+        raise Http404
+    round_ = get_round(slug)
+    if not ensure_published(round_):
+        return _pending(request, round_)
+    data = round_psychometrics(round_)
+    if data is None:
+        raise Http404
+    return render(request, "reports/psychometrics.html", {"round": round_, "data": data})
 
 
 @login_required
@@ -340,6 +373,7 @@ def method(request):
             "changes": version_changes(version),
             "min_group_size": settings.MIN_GROUP_SIZE,
             "reliability": reliability_for_published_rounds() if version else [],
+            "psychometrics": psychometrics_for_published_rounds() if version else [],
         },
     )
 

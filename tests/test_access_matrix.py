@@ -94,6 +94,7 @@ MATRIX = {
     "assessment:paused": ("/skjema/pause/", RESPONDENT_ONLY),
     "municipalities:units": ("/kommune/4640/enheter/", COORDINATOR_A),
     "municipalities:unit_edit": ("/kommune/4640/enheter/{unit}/", COORDINATOR_A),
+    "municipalities:fact_sheet": ("/kommune/4640/runder/runde-2026/faktaark/", COORDINATOR_A),
     # Results: runde-2025 is published; runde-2026 is open (answering and links).
     "reports:municipality_report": ("/runder/runde-2025/kommuner/4640/", REPORT_A),
     "reports:dimension": ("/runder/runde-2025/kommuner/4640/dimensjon/lederstotte/", REPORT_A),
@@ -108,6 +109,7 @@ MATRIX = {
     "reports:unit_report": ("/runder/runde-2025/kommuner/4640/enheter/{unit}/", UNIT_LEADER),
     "reports:benchmark": ("/runder/runde-2025/sammenligning/", BENCHMARK),
     "reports:close_round": ("/runder/runde-2026/steng/", KS_ONLY),
+    "reports:psychometrics": ("/runder/runde-2025/psykometri/", KS_ONLY),
     "api-v1:api-root": ("/api/v1/", ALL_404),
     "api-v1:openapi-json": ("/api/v1/openapi.json", ALL_200),
     "api-v1:rounds": ("/api/v1/rounds/", row(401, 401, 200, 200, 200, 200, 200, 200)),
@@ -182,6 +184,7 @@ POST_MATRIX = {
     "home": ALL_405,
     "login": row(200, 200, 302, 302, 302, 302, 302, 302),
     "municipalities:unit_edit": COORDINATOR_A,
+    "municipalities:fact_sheet": row(302, 302, 404, 404, 200, 404, 404, 200),  # form errors
     "municipalities:units": COORDINATOR_A,
     "reports:benchmark": REPORT_POST,
     "reports:dashboard": REPORT_POST,
@@ -195,6 +198,7 @@ POST_MATRIX = {
     "reports:method": ALL_405,
     "reports:municipality_report": REPORT_POST,
     "reports:unit_report": REPORT_POST,
+    "reports:psychometrics": REPORT_POST,
     "set_language": row(*[302] * 8),
     "reports:close_round": KS_ONLY,
     "logout": row(*[302] * 8),

@@ -156,15 +156,20 @@ def test_report_page_shows_every_part(report_page, filled_round, spec, sogndal_u
         assert hidden_label == all(v is None for v in values)
     unit_rows = dict(body_rows(table(html, "unit-table")))
     assert number(unit_rows["Heimetenesta"][0]) >= 5
-    # strengths and improvements: three each, highest first / lowest first
+    # strengths and improvements: ranked by the difference from the comparison, only where the
+    # 95 % interval of the difference excludes 0 (tests/test_comparisons.py has the details)
     section = re.search(r'id="strengths-h".*?</section>', html, re.S).group(0)
-    strengths, improvements = re.findall(r"<ol>(.*?)</ol>", section, re.S)
-    strength_means = [number(m) for m in re.findall(r":\s*([\d,]+)\s*\(", text(strengths))]
-    improvement_means = [number(m) for m in re.findall(r":\s*([\d,]+)\s*\(", text(improvements))]
-    assert len(strength_means) == 3 and len(improvement_means) == 3
-    assert strength_means == sorted(strength_means, reverse=True)
-    assert improvement_means == sorted(improvement_means)
-    assert min(strength_means) >= max(improvement_means)
+    pattern = r"([+-]?[\d,]+) \(([\d,]+) mot ([\d,]+); 95 % KI for forskjellen (-?[\d,]+) til (-?[\d,]+)\)"
+    for list_id, sign in (("strengths", 1), ("improvements", -1)):
+        found = re.search(rf'<ol id="{list_id}">(.*?)</ol>', section, re.S)
+        rows = (
+            [[number(v) for v in m] for m in re.findall(pattern, text(found.group(1)))]
+            if found
+            else []
+        )
+        assert len(rows) <= 3
+        assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=sign > 0)
+        assert all((r[3] > 0) if sign > 0 else (r[4] < 0) for r in rows)
     # MDI culture profile: the nine traits
     trait_rows = body_rows(table(html, "trait-table"))
     assert len(trait_rows) == len(spec.traits) == 9

@@ -223,7 +223,12 @@ def radar_and_dimensions(report, spec, style) -> list:
         (_("Styrker"), report["strengths"]),
         (_("Forbedringsområder"), report["improvements"]),
     ):
-        listed = ", ".join(f"{s.name} ({fmt(s.mean)})" for s in stats) or "–"
+        listed = (
+            ", ".join(
+                f"{s.name} ({'+' if s.difference > 0 else ''}{fmt(s.difference)})" for s in stats
+            )
+            or "–"
+        )
         flow.append(Paragraph(f"<b>{text(title)}:</b> {text(listed)}", style["body"]))
     return flow
 

@@ -9,7 +9,6 @@ from django.db.models import Sum
 
 from assessment.models import Round, ScoreKind
 from assessment.selectors import get_instrument_spec
-from assessment.traits import LEADER_GROUPS
 from municipalities.models import Municipality, SizeClass, localized
 
 from ..anonymity import (
@@ -26,6 +25,7 @@ from ..models import ChoiceCell, ItemCell, RespondentCell
 from ..models import ScoreCell as ScoreCellModel
 from .benchmark import benchmarks_for, kommune_sums
 from .change import Changes, changes_between
+from .comparison import common_item_gaps, strengths_and_improvements
 from .figures import (
     RoundCells,
     guard_subtree_dimensions,
@@ -276,71 +276,6 @@ def unit_breakdown(respondents, score_cells, spec, min_size, units: dict, sector
     )
 
 
-def perception_gaps(score_cells, spec, min_size, staff_groups: list[Group]) -> list[dict]:
-    """Leaders against medarbeidere and tillitsvalgte, per dimension, using only staff groups
-    that are shown themselves (so the combined figures reveal nothing hidden); a dimension where
-    one of those groups has its mean hidden gets no comparison (it would give that mean away)."""
-    shown = {g.key for g in staff_groups if not g.suppressed}
-    leaders = [code for code in LEADER_GROUPS if code in shown]
-    staff = [code for code in ("medarbeider", "tillitsvalgt") if code in shown]
-    if not leaders or not staff:
-        return []
-    hidden_cells_ = {
-        (g.key, s.code)
-        for g in staff_groups
-        if g.key in shown
-        for s in g.dimensions
-        if s.suppressed
-    }
-    sides = sum_cells(
-        (
-            c
-            for c in score_cells
-            if c["kind"] == ScoreKind.DIMENSION and c["staff_group_id"] in leaders + staff
-        ),
-        lambda c: ("leaders" if c["staff_group_id"] in leaders else "staff", c["code"]),
-    )
-    gaps = []
-    for dimension in spec.dimensions:
-        leader_row = sides.get(("leaders", dimension.code))
-        staff_row = sides.get(("staff", dimension.code))
-        if (
-            not leader_row
-            or not staff_row
-            or leader_row["n"] < min_size
-            or staff_row["n"] < min_size
-            or any((key, dimension.code) in hidden_cells_ for key in leaders + staff)
-        ):
-            gaps.append(
-                {
-                    "code": dimension.code,
-                    "name": dimension.label,
-                    "leaders": None,
-                    "staff": None,
-                    "gap": None,
-                    "highlight": False,
-                }
-            )
-            continue
-        leader_mean = round(leader_row["mean"], 3)
-        staff_mean = round(staff_row["mean"], 3)
-        gaps.append(
-            {
-                "code": dimension.code,
-                "name": dimension.label,
-                "leaders": leader_mean,
-                "staff": staff_mean,
-                "gap": round(leader_mean - staff_mean, 3),
-                "highlight": False,
-            }
-        )
-    ranked = sorted((g for g in gaps if g["gap"] is not None), key=lambda g: -abs(g["gap"]))
-    for gap in ranked[:3]:
-        if abs(gap["gap"]) >= 0.3:
-            gap["highlight"] = True
-    return gaps
-
-
 def _item_counts(item_cells) -> dict:
     """{item id: {1: n, …, 5: n, None: «vet ikke», "na": «ikke relevant»}} over the cells."""
     counts: dict[int, dict] = {}
@@ -439,6 +374,8 @@ def _empty_sections() -> dict:
         "beside": None,
         "strengths": [],
         "improvements": [],
+        "differences": [],
+        "comparison_label": "",
         "hidden_summary": {},
     }
 
@@ -616,7 +553,7 @@ def municipality_report(round_: Round, scope) -> dict:
         return report
     item_cells = list(
         cells.of(ItemCell)
-        .values("unit_path", "item_id")
+        .values("unit_path", "staff_group_id", "item_id")
         .annotate(
             **{f"n{v}": Sum(f"n{v}") for v in range(1, 6)},
             dont_know=Sum("dont_know"),
@@ -651,7 +588,6 @@ def municipality_report(round_: Round, scope) -> dict:
     unit_groups = [
         g for g in kommune_units if not unit_path or units[g.key].path.startswith(unit_path)
     ]
-    ranked = sorted((s for s in dimensions if not s.suppressed), key=lambda s: -s.mean)
     # Earlier rounds (figures.py): the previous one for the change, every one for a unit's trend.
     rounds = [p.round for p in sums.history if p.round.opens_on < round_.opens_on] + [round_]
     unit_id = unit.pk if unit else None
@@ -673,7 +609,7 @@ def municipality_report(round_: Round, scope) -> dict:
         staff_groups=staff_groups,
         sectors=sectors,
         units=unit_groups,
-        gaps=perception_gaps(score_cells, spec, min_size, staff_groups),
+        gaps=common_item_gaps([c for c in item_cells if in_scope(c)], spec, min_size, staff_groups),
         traits=traits,
         items=item_distributions(
             _item_counts(c for c in item_cells if in_scope(c)), spec, min_size, items_guard
@@ -695,8 +631,7 @@ def municipality_report(round_: Round, scope) -> dict:
         if unit
         else municipality_trend(municipality, round_, spec, min_size, sums=sums),
         changes=changes_between(rounds[-2] if len(rounds) > 1 else None, round_, history, unit_id),
-        strengths=ranked[:3],
-        improvements=list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
+        **strengths_and_improvements(dimensions, report["national"], report["peer"]),
         hidden_summary={
             "staff_groups": sum(1 for g in staff_groups if g.suppressed),
             "sectors": sum(1 for g in sectors if g.suppressed),
