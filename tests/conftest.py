@@ -220,3 +220,15 @@ def make_user(username, role=None, **scope):
     """A user (password «x») with `role` granted through grant_role, as the tests of other
     modules name them."""
     return UserFactory(username=username, role=role, **scope)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in another language (e.g. English cookie) leaves that language active in the
+    worker's thread; every test starts and ends in bokmål."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from assessment.models import InvitationText
-from tests.test_respondent import Respondent, links_in, page_url, staff_client
+from tests.helpers import Respondent, links_in, page_url, staff_client
 
 
 def _pdf_text(content: bytes) -> str:
