@@ -87,7 +87,8 @@ def _is_transactional(item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
-    if "blocker" in _shared and _is_transactional(item):
+    # After the session's last test the test database is already gone (nextitem is None).
+    if "blocker" in _shared and nextitem is not None and _is_transactional(item):
         with _shared["blocker"].unblock():
             _load_shared_data()
     return result
