@@ -167,16 +167,20 @@ def unit_report(request, slug, number, unit_id):
     return render(request, "reports/municipality_report.html", context)
 
 
+def _dimension_or_404(spec, code):
+    try:
+        return spec.dimension(code)
+    except KeyError:
+        raise Http404 from None
+
+
 @login_required
 @require_safe
 @results_view
 def dimension_page(request, slug, number, code):
     round_, scope, report = _scoped_report(request, slug, number)
     spec = get_instrument_spec(round_.instrument)
-    try:
-        dimension = spec.dimension(code)
-    except KeyError:
-        raise Http404 from None
+    dimension = _dimension_or_404(spec, code)
     context = pages.dimension_context(report, spec, dimension)
     context.update({"round": round_, "scope": scope})
     return render(request, "reports/dimension.html", context)
@@ -189,10 +193,7 @@ def meeting_kit(request, slug, number, code):
     """A printable page for a staff meeting on one dimension (optionally for one unit)."""
     round_, scope, report = _scoped_report(request, slug, number)
     spec = get_instrument_spec(round_.instrument)
-    try:
-        dimension = spec.dimension(code)
-    except KeyError:
-        raise Http404 from None
+    dimension = _dimension_or_404(spec, code)
     form = MeetingKitForm(request.GET, units=report["units"])
     unit_id = form.cleaned_data["enhet"] if form.is_valid() else None
     context = meeting_kit_context(report, spec, dimension, unit_id)
@@ -256,14 +257,8 @@ def export_csv(request, slug, number):
 @require_safe
 @results_export
 def export_pdf(request, slug, number):
-    # The PDF goes to the kommunestyre, in the kommune's målform whatever the reader's language.
-    municipality = get_municipality_for_user(request.user, number)
-    language = municipality.default_language
-    with translation.override(language):
-        round_, scope, report = _report_for(request, slug, municipality)
-        spec = get_instrument_spec(round_.instrument)
-        plans = document_plans(request.user, round_, scope, spec)
-        content = pdf.report_pdf(report, spec, language=language, plans=plans)
+    """The PDF for the kommunestyre, in the kommune's målform whatever the reader's language."""
+    content = _document(request, slug, number, pdf.report_pdf)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="innovasjonsradar-{number}-{slug}.pdf"'
     return response
@@ -274,19 +269,24 @@ def export_pdf(request, slug, number):
 @results_export
 def export_docx(request, slug, number):
     """A saksframlegg draft for the kommune's case system, in the kommune's målform."""
-    municipality = get_municipality_for_user(request.user, number)
-    language = municipality.default_language
-    with translation.override(language):
-        round_, scope, report = _report_for(request, slug, municipality)
-        spec = get_instrument_spec(round_.instrument)
-        plans = document_plans(request.user, round_, scope, spec)
-        content = docx.saksframlegg_docx(report, spec, language=language, plans=plans)
+    content = _document(request, slug, number, docx.saksframlegg_docx)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="saksframlegg-{number}-{slug}.docx"'
     return response
+
+
+def _document(request, slug, number, build) -> bytes:
+    """A document built from the scoped report and its plans, in the kommune's målform."""
+    municipality = get_municipality_for_user(request.user, number)
+    language = municipality.default_language
+    with translation.override(language):
+        round_, scope, report = _report_for(request, slug, municipality)
+        spec = get_instrument_spec(round_.instrument)
+        plans = document_plans(request.user, round_, scope, spec)
+        return build(report, spec, language=language, plans=plans)
 
 
 @login_required
