@@ -170,6 +170,14 @@ class Benchmarks(Schema):
     peer_group: list[DimensionScore]
 
 
+class OutcomeResult(Schema):
+    """The outcome index (instrument 2027.1), kept apart from the maturity dimensions."""
+
+    index: DimensionScore
+    national: DimensionScore
+    peer_group: DimensionScore
+
+
 class MunicipalityResult(Schema):
     round: str
     municipality: MunicipalityRef
@@ -181,6 +189,9 @@ class MunicipalityResult(Schema):
     by_staff_group: list[StaffGroupBreakdown]
     by_sector: list[SectorBreakdown]
     benchmarks: Benchmarks
+    outcome: OutcomeResult | None = Field(
+        description="Resultatindeksen (fra versjon 2027.1), null for eldre spørreskjema"
+    )
 
 
 class BenchmarkMunicipality(Schema):
@@ -192,11 +203,13 @@ class BenchmarkMunicipality(Schema):
     suppressed: bool
     reason: str | None
     dimensions: list[DimensionScore]
+    outcome: DimensionScore | None
 
 
 class BenchmarkResult(Schema):
     round: str
     national: list[DimensionScore]
+    national_outcome: DimensionScore | None
     municipalities: list[BenchmarkMunicipality]
 
 
@@ -292,6 +305,17 @@ def municipality(request, slug: RoundSlug, number: MunicipalityNumber):
             "national": _stats(report["national"]),
             "peer_group": _stats(report["peer"]),
         },
+        "outcome": _outcome(report.get("outcomes")),
+    }
+
+
+def _outcome(outcomes: dict | None) -> dict | None:
+    if not outcomes:
+        return None
+    return {
+        "index": outcomes["index"].as_api(),
+        "national": outcomes["national"].as_api(),
+        "peer_group": outcomes["peer"].as_api(),
     }
 
 
@@ -308,6 +332,7 @@ def _benchmark_row(m: dict) -> dict:
         "suppressed": m["suppressed"],
         "reason": m["reason"],
         "dimensions": _stats(m["dimensions"]),
+        "outcome": m["outcome"].as_api() if m["outcome"] else None,
     }
 
 
@@ -337,5 +362,6 @@ def benchmark_view(request, slug: RoundSlug, fylke: str = "", storrelse: str = "
     return {
         "round": round_.slug,
         "national": _stats(data["national"]),
+        "national_outcome": data["outcome_national"].as_api() if data["outcome_national"] else None,
         "municipalities": [_benchmark_row(m) for m in data["rows"]],
     }

@@ -7,6 +7,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from assessment.scoring import OUTCOME_CODE
 from assessment.selectors import get_instrument_spec
 from municipalities.models import SizeClass, localized
 
@@ -205,19 +206,41 @@ def _score_cells(stats, formatted: dict, row_reason: str | None = None, bands=No
         if s.suppressed:
             cells.append(f"<td>{_hidden_span(s.reason)}</td>")
             continue
-        if s.mean not in formatted:
-            formatted[s.mean] = floatformat(s.mean, 2)
         band = bands[index] if bands else None
         band_html = (
             f' <span class="band band-{band}" data-band="{band}">{quarter} {band}</span>'
             if band
             else ""
         )
+        if s.code == OUTCOME_CODE:  # the outcome index is read on 0-100, as in the report
+            cells.append(f'<td class="border-start">{floatformat(s.index, 0)}{band_html}</td>')
+            continue
+        if s.mean not in formatted:
+            formatted[s.mean] = floatformat(s.mean, 2)
         cells.append(
             f"<td>{formatted[s.mean]} "
             f'<span class="small text-body-secondary">({level} {s.level})</span>{band_html}</td>'
         )
     return mark_safe("".join(cells))  # noqa: S308 - numbers and an escaped translation
+
+
+def _outcome_distribution(rows, highlight) -> dict:
+    """The kommuner's outcome index (instrument 2027.1, 0-100 as in the report) as the page
+    shows it: quartiles and a distribution of the shown kommuner, apart from the dimensions."""
+    name = _("Resultatindeks, 0–100")
+    values = [r["outcome"].index for r in rows if r["outcome"].index is not None]
+    marked = None
+    if highlight and highlight["outcome"].index is not None:
+        marked = (highlight["name"], highlight["outcome"].index)
+    return {
+        "name": name,
+        "quartiles": quartiles(values),
+        "count": len(values),
+        "chart": charts.to_json(charts.distribution(name, values, marked, (0, 100)))
+        if values
+        else None,
+        "highlight": highlight["outcome"] if highlight else None,
+    }
 
 
 def benchmark_context(
@@ -291,14 +314,21 @@ def benchmark_context(
                 else None,
             }
         )
+    outcome = _outcome_distribution(rows, highlight) if data["has_outcome"] else None
     bounds = [d["quartiles"] for d in distributions]
+    if outcome:
+        bounds.append(outcome["quartiles"])
     formatted = {}
     for row in table_rows:
+        stats = row["dimensions"] + ([row["outcome"]] if outcome else [])
         row["score_cells"] = _score_cells(
-            row["dimensions"],
+            stats,
             formatted,
             row["reason"] if row["suppressed"] else None,
-            [quartile_band(s.mean, bounds[i]) for i, s in enumerate(row["dimensions"])],
+            [
+                quartile_band(s.index if s.code == OUTCOME_CODE else s.mean, bounds[i])
+                for i, s in enumerate(stats)
+            ],
         )
     spec_axes = [d["name"] for d in data["dimensions"]]
     radar_series = [(_("Landet"), [s.mean for s in data["national"]])]
@@ -320,6 +350,7 @@ def benchmark_context(
         "table_rows": table_rows,
         "viewer_is_national": viewer_is_national,
         "distributions": distributions,
+        "outcome": outcome,
         "highlight": highlight,
         "radar": charts.to_json(charts.radar(spec_axes, radar_series)),
         "trend": charts.to_json(

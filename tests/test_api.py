@@ -98,7 +98,9 @@ def test_municipality_endpoint_shape_and_numbers_match_the_report(
         "by_staff_group",
         "by_sector",
         "benchmarks",
+        "outcome",
     }
+    assert data["outcome"] is None  # instrument 2026.1 has no outcome block
     assert data["municipality"] == {"number": "4640", "name": "Sogndal"}
     assert data["respondents"] == 120
     assert all(set(d) == D_KEYS for d in data["dimensions"])
@@ -163,7 +165,7 @@ def test_benchmark_names_other_kommuner_only_with_consent(client, filled_round, 
     participation.save()
     as_a = _get(client, "/api/v1/rounds/runde-2026/benchmark/", tokens["coordinator_a"]).json()
     assert {m["number"]: m["name"] for m in as_a["municipalities"]}["1506"] == "Molde"
-    assert set(as_a) == {"round", "national", "municipalities"}
+    assert set(as_a) == {"round", "national", "national_outcome", "municipalities"}
     assert all(set(d) == D_KEYS for d in as_a["national"])
 
 

@@ -10,7 +10,7 @@ only selects rows.
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessment.models import Participation, Round, ScoreKind
+from assessment.scoring import OUTCOME_CODE
 from assessment.selectors import get_instrument_spec
 from municipalities.models import Municipality, SizeClass
 from municipalities.selectors import get_access_for_user
@@ -53,8 +54,11 @@ class KommuneSums:
     history: list = field(default_factory=list)  # one kommune's PublishedMunicipality rows
     history_rows: dict = field(default_factory=dict)  # (round id, code) -> score row
     # (municipality id, "outcome") -> score row: the outcome index (2027.1), read by the same
-    # query and kept apart from the dimensions (reports.selectors.outcomes)
+    # query and kept apart from the dimensions (reports.selectors.outcomes), with its own
+    # complementary suppression across kommuner
     outcome_rows: dict = field(default_factory=dict)
+    outcome_cells: set = field(default_factory=set)
+    outcome_quiet: set = field(default_factory=set)
 
     def members(self, size_class: str | None = None) -> list[int]:
         return [
@@ -135,20 +139,34 @@ def kommune_sums(round_: Round, spec, history_of: Municipality | None = None) ->
     counts = {m: p.respondents for m, p in sums.published.items()}
     populations = [list(counts)] + [sums.members(size) for size in SizeClass.values]
     sums.hidden = suppress_nested(counts, sums.min_size, populations)
-    sums.cells = hidden_cells(
+    sums.quiet = withheld(counts, sums.hidden, sums.min_size, populations)
+    sums.cells, sums.quiet_cells = _suppressed_cells(
+        sums, sums.rows, [d.code for d in spec.dimensions], counts, populations
+    )
+    if sums.outcome_rows:
+        sums.outcome_cells, sums.outcome_quiet = _suppressed_cells(
+            sums, sums.outcome_rows, [OUTCOME_CODE], counts, populations
+        )
+    return sums
+
+
+def _suppressed_cells(sums: KommuneSums, rows: dict, codes, counts, populations):
+    """The hidden (kommune, code) cells of one set of scores - complementary suppression inside
+    the nation and every size class - and those among them whose reason must not be told."""
+    cells = hidden_cells(
         counts,
-        {key: row["n"] for key, row in sums.rows.items()},
-        [d.code for d in spec.dimensions],
+        {key: row["n"] for key, row in rows.items()},
+        codes,
         sums.min_size,
         sums.hidden,
         populations=populations,
     )
-    sums.quiet = withheld(counts, sums.hidden, sums.min_size, populations)
-    for d in spec.dimensions:
-        cell_counts = {m: sums.rows.get((m, d.code), {"n": 0})["n"] for m in counts}
-        cell_hidden = {m for m in counts if (m, d.code) in sums.cells}
-        sums.quiet_cells |= {
-            (m, d.code)
+    quiet = set()
+    for code in codes:
+        cell_counts = {m: rows.get((m, code), {"n": 0})["n"] for m in counts}
+        cell_hidden = {m for m in counts if (m, code) in cells}
+        quiet |= {
+            (m, code)
             for m in withheld(
                 cell_counts,
                 cell_hidden,
@@ -158,7 +176,7 @@ def kommune_sums(round_: Round, spec, history_of: Municipality | None = None) ->
                 lowest=0,
             )
         }
-    return sums
+    return cells, quiet
 
 
 def _own_shown(sums: KommuneSums, own: int | None):
@@ -180,6 +198,44 @@ def viewer_benchmarks(sums: KommuneSums, spec, own: int | None, size_class: str)
     return (
         sums.population_stats(spec, sums.members(), own, shown),
         sums.population_stats(spec, sums.members(size_class), own, shown),
+    )
+
+
+@dataclass(frozen=True)
+class _Scale:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class _OutcomeSpec:
+    """The one outcome scale, shaped like an instrument spec for KommuneSums.population_stats."""
+
+    dimensions: tuple
+
+
+def outcome_benchmarks(sums: KommuneSums, own_id: int | None, size_class: str):
+    """National and peer outcome figures (instrument 2027.1) as a viewer whose own kommune is
+    `own_id` may see them: the kommune sums of the outcome score, the kommuner hidden in the
+    comparison (sums.hidden) and the outcome cells hidden across kommuner (sums.outcome_cells),
+    then the same residual rule as the dimensions. No query: the kommune sums bring the rows."""
+    outcome_sums = replace(sums, rows=sums.outcome_rows, cells=sums.outcome_cells)
+    scale = _OutcomeSpec(dimensions=(_Scale(OUTCOME_CODE, _("Resultatindeks")),))
+    shown = _own_shown(outcome_sums, own_id)
+    national = outcome_sums.population_stats(scale, sums.members(), own_id, shown)[0]
+    peer = outcome_sums.population_stats(scale, sums.members(size_class), own_id, shown)[0]
+    return national, peer
+
+
+def _outcome_stat(sums: KommuneSums, municipality_id: int, why: str | None) -> Stat:
+    key = (municipality_id, OUTCOME_CODE)
+    return make_stat(
+        OUTCOME_CODE,
+        _("Resultatindeks"),
+        sums.outcome_rows.get(key),
+        sums.min_size,
+        key in sums.outcome_cells,
+        why or (WITHHELD if key in sums.outcome_quiet else None),
     )
 
 
@@ -224,6 +280,8 @@ def _kommune_row(sums: KommuneSums, spec, municipality_id: int, named: bool) -> 
         "reason": why,
         "dimensions": stats,
         "overall": Overall() if is_hidden else Overall.of(stats),
+        # Kept apart from the dimensions: never in the overall maturity or on the radar.
+        "outcome": _outcome_stat(sums, municipality_id, why) if spec.outcomes else None,
         "named": named,
     }
 
@@ -244,6 +302,7 @@ def benchmark(round_: Round) -> dict:
         "round": {"slug": round_.slug, "name": round_.name},
         "min_size": sums.min_size,
         "national": sums.population_stats(spec, sums.members(), None, lambda _code: False),
+        "has_outcome": spec.outcomes is not None,
         "respondents": sum(p.respondents for p in sums.published.values()),
         "municipalities": [_kommune_row(sums, spec, m, m in named) for m in ordered],
         "dimensions": [{"code": d.code, "name": d.label} for d in spec.dimensions],
@@ -322,6 +381,7 @@ def benchmark_for_viewer(
                 "below_min": False,
                 "reason": None,
                 "dimensions": [_mean_only(stat) for stat in row["dimensions"]],
+                "outcome": _mean_only(row["outcome"]) if row["outcome"] else None,
             }
         rows.append({**row, "is_named": is_named, "is_own": row["id"] == own_id})
     few_unnamed = False
@@ -339,10 +399,14 @@ def benchmark_for_viewer(
         )
         rows = named_rows + anonymous
     own_published = sums.published.get(own_id)
-    national, _peer = viewer_benchmarks(
-        sums, spec, own_id, own_published.size_class if own_published else ""
+    own_size_class = own_published.size_class if own_published else ""
+    national, _peer = viewer_benchmarks(sums, spec, own_id, own_size_class)
+    outcome_national = (
+        outcome_benchmarks(sums, own_id, own_size_class)[0] if data["has_outcome"] else None
     )
-    data.update(rows=rows, few_unnamed=few_unnamed, national=national)
+    data.update(
+        rows=rows, few_unnamed=few_unnamed, national=national, outcome_national=outcome_national
+    )
     return data
 
 

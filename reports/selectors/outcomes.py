@@ -9,13 +9,12 @@ overall maturity. The answers to the option questions (where the idea came from,
 are ChoiceCell counts, shown like the barriers and promoters.
 """
 
-from dataclasses import dataclass, replace
-
 from django.utils.translation import gettext as _
 
 from assessment.scoring import OUTCOME_CODE
 
-from ..anonymity import hidden_cells, suppress
+from ..anonymity import suppress
+from .benchmark import outcome_benchmarks
 from .stats import Stat
 
 
@@ -23,47 +22,6 @@ def outcome_scales(spec) -> list[tuple[str, str]]:
     if spec.outcomes is None:
         return []
     return [(OUTCOME_CODE, _("Resultatindeks"))]
-
-
-@dataclass(frozen=True)
-class _Scale:
-    code: str
-    label: str
-
-
-@dataclass(frozen=True)
-class _OutcomeSpec:
-    """The one outcome scale, shaped like an instrument spec for KommuneSums.population_stats."""
-
-    dimensions: tuple
-
-
-def outcome_benchmarks(sums, spec, own_id: int, size_class: str) -> tuple[Stat, Stat]:
-    """National and peer outcome figures as the people of kommune `own_id` may see them: the
-    kommune sums of the outcome score, with the kommuner hidden in the comparison (sums.hidden)
-    and complementary suppression of the outcome n inside the nation and each size class, then
-    the same residual rule as the dimensions. No query: the kommune sums bring the rows."""
-    from municipalities.models import SizeClass
-
-    from .benchmark import _own_shown
-
-    rows = sums.outcome_rows
-    counts = {m: p.respondents for m, p in sums.published.items()}
-    populations = [list(counts)] + [sums.members(size) for size in SizeClass.values]
-    cells = hidden_cells(
-        counts,
-        {key: row["n"] for key, row in rows.items()},
-        [OUTCOME_CODE],
-        sums.min_size,
-        sums.hidden,
-        populations=populations,
-    )
-    outcome_sums = replace(sums, rows=rows, cells=cells)
-    scale = _OutcomeSpec(dimensions=(_Scale(OUTCOME_CODE, _("Resultatindeks")),))
-    shown = _own_shown(outcome_sums, own_id)
-    national = outcome_sums.population_stats(scale, sums.members(), own_id, shown)[0]
-    peer = outcome_sums.population_stats(scale, sums.members(size_class), own_id, shown)[0]
-    return national, peer
 
 
 def _question_rows(question, per_option: dict, groups, population: int, base_of, min_size, hidden):
@@ -122,7 +80,7 @@ def outcome_section(
     own = stats[0] if stats else Stat(code=OUTCOME_CODE, name=_("Resultatindeks"), suppressed=True)
     published = sums.published.get(municipality.pk)
     size_class = published.size_class if published else municipality.size_class
-    national, peer = outcome_benchmarks(sums, spec, municipality.pk, size_class)
+    national, peer = outcome_benchmarks(sums, municipality.pk, size_class)
     per_option: dict[int, dict] = {}
     for cell in choice_cells:
         by_group = per_option.setdefault(cell["option_id"], {})

@@ -1,0 +1,216 @@
+"""The outcome index (instrument 2027.1) in the national comparison and the API (issue 13, item
+2): every kommune's index beside its dimensions, kept out of the overall maturity, hidden with
+the same rules as the dimensions - below the minimum, complementary across kommuner, and never
+derivable by subtracting what a viewer sees from the national figure."""
+
+import random
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessment import services
+from assessment.models import InstrumentVersion, Participation, Response, ResponseSource
+from assessment.selectors import get_instrument_spec
+from assessment.services import ResponseData
+from municipalities.models import Municipality
+from municipalities.selectors import ReportScope
+from reports.anonymity import PROTECTS_SMALLER, TOO_FEW
+from reports.selectors.benchmark import benchmark_for_viewer, outcome_benchmarks
+from reports.selectors.report import municipality_report
+from reports.services import create_api_token
+from tests.conftest import make_user, publish, unpublish
+from tests.factories import RoundFactory
+from tests.properties import examples
+
+pytestmark = pytest.mark.django_db
+MIN = 5
+KOMMUNER = ["1111", "1112", "1114", "1101", "1119", "1121"]  # 3 under 5 000, 3 of 5 000-19 999
+
+
+@pytest.fixture
+def spec_2027(municipalities):
+    call_command("load_instrument", "--publish", stdout=StringIO())
+    return get_instrument_spec(InstrumentVersion.objects.get(version="2027.1"))
+
+
+@pytest.fixture
+def round_2027(spec_2027):
+    return RoundFactory(
+        slug="runde-2027",
+        instrument=InstrumentVersion.objects.get(version="2027.1"),
+        municipality_numbers=KOMMUNER,
+    )
+
+
+def people(spec, number, count, *, with_outcome, adopted=True):
+    """`count` medarbeidere of one kommune; those `with_outcome` get an outcome score (5.0 with
+    «ja» and a suggestion taken into use), the rest answer «vet ikke» (no outcome score)."""
+    municipality = Municipality.objects.get(number=number)
+    answers = {item.code: 3 for item in spec.items_for("medarbeider")}
+    rows = []
+    for index in range(count):
+        scored = index < with_outcome
+        rows.append(
+            ResponseData(
+                municipality_id=municipality.pk,
+                staff_group="medarbeider",
+                sector="helse_omsorg",
+                unit_id=None,
+                tenure="",
+                answers=answers,
+                outcomes={
+                    "OUT1": ["adopted_yes" if adopted else "adopted_no"]
+                    if scored
+                    else ["adopted_dont_know"],
+                    "OUT6": ["suggested_yes"] if scored else [],
+                },
+            )
+        )
+    return rows
+
+
+def record(round_, rows):
+    services.record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
+
+
+def api(user, path):
+    token = create_api_token(username=user.username)
+    response = Client().get(path, HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_ks_sees_every_kommunes_outcome_index_on_the_page_and_in_the_api(
+    round_2027, spec_2027, django_assert_max_num_queries
+):
+    rng = random.Random(5)
+    for number in KOMMUNER:
+        count = rng.randint(8, 14)
+        record(round_2027, people(spec_2027, number, count, with_outcome=count - 2))
+    publish(round_2027)
+    ks = make_user("ks", "ks_analyst")
+    client = Client()
+    client.force_login(ks)
+    url = reverse("reports:benchmark", kwargs={"slug": round_2027.slug})
+    with django_assert_max_num_queries(15):
+        page = client.get(url)
+    html = page.content.decode()
+    assert 'id="outcome-distribution"' in html and 'id="chart-dist-outcome"' in html
+    rows = page.context["table_rows"]
+    assert all(not r["outcome"].suppressed for r in rows)
+    # kept apart: the overall maturity is the mean of the dimensions alone
+    for row in rows:
+        means = [s.mean for s in row["dimensions"]]
+        assert row["overall"].mean == pytest.approx(sum(means) / len(means), abs=0.01)
+    headers = html.split('id="benchmark-table"')[1].split("</thead>")[0]
+    assert "Resultatindeks, 0–100" in headers
+
+    data = api(ks, f"/api/v1/rounds/{round_2027.slug}/benchmark/")
+    by_number = {r["number"]: r for r in data["municipalities"]}
+    for row in rows:
+        assert by_number[row["number"]]["outcome"]["mean"] == row["outcome"].mean
+        assert by_number[row["number"]]["outcome"]["n"] == row["outcome"].n
+    assert data["national_outcome"]["n"] == sum(r["outcome"].n for r in rows)
+
+
+def test_the_kommune_api_carries_the_outcome_index_as_the_report_shows_it(round_2027, spec_2027):
+    for number in KOMMUNER:
+        record(round_2027, people(spec_2027, number, 10, with_outcome=8))
+    publish(round_2027)
+    coordinator = make_user("koord", "coordinator", municipality_number="1111")
+    report = municipality_report(
+        round_2027, ReportScope(municipality=Municipality.objects.get(number="1111"))
+    )
+    data = api(coordinator, f"/api/v1/rounds/{round_2027.slug}/municipalities/1111/")
+    outcomes = report["outcomes"]
+    assert data["outcome"]["index"]["mean"] == outcomes["index"].mean
+    assert data["outcome"]["index"]["n"] == 8
+    assert data["outcome"]["national"]["n"] == outcomes["national"].n == 48
+    assert data["outcome"]["peer_group"]["n"] == outcomes["peer"].n == 24
+    # the maturity dimensions do not include it
+    assert "outcome" not in {d["code"] for d in data["dimensions"]}
+
+
+def test_an_older_instrument_has_no_outcome_anywhere(users, published_round):
+    client = Client()
+    client.force_login(users["ks"])
+    page = client.get(reverse("reports:benchmark", kwargs={"slug": published_round.slug}))
+    assert 'id="outcome-distribution"' not in page.content.decode()
+    data = api(users["ks"], f"/api/v1/rounds/{published_round.slug}/benchmark/")
+    assert data["national_outcome"] is None
+    assert {r["outcome"] for r in data["municipalities"]} == {None}
+
+
+def test_a_small_outcome_group_is_hidden_and_protected_by_a_second(round_2027, spec_2027):
+    """1111 has 10 respondents but only 3 outcome scores: its index is «too few», and one more
+    kommune's index is hidden in each population it belongs to, so the national figure minus the
+    shown ones gives no one the three away."""
+    sizes = {"1111": 3, "1112": 9, "1114": 12, "1101": 8, "1119": 11, "1121": 14}
+    for number, scored in sizes.items():
+        record(round_2027, people(spec_2027, number, 15, with_outcome=scored))
+    publish(round_2027)
+    data = benchmark_for_viewer(round_2027, viewer_is_national=True, own_id=None)
+    by_number = {r["number"]: r for r in data["rows"]}
+    assert by_number["1111"]["outcome"].reason == TOO_FEW
+    assert not by_number["1111"]["dimensions"][0].suppressed  # 15 answered the statements
+    # 1112 is the smallest other kommune under 5 000: hidden to protect 1111
+    assert by_number["1112"]["outcome"].reason == PROTECTS_SMALLER
+    hidden = sum(sizes[n] for n, r in by_number.items() if r["outcome"].suppressed)
+    assert hidden >= MIN
+    national = data["outcome_national"]
+    shown = sum(r["outcome"].n for r in data["rows"] if not r["outcome"].suppressed)
+    assert national.n - shown in (0,) or national.n - shown >= MIN
+
+
+def _known(stat):
+    return 0 if stat is None or stat.suppressed or stat.n is None else stat.n
+
+
+@settings(
+    max_examples=examples(20),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(st.integers(0, 9), min_size=len(KOMMUNER), max_size=len(KOMMUNER)),
+    st.lists(st.booleans(), min_size=len(KOMMUNER), max_size=len(KOMMUNER)),
+)
+def test_attack_no_viewer_can_subtract_a_small_outcome_group_from_the_national_or_peer_index(
+    round_2027, spec_2027, scored, named
+):
+    """Every viewer (KS and each coordinator, with any consent to be named) takes the national
+    and peer outcome index and subtracts every kommune index they can see - rows of the
+    benchmark and their own report: what is left is nobody or at least the minimum."""
+    unpublish(round_2027, round_2027.closes_on)
+    Response.objects.filter(round=round_2027).delete()
+    rows = []
+    for index, (number, count) in enumerate(zip(KOMMUNER, scored, strict=True)):
+        rows += people(spec_2027, number, 6, with_outcome=min(count, 6))
+        Participation.objects.filter(round=round_2027, municipality__number=number).update(
+            named_in_comparisons=named[index]
+        )
+    record(round_2027, rows)
+    publish(round_2027)
+    ids = {number: Municipality.objects.get(number=number).pk for number in KOMMUNER}
+    for is_national, own in [(True, None)] + [(False, ids[n]) for n in KOMMUNER]:
+        data = benchmark_for_viewer(round_2027, viewer_is_national=is_national, own_id=own)
+        sums = data["sums"]
+        seen = {r["id"]: r["outcome"] for r in data["rows"] if r["is_named"]}
+        if own is not None:
+            report = municipality_report(
+                round_2027, ReportScope(municipality=Municipality.objects.get(pk=own))
+            )
+            if not report["suppressed"]:
+                seen[own] = report["outcomes"]["index"]
+        for size_class in ("under_5000", "5000_19999"):
+            national, peer = outcome_benchmarks(sums, own, size_class)
+            for population, stat in ((sums.members(), national), (sums.members(size_class), peer)):
+                if stat.suppressed:
+                    continue
+                left = stat.n - sum(_known(seen.get(m)) for m in population)
+                assert left == 0 or left >= MIN, (is_national, own, size_class, scored)
