@@ -5,6 +5,7 @@ import random
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import settings
 
@@ -16,6 +17,7 @@ from municipalities.models import Sector
 from municipalities.national_lists import ensure_national_lists
 from municipalities.services import create_org_unit, load_municipalities
 from tests.factories import RoundFactory, SuperuserFactory, UserFactory
+from tests.helpers import invite, open_link_path, participation, staff_client
 
 # Hypothesis profiles (README: *Egenskapstester og fuzzing*). "ci" is the default: the same
 # examples on every run of the same code, and nothing saved between runs, so `make test` and
@@ -121,6 +123,12 @@ def no_instrument(db):
 @pytest.fixture
 def spec(instrument):
     return get_instrument_spec(instrument)
+
+
+@pytest.fixture
+def draft(instrument):
+    """An editable copy (2027.1) of the published instrument."""
+    return assessment_services.copy_version(source=instrument, new_version="2027.1")
 
 
 @pytest.fixture
@@ -233,3 +241,105 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+# --- Action plans (tests/test_action_plans.py, tests/test_action_plan_editing.py) -------------
+
+
+@pytest.fixture
+def rounds(municipalities, instrument, spec, sogndal_units):
+    """Two published rounds: 2025 (Sogndal low) and 2026 (Sogndal a whole point higher, same
+    people pattern, so every dimension improves)."""
+    from tests.action_plan_helpers import _round
+
+    units = {"helse_omsorg": [sogndal_units["heim"].pk], "oppvekst": [sogndal_units["skule"].pk]}
+    first = _round("runde-2025", 400, spec, {"4640": 2.4, "1506": 3.0}, units)
+    second = _round("runde-2026", 40, spec, {"4640": 3.4, "1506": 3.0}, units)
+    return first, second
+
+
+@pytest.fixture
+def people(rounds, sogndal_units):
+    """The users of the action plan tests, in Sogndal unless named otherwise: coordinator,
+    tillitsvalgt, unit leader (Heimetenesta), Molde's coordinator and a KS analyst."""
+    return {
+        "coordinator": make_user("koord", "coordinator", municipality_number="4640"),
+        "tillitsvalgt": make_user("tv", "tillitsvalgt", municipality_number="4640"),
+        "leader": make_user("leder", "unit_leader", unit_id=sogndal_units["heim"].pk),
+        "other_coordinator": make_user("koord-b", "coordinator", municipality_number="1506"),
+        "ks": make_user("ks", "ks_analyst"),
+    }
+
+
+# --- Inviting respondents (tests/test_invitations.py, tests/test_round_setup.py) ---------------
+
+
+@pytest.fixture
+def coordinator(users):
+    """A client signed in as Sogndal's coordinator."""
+    return staff_client(users["coordinator_a"])
+
+
+@pytest.fixture
+def send_invites(coordinator, open_round, django_capture_on_commit_callbacks):
+    def send(text, number="4640", client=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return (client or coordinator).post(
+                reverse("assessment:invite_email", args=[number, open_round.slug]),
+                {"emails": text},
+                follow=True,
+            )
+
+    return send
+
+
+# --- The respondent (tests/test_respondent*.py) -------------------------------------------------
+
+
+@pytest.fixture
+def sogndal(open_round):
+    return participation(open_round, "4640")
+
+
+@pytest.fixture
+def molde(open_round):
+    return participation(open_round, "1506")
+
+
+@pytest.fixture
+def link(molde, django_capture_on_commit_callbacks):
+    """A personal link in Molde (bokmål), so the wording checked below is the bokmål one."""
+    return invite(molde, "kari@molde.kommune.no", django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def sogndal_link(sogndal, django_capture_on_commit_callbacks):
+    return invite(sogndal, "kari@sogndal.kommune.no", django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def open_path(open_round, users):
+    """An open link in Molde, made by Molde's coordinator."""
+    return open_link_path(users["coordinator_b"], open_round, number="1506")
+
+
+# --- Instrument 2027.1 (tests/test_instrument_2027*.py) -------------------------------------------
+
+
+@pytest.fixture
+def both_versions(db):
+    """2026.1 and 2027.1, both loaded and published, by version number."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from assessment.models import InstrumentVersion
+
+    ensure_national_lists()
+    call_command("load_instrument", "--publish", stdout=StringIO())
+    return {v.version: v for v in InstrumentVersion.objects.all()}
+
+
+@pytest.fixture
+def spec_2027(both_versions):
+    return get_instrument_spec(both_versions["2027.1"])

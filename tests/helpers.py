@@ -1,7 +1,8 @@
 """Helpers shared by the tests (and bench/agreement.py): the respondent answering a
-questionnaire through the real views, a signed-in client per staff user, and one HTML table
-parser. Importing this module needs no configured Django; the models are imported on use."""
+questionnaire through the real views, a signed-in client per staff user, what the database holds,
+the text of a PDF and one HTML table parser. Importing this module needs no configured Django; the models are imported on use."""
 
+import io
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -10,6 +11,7 @@ from urllib.parse import urlparse
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 # --- The respondent ---------------------------------------------------------------------------
 
@@ -156,6 +158,50 @@ def open_link_path(coordinator, round_, number="4640", unit=None) -> str:
     assert poster.status_code == 200
     match = re.search(r'id="open-link-url">([^<]+)<', poster.content.decode())
     return urlparse(unescape(match[1])).path
+
+
+# --- Staff pages and what the database holds ---------------------------------------------------
+
+
+def dashboard_url(round_, number="4640"):
+    return reverse("reports:dashboard", args=[number, round_.slug])
+
+
+def messages_on(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def db_contains(text: str) -> list[str]:
+    """Every model (and decoded session) whose stored values contain `text`."""
+    from django.apps import apps
+    from django.contrib.sessions.models import Session
+
+    hits = []
+    for model in apps.get_models():
+        names = [f.attname for f in model._meta.concrete_fields]
+        for row in model._base_manager.values_list(*names).iterator():
+            if any(text in str(value) for value in row):
+                hits.append(model._meta.label)
+                break
+    for session in Session.objects.all():
+        if text in str(session.get_decoded()):
+            hits.append("sessions.Session (decoded)")
+    return hits
+
+
+# --- PDF text ------------------------------------------------------------------------------------
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    """The text of every page of a PDF, read with pypdf: it puts each table cell on a line of its
+    own, which tests/test_report.py relies on (pypdfium2 lays the table's lines out differently).
+    Geometry (margins, page sizes) is read with pypdfium2 in tests/test_pdf_report.py."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a whole PDF, page after page."""
+    return "\n".join(pdf_pages(content))
 
 
 # --- HTML tables --------------------------------------------------------------------------------
