@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import Draft
-from tests.test_respondent import (
+from tests.helpers import (
     Respondent,
     invite,
     open_link_path,

@@ -21,8 +21,8 @@ from assessment.models import (
     Response,
 )
 from tests import mailtesting
+from tests.helpers import Respondent, page_url, staff_client
 from tests.mailtesting import link_path, run_worker
-from tests.test_respondent import Respondent, page_url, staff_client
 
 TODAY = timezone.localdate()
 smtp_server = mailtesting.smtp_server  # the fixture: a real SMTP server on 127.0.0.1
