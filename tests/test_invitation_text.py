@@ -1,18 +1,11 @@
 """Invitations in the kommune's målform (posters, code letters and e-mails alike), and the
 coordinator's own invitation text, edited per round with a preview."""
 
-import io
-
 from django.core import mail
 from django.urls import reverse
-from pypdf import PdfReader
 
 from assessment.models import InvitationText
-from tests.helpers import Respondent, links_in, page_url, staff_client
-
-
-def _pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+from tests.helpers import Respondent, links_in, page_url, pdf_text, staff_client
 
 
 def test_posters_letters_and_mails_use_the_kommunes_malform(
@@ -36,12 +29,12 @@ def test_posters_letters_and_mails_use_the_kommunes_malform(
     letters = sogndal.post(
         reverse("assessment:printed_codes", args=["4640", open_round.slug]), {"count": "2"}
     )
-    text = _pdf_text(letters.content)
+    text = pdf_text(letters.content)
     assert "ei kort, anonym undersøking" in text
     molde_letters = molde.post(
         reverse("assessment:printed_codes", args=["1506", open_round.slug]), {"count": "2"}
     )
-    assert "en kort, anonym undersøkelse" in _pdf_text(molde_letters.content)
+    assert "en kort, anonym undersøkelse" in pdf_text(molde_letters.content)
 
     with django_capture_on_commit_callbacks(execute=True):
         sogndal.post(

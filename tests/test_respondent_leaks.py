@@ -35,7 +35,9 @@ from tests.factories import RoundFactory
 from tests.helpers import (
     SUBMIT,
     Respondent,
+    dashboard_url,
     invite,
+    messages_on,
     open_link_path,
     page_url,
     participation,
@@ -43,7 +45,6 @@ from tests.helpers import (
     staff_client,
 )
 from tests.test_import import build_rows, to_csv
-from tests.test_invitations import dashboard_url, messages_on
 
 RESPONSE_MODELS = [Response, Answer, ResponseScore, ResponseChoice]
 
