@@ -12,6 +12,7 @@ from reportlab.lib.pagesizes import A4, landscape
 
 from reports.pdf.layout import MARGIN
 from tests.conftest import publish
+from tests.helpers import pdf_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +32,6 @@ def pdf(client, users, published):
     response = client.get(_url("export_pdf", published))
     assert response.status_code == 200
     return response.content
-
-
-def pages_text(content: bytes) -> list[str]:
-    document = pdfium.PdfDocument(content)
-    try:
-        return [page.get_textpage().get_text_bounded() for page in document]
-    finally:
-        document.close()
 
 
 def test_every_character_lies_inside_the_margins_of_its_page(pdf):
@@ -62,13 +55,13 @@ def test_pages_are_a4_and_the_heatmap_page_is_landscape(pdf):
     sizes = [tuple(round(v) for v in page.get_size()) for page in document]
     portrait, wide = tuple(round(v) for v in A4), tuple(round(v) for v in landscape(A4))
     assert set(sizes) == {portrait, wide}
-    texts = pages_text(pdf)
+    texts = pdf_pages(pdf)
     heat_pages = [i for i, t in enumerate(texts) if "Varmekart" in t or "Varmekart" in t]
     assert heat_pages and all(sizes[i] == wide for i in heat_pages)
 
 
 def test_columns_have_names_not_codes_and_no_word_is_cut(pdf, spec):
-    text = "\n".join(pages_text(pdf))
+    text = "\n".join(pdf_pages(pdf))
     words = set(re.findall(r"[\wæøåÆØÅ]+", text))
     with translation.override("nn"):
         labels = [d.label for d in spec.dimensions]
@@ -84,7 +77,7 @@ def test_columns_have_names_not_codes_and_no_word_is_cut(pdf, spec):
 def test_the_pdf_is_in_the_kommunes_malform_whatever_the_readers_language(client, users, published):
     client.force_login(users["coordinator_a"])
     client.cookies.load({"django_language": "en"})
-    text = "\n".join(pages_text(client.get(_url("export_pdf", published)).content))
+    text = "\n".join(pdf_pages(client.get(_url("export_pdf", published)).content))
     assert "Samandrag" in text  # Sogndal writes nynorsk
     assert "Sammendrag" not in text and "Summary" not in text
 
@@ -92,7 +85,7 @@ def test_the_pdf_is_in_the_kommunes_malform_whatever_the_readers_language(client
 def test_numbers_are_rounded_as_on_the_page(client, users, published, pdf):
     page = client.get(_url("municipality_report", published)).content.decode()
     mean = re.search(r'<div class="kpi" id="overall-mean">(.*?)</div>', page).group(1).strip()
-    texts = pages_text(pdf)
+    texts = pdf_pages(pdf)
     assert mean in texts[0]  # the cover
     first_barrier = re.search(
         r'<table[^>]*id="barriers-table".*?<tbody><tr><th scope="row">(.*?)</th><td>(.*?)</td>',
@@ -108,6 +101,6 @@ def test_numbers_are_rounded_as_on_the_page(client, users, published, pdf):
 
 
 def test_hidden_groups_say_hidden_in_the_heatmap_and_never_show_a_number(pdf, published):
-    text = "\n".join(pages_text(pdf))
+    text = "\n".join(pdf_pages(pdf))
     heat = text[text.index("Varmekart") :]
     assert "løynd" in heat or "skjult" in heat
