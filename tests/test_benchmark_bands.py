@@ -12,7 +12,7 @@ from django.urls import reverse
 from reports.pages import quartile_band
 from reports.selectors import quartiles
 from tests.conftest import publish
-from tests.test_disclosure import new_round, people, record, user
+from tests.disclosure_helpers import new_round, people, record, user
 
 pytestmark = pytest.mark.django_db
 

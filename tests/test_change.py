@@ -21,7 +21,7 @@ from reports.selectors import municipality_report
 from reports.selectors.change import dimension_changes, welch
 from tests.conftest import publish
 from tests.properties import examples
-from tests.test_suppression import answers_scoring
+from tests.suppression_helpers import answers_scoring
 
 pytestmark = pytest.mark.django_db
 MIN = 5

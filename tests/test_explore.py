@@ -18,8 +18,8 @@ from municipalities.services import create_org_unit, grant_role
 from reports.selectors import municipality_report
 from reports.selectors.explore import heat_class, tenure_groups
 from tests.conftest import publish
-from tests.test_report import body_rows, table
-from tests.test_suppression import answers_scoring
+from tests.report_helpers import body_rows, table
+from tests.suppression_helpers import answers_scoring
 
 pytestmark = pytest.mark.django_db
 MIN = 5

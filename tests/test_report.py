@@ -1,9 +1,7 @@
-"""The kommune report as its readers meet it: every part of the page, the same numbers in the
-exports, who may see what, the trend across rounds, how many queries a page costs at two data
-sizes, and caching (with invalidation when answers come in)."""
+"""The kommune report as its readers meet it: every part of the page and the dimension page, the
+same numbers in the XLSX, CSV and PDF exports, and the trend across rounds. Who may see what is
+in tests/test_report_access.py, what a page costs in tests/test_report_queries.py."""
 
-import io
-import json
 import random
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,21 +9,30 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import load_workbook
-from pypdf import PdfReader
 
-from assessment import services as assessment_services
-from assessment.models import Answer, Response, ResponseSource
-from assessment.selectors import _published_spec
+from assessment.models import Answer, Response
 from assessment.synthetic import synthetic_rows
-from municipalities.models import Municipality, Sector
+from municipalities.models import Municipality
 from municipalities.selectors import ReportScope
-from municipalities.services import create_org_unit
 from reports.selectors import municipality_report
 from tests import csv_export
 from tests.conftest import publish
 from tests.factories import RoundFactory
-from tests.helpers import html_tables
+from tests.helpers import pdf_text
+from tests.report_helpers import (
+    SOGNDAL,
+    body_rows,
+    charts,
+    comma,
+    kpi,
+    number,
+    record,
+    sheet_records,
+    table,
+    text,
+    url,
+    xlsx_sheets,
+)
 
 
 @pytest.fixture
@@ -35,69 +42,6 @@ def filled_round(filled_round):
 
 
 pytestmark = pytest.mark.django_db
-
-SOGNDAL, MOLDE = "4640", "1506"
-
-
-# --- helpers -----------------------------------------------------------------------------------
-
-
-def url(name, round_, number=SOGNDAL, **extra):
-    return reverse(f"reports:{name}", kwargs={"slug": round_.slug, "number": number, **extra})
-
-
-def charts(html: str) -> dict:
-    return {
-        m.group(1): json.loads(m.group(2))
-        for m in re.finditer(
-            r'<script type="application/json" data-chart-for="([^"]+)">(.*?)</script>', html, re.S
-        )
-    }
-
-
-def table(html: str, table_id: str) -> str:
-    found = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S)
-    assert found, f"#{table_id} is missing"
-    return found.group(0)
-
-
-def body_rows(table_html: str) -> list[tuple[str, list[str]]]:
-    """(row header text, [cell texts]) for the rows of a table body."""
-    return html_tables(table_html)[0].body_rows()
-
-
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
-
-
-def number(cell: str) -> float | None:
-    cell = cell.replace("\xa0", "").replace(",", ".").strip()
-    return float(cell) if re.fullmatch(r"-?\d+(\.\d+)?", cell) else None
-
-
-def kpi(html: str, element_id: str) -> str:
-    return text(re.search(rf'<div class="kpi" id="{element_id}">(.*?)</div>', html, re.S).group(1))
-
-
-def xlsx_sheets(content: bytes) -> dict:
-    workbook = load_workbook(io.BytesIO(content))
-    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in workbook}
-
-
-def sheet_records(rows: list[list]) -> list[dict]:
-    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-def comma(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
-def record(round_, rows):
-    assessment_services.record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
 
 
 # --- every part of the page --------------------------------------------------------------------
@@ -267,69 +211,6 @@ def test_xlsx_csv_and_pdf_have_the_same_dimension_means_as_the_page(
     assert pdf_means == [comma(mean) for mean in page_means.values()]
 
 
-# --- tenancy --------------------------------------------------------------------------------------
-
-REPORT_URLS = ["municipality_report", "dimension", "export_xlsx", "export_csv", "export_pdf"]
-
-
-def _all_urls(round_, number):
-    return [
-        url(name, round_, number, **({"code": "strategi"} if name == "dimension" else {}))
-        for name in REPORT_URLS
-    ]
-
-
-def test_coordinator_of_another_kommune_gets_404_everywhere(client, users, filled_round):
-    client.force_login(users["coordinator_b"])
-    for address in _all_urls(filled_round, SOGNDAL):
-        assert client.get(address).status_code == 404, address
-    for address in _all_urls(filled_round, MOLDE):  # their own kommune works
-        assert client.get(address).status_code == 200, address
-
-
-def test_user_without_role_gets_404_and_anonymous_is_sent_to_login(client, users, filled_round):
-    for address in _all_urls(filled_round, SOGNDAL):
-        response = client.get(address)
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-    client.force_login(users["no_role"])
-    for address in _all_urls(filled_round, SOGNDAL):
-        assert client.get(address).status_code == 404, address
-
-
-def test_unit_leader_sees_only_their_subtree(client, users, filled_round, sogndal_units):
-    heim = sogndal_units["heim"]
-    in_heim = Response.objects.filter(round=filled_round, unit=heim).count()
-    in_sogndal = Response.objects.filter(round=filled_round, municipality__number=SOGNDAL).count()
-    assert 5 <= in_heim < in_sogndal
-    client.force_login(users["unit_leader"])
-    html = client.get(url("municipality_report", filled_round)).content.decode()
-    assert kpi(html, "respondents") == str(in_heim)
-    assert "Heimetenesta" in html
-    unit_names = [name for name, _cells in body_rows(table(html, "unit-table"))]
-    assert unit_names == ["Heimetenesta"]
-    sheets = xlsx_sheets(client.get(url("export_xlsx", filled_round)).content)
-    overview = {r[0]: r[1] for r in sheets["Oversikt"]}
-    assert (overview["Enhet"], overview["Respondenter"]) == ("Heimetenesta", in_heim)
-    # not another kommune, and not the benchmark
-    assert client.get(url("municipality_report", filled_round, MOLDE)).status_code == 404
-    assert (
-        client.get(reverse("reports:benchmark", kwargs={"slug": filled_round.slug})).status_code
-        == 404
-    )
-
-
-def test_ks_sees_every_participating_kommune_and_nothing_else(client, users, filled_round):
-    client.force_login(users["ks"])
-    for number, count in ((SOGNDAL, 120), (MOLDE, 60)):
-        html = client.get(url("municipality_report", filled_round, number)).content.decode()
-        assert kpi(html, "respondents") == str(count)
-        for address in _all_urls(filled_round, number):
-            assert client.get(address).status_code == 200, address
-    # a kommune that does not take part in the round
-    assert client.get(url("municipality_report", filled_round, "0301")).status_code == 404
-
-
 # --- trend ----------------------------------------------------------------------------------------
 
 
@@ -365,79 +246,3 @@ def test_trend_appears_when_the_kommune_took_part_in_an_earlier_round(
     now_means = [number(c) for c in rows_["Runde 2026"][1:]]
     assert all(v is not None for v in earlier_means + now_means)
     assert sum(earlier_means) < sum(now_means)
-
-
-# --- efficiency --------------------------------------------------------------------------------------
-
-
-def _build(round_, spec, *, sogndal_count, molde_count, units_per_sector):
-    sogndal = Municipality.objects.get(number=SOGNDAL)
-    molde = Municipality.objects.get(number=MOLDE)
-    sectors = {s.code: s for s in Sector.objects.all()}
-    units = {}
-    for code in ("helse_omsorg", "oppvekst", "teknisk"):
-        units[code] = []
-        for i in range(units_per_sector):
-            parent = create_org_unit(municipality=sogndal, sector=sectors[code], name=f"{code} {i}")
-            child = create_org_unit(
-                municipality=sogndal, sector=sectors[code], name=f"{code} {i} team", parent=parent
-            )
-            units[code] += [parent.pk, child.pk]
-    rng = random.Random(11)
-    rows = synthetic_rows(
-        spec=spec, municipality_id=sogndal.pk, count=sogndal_count, rng=rng, units_by_sector=units
-    )
-    rows += synthetic_rows(spec=spec, municipality_id=molde.pk, count=molde_count, rng=rng)
-    record(round_, rows)
-
-
-PAGES = {
-    "report": lambda r: url("municipality_report", r),
-    "dimension": lambda r: url("dimension", r, code="samarbeid"),
-    "xlsx": lambda r: url("export_xlsx", r),
-    "pdf": lambda r: url("export_pdf", r),
-    "docx": lambda r: url("export_docx", r),
-    "meeting_kit": lambda r: url("meeting_kit", r, code="samarbeid") + "?enhet=",
-    "benchmark": lambda r: reverse("reports:benchmark", kwargs={"slug": r.slug}),
-}
-# Read from the published cells, at 40 and at 400 responses (2 and 24 units), session and user
-# included. The bound leaves no room for a query per group, unit or response (issue: ≤ 15).
-# The report reads the kommune's action plans as well (one query; reports.selectors.action_plans);
-# the PDF and the saksframlegg carry the plan and its follow-up (three more).
-MAX_QUERIES = {page: 15 for page in PAGES} | {"report": 16, "pdf": 18, "docx": 18}
-
-
-@pytest.mark.parametrize(
-    ("sogndal_count", "molde_count", "units_per_sector"),
-    [(30, 10, 1), (300, 100, 4)],
-    ids=["40-responses", "400-responses"],
-)
-def test_query_count_does_not_grow_with_the_data(
-    client,
-    users,
-    open_round,
-    spec,
-    django_assert_max_num_queries,
-    sogndal_count,
-    molde_count,
-    units_per_sector,
-):
-    _build(
-        open_round,
-        spec,
-        sogndal_count=sogndal_count,
-        molde_count=molde_count,
-        units_per_sector=units_per_sector,
-    )
-    publish(open_round)
-    for page in sorted(PAGES):
-        client.force_login(users["ks"] if page == "benchmark" else users["coordinator_a"])
-        address = PAGES[page](open_round)
-        _published_spec.cache_clear()  # cold: the instrument is read as well
-        with django_assert_max_num_queries(MAX_QUERIES[page]):
-            response = client.get(address)
-        assert response.status_code == 200, page
-        if page == "report":
-            assert kpi(response.content.decode(), "respondents") == str(sogndal_count)
-            units = body_rows(table(response.content.decode(), "unit-table"))
-            assert len(units) == 3 * 2 * units_per_sector

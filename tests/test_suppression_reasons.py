@@ -19,8 +19,7 @@ from reports.anonymity import (
     suppress_nested_greedy,
     withheld,
 )
-from tests.test_api import _token
-from tests.test_suppression import (
+from tests.suppression_helpers import (
     cells,
     get_all_outputs,
     group,
@@ -29,6 +28,7 @@ from tests.test_suppression import (
     report_for,
     table_row,
 )
+from tests.test_api import _token
 
 MIN = 5
 

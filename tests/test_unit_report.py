@@ -15,8 +15,8 @@ from assessment.selectors import _published_spec
 from municipalities.models import Municipality, Sector
 from municipalities.services import create_org_unit, grant_role
 from tests.conftest import publish
-from tests.test_report import body_rows, charts, kpi, table
-from tests.test_suppression import answers_scoring
+from tests.report_helpers import body_rows, charts, kpi, table
+from tests.suppression_helpers import answers_scoring
 
 pytestmark = pytest.mark.django_db
 MIN = 5
