@@ -5,6 +5,7 @@ on any device, open links through a short resume code.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -399,7 +400,7 @@ def submit(request):
         return _already_answered(request)
     except services.RoundNotOpen as exc:
         return _round_not_open(request, exc.round)
-    except services.ValidationError:
+    except ValidationError:
         return redirect("assessment:page", page=1)
     request.session.pop(SESSION_DRAFT, None)
     request.session.pop(SESSION_RESUME_CODE, None)
