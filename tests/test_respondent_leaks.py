@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import models
 from django.test import Client
@@ -204,7 +205,7 @@ def test_import_refuses_a_row_that_answers_too_little(open_round, spec):
     for code in spec.items:
         rows[3][code] = ""
     rows[3]["STR1"] = "4"
-    with pytest.raises(services.ValidationError) as info:
+    with pytest.raises(ValidationError) as info:
         import_responses(round_=open_round, raw=to_csv(rows).encode())
     (message,) = info.value.messages
     assert message.startswith("Linje 5, kolonne «STR2»: bare 1 av de ")
