@@ -126,7 +126,7 @@ def test_reentering_an_address_answers_the_same_whether_or_not_the_person_answer
     assert Invitation.objects.filter(email="kari@sogndal.kommune.no").count() == 0
 
     coordinator = staff_client(users["coordinator_a"])
-    url = reverse("assessment:invite_email", args=["4640", open_round.slug])
+    url = reverse("reports:invite_email", args=["4640", open_round.slug])
     mail.outbox.clear()
     answers = {}
     for email in ("kari@sogndal.kommune.no", "ola@sogndal.kommune.no"):
