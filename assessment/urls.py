@@ -17,11 +17,6 @@ urlpatterns = [
     ),
     path("kommune/<kommunenr:number>/runder/<slug:slug>/delta/", views.join, name="join"),
     path(
-        "kommune/<kommunenr:number>/runder/<slug:slug>/epost/",
-        views.invite_email,
-        name="invite_email",
-    ),
-    path(
         "kommune/<kommunenr:number>/runder/<slug:slug>/koder/",
         views.printed_codes,
         name="printed_codes",

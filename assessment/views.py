@@ -17,7 +17,6 @@ from municipalities.selectors import get_access_for_user, get_municipality_for_c
 
 from . import mail, selectors, services
 from .forms import (
-    EmailInviteForm,
     InvitationTextForm,
     OpenLinkForm,
     PrintedCodesForm,
@@ -112,49 +111,6 @@ def _participation(request, number, slug):
     return selectors.get_participation_for_user(
         request.user, slug=slug, number=number, coordinate=True
     )
-
-
-@login_required
-@require_POST
-def invite_email(request, number, slug):
-    """Queue the valid addresses; show the invalid ones back in the box to be corrected."""
-    from reports.views import render_dashboard
-
-    participation = _participation(request, number, slug)
-    form = EmailInviteForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render_dashboard(request, participation, email_form=form)
-    try:
-        result = mail.invite_and_schedule(
-            participation=participation,
-            emails=form.cleaned_data["addresses"],
-            reminder_dates=form.reminder_dates(),
-        )
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return render_dashboard(request, participation, email_form=form)
-    messages.success(request, _("%d invitasjoner er lagt i kø for sending.") % result.queued)
-    # Always shown, so the message is the same whether or not a known address has answered.
-    messages.info(
-        request,
-        _(
-            "Adresser som er invitert før i denne runden, får ingen ny invitasjon. "
-            "Bruk påminnelse for dem som ikke har svart."
-        ),
-    )
-    if not result.invalid:
-        return redirect("reports:dashboard", number=number, slug=slug)
-    # The invalid addresses stay in the box (and only they), so they can be corrected and sent.
-    corrected = request.POST.copy()
-    corrected["emails"] = "\n".join(result.invalid)
-    retry_form = EmailInviteForm(corrected)
-    retry_form.is_valid()
-    retry_form.add_error(
-        "emails",
-        _("Disse adressene er ikke gyldige og ble ikke sendt: %s. Rett dem og send igjen.")
-        % ", ".join(f"«{a}»" for a in result.invalid),
-    )
-    return render_dashboard(request, participation, email_form=retry_form)
 
 
 @login_required

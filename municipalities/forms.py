@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrgUnit, Sector
+from .models import FACT_QUESTIONS, KsTool, OrgUnit, Sector
 
 
 class OrgUnitForm(forms.Form):
@@ -34,8 +34,6 @@ class FactSheetForm(forms.Form):
     use and how many new services were scaled (issue 13, item 6)."""
 
     def __init__(self, *args, initial_sheet=None, **kwargs):
-        from .models import FACT_QUESTIONS, KsTool
-
         super().__init__(*args, **kwargs)
         for name, question in FACT_QUESTIONS:
             value = getattr(initial_sheet, name, None) if initial_sheet else None
@@ -68,8 +66,6 @@ class FactSheetForm(forms.Form):
         )
 
     def facts(self) -> dict:
-        from .models import FACT_QUESTIONS
-
         data = {name: _AS_BOOL[self.cleaned_data[name]] for name, _question in FACT_QUESTIONS}
         data["ks_tools"] = sorted(self.cleaned_data["ks_tools"])
         data["services_scaled"] = self.cleaned_data["services_scaled"]

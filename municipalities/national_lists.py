@@ -3,6 +3,8 @@
 Migration 0002 creates them through `ensure_national_lists`, which also restores them where a
 database was emptied (a flushed test database, a restore of only the kommune tables)."""
 
+from . import models
+
 # fmt: off
 STAFF_GROUPS = [
     ("toppleder", False, "Toppleder (kommunedirektør og ledergruppe)",
@@ -37,7 +39,7 @@ SECTORS = [
 def ensure_national_lists(StaffGroup=None, Sector=None) -> None:  # noqa: N803
     """Create or restore the lists. Migration 0002 passes its historical models."""
     if StaffGroup is None or Sector is None:
-        from .models import Sector, StaffGroup
+        StaffGroup, Sector = models.StaffGroup, models.Sector
 
     if StaffGroup.objects.count() == len(STAFF_GROUPS) and Sector.objects.count() == len(SECTORS):
         return

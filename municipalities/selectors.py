@@ -8,8 +8,20 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from .models import Membership, Municipality, OrgUnit, Role, Sector, StaffGroup
+from .models import (
+    FACT_QUESTIONS,
+    FACT_SHORT,
+    FactSheet,
+    KsTool,
+    Membership,
+    Municipality,
+    OrgUnit,
+    Role,
+    Sector,
+    StaffGroup,
+)
 
 
 @dataclass(frozen=True)
@@ -185,10 +197,6 @@ def list_counties() -> list[tuple[str, str]]:
 
 def fact_sheet_rows(sheet) -> list[dict]:
     """The fact sheet as question → answer rows for display (no query)."""
-    from django.utils.translation import gettext as _
-
-    from .models import FACT_QUESTIONS, KsTool
-
     if sheet is None:
         return []
     answer = {True: _("Ja"), False: _("Nei"), None: _("Vet ikke")}
@@ -212,10 +220,6 @@ def fact_sheet_rows(sheet) -> list[dict]:
 def fact_sheet_table(round_, rows: list[dict]) -> dict:
     """The fact sheets of the benchmark's kommuner (rows with "number" and "display_name"), for
     KS: one query. Kommuner without a fact sheet get a row saying so."""
-    from django.utils.translation import gettext as _
-
-    from .models import FACT_QUESTIONS, FACT_SHORT, FactSheet
-
     numbers = [r["number"] for r in rows if r.get("number")]
     sheets = {
         s.participation.municipality.number: s

@@ -9,9 +9,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.models import Round
+
 from .models import (
+    FactSheet,
     LanguageForm,
     Membership,
     Municipality,
@@ -230,12 +234,6 @@ def claim_pending_grants(*, user, identity: str) -> int:
 def save_fact_sheet(*, participation, facts: dict, today=None):
     """Save the kommune's fact sheet for a round. A published round's fact sheet is frozen:
     this raises ValidationError and changes nothing."""
-    from django.utils import timezone
-
-    from assessment.models import Round
-
-    from .models import FactSheet
-
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=participation.round_id)
         if round_.published_at is not None:

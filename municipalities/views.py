@@ -7,8 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from assessment.selectors import get_participation_for_user
+
 from . import selectors, services
-from .forms import OrgUnitForm, RenameUnitForm
+from .forms import FactSheetForm, OrgUnitForm, RenameUnitForm
+from .models import FactSheet
 
 
 @login_required
@@ -90,11 +93,6 @@ def after_sign_in(request):
 @require_http_methods(["GET", "POST"])
 def fact_sheet(request, number, slug):
     """The coordinator answers the kommune's fact sheet once per round (frozen at publication)."""
-    from assessment.selectors import get_participation_for_user
-
-    from .forms import FactSheetForm
-    from .models import FactSheet
-
     participation = get_participation_for_user(
         request.user, slug=slug, number=number, coordinate=True
     )

@@ -2,7 +2,7 @@ from django.urls import path
 
 import config.converters  # noqa: F401  (registers kommunenr, dimension, token)
 
-from . import plan_views, views
+from . import dashboard_views, plan_views, views
 
 app_name = "reports"
 
@@ -56,7 +56,17 @@ urlpatterns = [
     path("runder/<slug:slug>/psykometri/", views.psychometrics, name="psychometrics"),
     path("runder/<slug:slug>/steng/", views.close_round, name="close_round"),
     path("om-metoden/", views.method, name="method"),
-    path("kommune/<kommunenr:number>/runder/<slug:slug>/", views.dashboard, name="dashboard"),
+    # The coordinator's page for a round, and its invitation form
+    path(
+        "kommune/<kommunenr:number>/runder/<slug:slug>/",
+        dashboard_views.dashboard,
+        name="dashboard",
+    ),
+    path(
+        "kommune/<kommunenr:number>/runder/<slug:slug>/epost/",
+        dashboard_views.invite_email,
+        name="invite_email",
+    ),
     # From results to action (issue 14): plans, the staff page, KS's view of the cycle
     path(
         "runder/<slug:slug>/kommuner/<kommunenr:number>/tiltaksplan/",

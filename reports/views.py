@@ -7,21 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assessment.forms import EmailInviteForm, OpenLinkForm, PrintedCodesForm
 from assessment.selectors import (
     get_instrument_spec,
-    get_participation_for_user,
     get_round,
-    invitation_summary,
     item_sources,
     latest_published_version,
-    open_link_url,
-    open_links,
     readable_sources,
     reference_list,
     version_changes,
@@ -44,9 +39,7 @@ from .selectors import benchmark_viewer, home_overview, reliability_for_publishe
 from .selectors import municipality_report as build_report
 from .selectors.action_plans import document_plans, report_followup
 from .selectors.beside_radar import beside_radar, report_participation
-from .selectors.participation import participation_rates
 from .selectors.psychometrics import psychometrics_for_published_rounds, round_psychometrics
-from .selectors.staff_page import staff_page_panel
 from .selectors.unit_participation import unit_participation
 
 
@@ -374,53 +367,5 @@ def method(request):
             "min_group_size": settings.MIN_GROUP_SIZE,
             "reliability": reliability_for_published_rounds() if version else [],
             "psychometrics": psychometrics_for_published_rounds() if version else [],
-        },
-    )
-
-
-@login_required
-@require_safe
-def dashboard(request, number, slug):
-    """The coordinator's page for a round: participation (the only live figures, suppressed
-    like the report), invitations, open links and codes."""
-    participation = get_participation_for_user(
-        request.user, slug=slug, number=number, coordinate=True
-    )
-    return render_dashboard(request, participation)
-
-
-def render_dashboard(request, participation, *, email_form=None):
-    """The dashboard, also as the answer to an invitation form with addresses to correct."""
-    from assessment import mail
-
-    round_ = participation.round
-    if email_form is None:
-        email_form = EmailInviteForm(
-            initial=EmailInviteForm.initial_reminders(
-                mail.coming_reminder_dates(participation)
-                or mail.default_reminder_dates(participation)
-            )
-        )
-    return render(
-        request,
-        "reports/dashboard.html",
-        {
-            "participation": participation,
-            "municipality": participation.municipality,
-            "round": round_,
-            "rates": participation_rates(participation),
-            "invitations": invitation_summary(participation),
-            "batches": mail.batch_summaries(participation),
-            "reminder_dates": mail.coming_reminder_dates(participation),
-            "links": [
-                {"link": link, "url": open_link_url(request, link)}
-                for link in open_links(participation)
-            ],
-            "days_left": max((round_.closes_on - timezone.localdate()).days, 0),
-            "round_days": (round_.closes_on - round_.opens_on).days + 1,
-            "email_form": email_form,
-            "codes_form": PrintedCodesForm(),
-            "link_form": OpenLinkForm(municipality=participation.municipality),
-            **staff_page_panel(request, round_, participation.municipality),
         },
     )

@@ -285,7 +285,7 @@ def send_invites(coordinator, open_round, django_capture_on_commit_callbacks):
     def send(text, number="4640", client=None):
         with django_capture_on_commit_callbacks(execute=True):
             return (client or coordinator).post(
-                reverse("assessment:invite_email", args=[number, open_round.slug]),
+                reverse("reports:invite_email", args=[number, open_round.slug]),
                 {"emails": text},
                 follow=True,
             )

@@ -64,7 +64,7 @@ MATRIX = {
     "assessment:municipality_rounds": ("/kommune/4640/runder/", COORDINATOR_A),
     "assessment:join": ("/kommune/4640/runder/runde-2026/delta/", POST_ONLY),
     "reports:dashboard": ("/kommune/4640/runder/runde-2026/", COORDINATOR_A),
-    "assessment:invite_email": ("/kommune/4640/runder/runde-2026/epost/", POST_ONLY),
+    "reports:invite_email": ("/kommune/4640/runder/runde-2026/epost/", POST_ONLY),
     "assessment:printed_codes": ("/kommune/4640/runder/runde-2026/koder/", POST_ONLY),
     "assessment:remind": ("/kommune/4640/runder/runde-2026/paminnelse/", POST_ONLY),
     "assessment:invitation_text": (
@@ -161,7 +161,7 @@ POST_MATRIX = {
     "assessment:enter_code": ALL_200,
     "assessment:headcounts": COORDINATOR_POST,
     # an empty form is shown again with its error (and the text kept)
-    "assessment:invite_email": COORDINATOR_A,
+    "reports:invite_email": COORDINATOR_A,
     "assessment:invitation_text": COORDINATOR_A,  # an empty text previews the standard one
     "assessment:retry_batch": COORDINATOR_POST,
     "assessment:join": COORDINATOR_POST,

@@ -38,7 +38,7 @@ def test_posters_letters_and_mails_use_the_kommunes_malform(
 
     with django_capture_on_commit_callbacks(execute=True):
         sogndal.post(
-            reverse("assessment:invite_email", args=["4640", open_round.slug]),
+            reverse("reports:invite_email", args=["4640", open_round.slug]),
             {"emails": "kari@sogndal.kommune.no"},
         )
     (message,) = mail.outbox
@@ -64,7 +64,7 @@ def test_the_invitation_text_is_edited_with_a_preview_and_used_in_the_mails(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("assessment:invite_email", args=["4640", open_round.slug]),
+            reverse("reports:invite_email", args=["4640", open_round.slug]),
             {"emails": "kari@sogndal.kommune.no"},
         )
     (message,) = mail.outbox

@@ -38,7 +38,7 @@ def invite(coordinator, open_round, django_capture_on_commit_callbacks):
     def post(addresses, **extra):
         with django_capture_on_commit_callbacks(execute=True):
             return coordinator.post(
-                reverse("assessment:invite_email", args=["4640", open_round.slug]),
+                reverse("reports:invite_email", args=["4640", open_round.slug]),
                 {"emails": "\n".join(addresses), **extra},
                 follow=True,
             )

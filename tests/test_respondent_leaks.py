@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import models
 from django.test import Client
@@ -126,7 +127,7 @@ def test_reentering_an_address_answers_the_same_whether_or_not_the_person_answer
     assert Invitation.objects.filter(email="kari@sogndal.kommune.no").count() == 0
 
     coordinator = staff_client(users["coordinator_a"])
-    url = reverse("assessment:invite_email", args=["4640", open_round.slug])
+    url = reverse("reports:invite_email", args=["4640", open_round.slug])
     mail.outbox.clear()
     answers = {}
     for email in ("kari@sogndal.kommune.no", "ola@sogndal.kommune.no"):
@@ -205,7 +206,7 @@ def test_import_refuses_a_row_that_answers_too_little(open_round, spec):
     for code in spec.items:
         rows[3][code] = ""
     rows[3]["STR1"] = "4"
-    with pytest.raises(services.ValidationError) as info:
+    with pytest.raises(ValidationError) as info:
         import_responses(round_=open_round, raw=to_csv(rows).encode())
     (message,) = info.value.messages
     assert message.startswith("Linje 5, kolonne «STR2»: bare 1 av de ")
