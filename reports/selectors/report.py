@@ -23,7 +23,6 @@ from ..anonymity import (
 )
 from ..models import ChoiceCell, ItemCell, RespondentCell
 from ..models import ScoreCell as ScoreCellModel
-from .benchmark import benchmarks_for, kommune_sums
 from .change import Changes, changes_between
 from .comparison import common_item_gaps, strengths_and_improvements
 from .figures import (
@@ -35,6 +34,7 @@ from .figures import (
     unit_sector,
     units_published_up_to,
 )
+from .kommune_sums import benchmarks_for, kommune_sums
 from .outcomes import outcome_section
 from .stats import (
     Group,

@@ -57,7 +57,7 @@ def municipality_trend(municipality, round_: Round, spec, min_size, sums=None) -
     `sums` is the round's KommuneSums loaded with this kommune's history, when the caller has
     it already."""
     if sums is None:
-        from .benchmark import kommune_sums
+        from .kommune_sums import kommune_sums
 
         sums = kommune_sums(round_, spec, history_of=municipality)
     if len(sums.history) < 2:
