@@ -285,6 +285,12 @@ def test_respondent_sees_the_reference_point_both_missing_options_and_the_outcom
         page(number + 1),
         {"OUT1": "adopted_yes", "OUT2": ["source_staff"], "OUT6": "suggested_yes", "nav": "next"},
     )
+    # The review page lists the two optional pages with what was answered and a way back.
+    review = client.get(page(number + 2)).content.decode()
+    choices_row = review.split('class="review-choices"')[1].split("</tr>")[0]
+    outcomes_row = review.split('class="review-outcomes"')[1].split("</tr>")[0]
+    assert "1 / 2" in choices_row and f'href="{page(number)}"' in choices_row
+    assert "3 / 6" in outcomes_row and f'href="{page(number + 1)}"' in outcomes_row
     client.post(reverse("assessment:submit"))
     response = Response.objects.get()
     assert response.language == "nn"
@@ -297,3 +303,27 @@ def test_respondent_sees_the_reference_point_both_missing_options_and_the_outcom
     }
     outcome = response.scores.get(kind=ScoreKind.OUTCOME, code="outcome")
     assert outcome.value == pytest.approx(5.0)  # ja and suggested; nothing else answered
+
+
+def test_review_counts_only_the_outcome_questions_that_were_asked(spec_2027):
+    """After «nei» (or nothing) to the first outcome question, the questions about the change
+    are not asked, so the review page counts 2 questions, not 6."""
+    from types import SimpleNamespace
+
+    from assessment.selectors import draft_progress
+
+    def outcomes_row(outcomes):
+        draft = SimpleNamespace(data={"staff_group": "medarbeider", "outcomes": outcomes})
+        rows = draft_progress(spec_2027, draft)["other_pages"]
+        return next(r for r in rows if r["kind"] == "outcomes")
+
+    assert outcomes_row({}) == {
+        "page": outcomes_row({})["page"],
+        "kind": "outcomes",
+        "answered": 0,
+        "total": 2,
+    }
+    assert outcomes_row({"OUT1": ["adopted_no"]})["total"] == 2
+    assert outcomes_row({"OUT1": ["adopted_no"]})["answered"] == 1
+    assert outcomes_row({"OUT1": ["adopted_yes"], "OUT3": ["spread_yes"]})["total"] == 6
+    assert outcomes_row({"OUT1": ["adopted_yes"], "OUT3": ["spread_yes"]})["answered"] == 2

@@ -52,11 +52,23 @@ def answer_requirement(spec: InstrumentSpec, staff_group: str, answers: dict) ->
 
 
 def draft_progress(spec: InstrumentSpec, draft) -> dict:
-    """How much of the questionnaire the draft has answered (for the review page)."""
+    """How much of the questionnaire the draft has answered (for the review page): per
+    dimension, and for the barrier/promoter page and the outcome page, which do not count
+    towards the requirement but are listed so the respondent can go back to them."""
     staff_group = draft.data.get("staff_group")
     answers = draft.data.get("answers", {})
     per_dimension = []
+    other_pages = []
     for page_number, page in enumerate(questionnaire_pages(spec, staff_group), start=1):
+        if page.kind == "choices":
+            chosen = sum(1 for key in ("barriers", "promoters") if draft.data.get(key))
+            other_pages.append(
+                {"page": page_number, "kind": "choices", "answered": chosen, "total": 2}
+            )
+        elif page.kind == "outcomes" and spec.outcomes is not None:
+            other_pages.append(
+                {"page": page_number, "kind": "outcomes", **_outcomes_answered(spec, draft)}
+            )
         if page.kind != "dimension" or page.dimension is None:
             continue
         items = page.dimension.items_for(staff_group) if staff_group else page.dimension.items
@@ -71,7 +83,20 @@ def draft_progress(spec: InstrumentSpec, draft) -> dict:
         )
     return {
         "dimensions": per_dimension,
+        "other_pages": other_pages,
         "answered": sum(d["answered"] for d in per_dimension),
         "total": sum(d["total"] for d in per_dimension),
         "requirement": answer_requirement(spec, staff_group, answers),
     }
+
+
+def _outcomes_answered(spec: InstrumentSpec, draft) -> dict:
+    """The outcome questions answered out of those asked: the questions about the change are
+    asked only after a «ja» to the first one."""
+    outcomes = spec.outcomes
+    assert outcomes is not None
+    chosen = draft.data.get("outcomes", {})
+    positive = {o.code for o in outcomes.question(outcomes.gate).options if (o.points or 0) > 0}
+    asked_all = bool(positive & set(chosen.get(outcomes.gate, [])))
+    asked = [q for q in outcomes.questions if asked_all or not q.gated]
+    return {"answered": sum(1 for q in asked if chosen.get(q.code)), "total": len(asked)}
