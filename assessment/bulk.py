@@ -7,23 +7,10 @@ every row gets a random key (`keys.random_keys`), as on the ORM path."""
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessment.scoring import (
-    NOT_RELEVANT,
-    OUTCOME_CODE,
-    is_value,
-    outcome_score,
-    score_response,
-)
-
 from .keys import random_keys
-from .models import ScoreKind
 from .selectors import get_instrument_spec
-from .services import (
-    check_enough_answers,
-    kept_outcomes,
-    lock_round_for_answers,
-    record_responses,
-)
+from .services import check_enough_answers, lock_round_for_answers, record_responses
+from .services.responses import expand_row, option_ids
 
 
 def store_responses(*, round_, rows, source: str) -> int:
@@ -51,37 +38,12 @@ def _skip_fk_triggers_if_allowed(cursor):
 
 def _copy_responses(round_, rows, source):
     spec = get_instrument_spec(round_.instrument)
-    options = {("b", o.code): o.id for o in spec.barriers} | {
-        ("p", o.code): o.id for o in spec.promoters
-    }
-    outcome_options = spec.outcome_options()
+    options = option_ids(spec)
     today = timezone.localdate().isoformat()
-    answers, scores, choices = [], [], []
-    for row in rows:
-        visible = {item.code for item in spec.items_for(row.staff_group)}
-        answers.append(
-            [
-                (spec.items[c].id, v if is_value(v) else None, v == NOT_RELEVANT)
-                for c, v in row.answers.items()
-                if c in visible
-            ]
-        )
-        row_scores = [
-            (int(ScoreKind.DIMENSION if kind == "dimension" else ScoreKind.TRAIT), code, value)
-            for (kind, code), value in score_response(
-                spec, staff_group=row.staff_group, answers=row.answers
-            ).items()
-        ]
-        kept = kept_outcomes(spec, row)
-        outcome = outcome_score(spec, staff_group=row.staff_group, chosen=kept)
-        if outcome is not None:
-            row_scores.append((int(ScoreKind.OUTCOME), OUTCOME_CODE, outcome))
-        scores.append(row_scores)
-        choices.append(
-            [options[("b", c)] for c in row.barriers[:3]]
-            + [options[("p", c)] for c in row.promoters[:3]]
-            + [outcome_options[c].id for codes in kept.values() for c in codes]
-        )
+    parts = [expand_row(spec, row, options) for row in rows]
+    answers = [p.answers for p in parts]
+    scores = [p.scores for p in parts]
+    choices = [p.option_ids for p in parts]
     ids = random_keys(len(rows))
     answer_ids = iter(random_keys(sum(map(len, answers))))
     score_ids = iter(random_keys(sum(map(len, scores))))

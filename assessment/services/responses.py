@@ -104,53 +104,68 @@ def record_responses(*, round_: Round, rows: list[ResponseData], source: str) ->
         )
         for row in rows
     )
-    options = {("barrier", o.code): o.id for o in spec.barriers}
-    options.update({("promoter", o.code): o.id for o in spec.promoters})
-    outcome_options = spec.outcome_options()
+    options = option_ids(spec)
     answers, scores, choices = [], [], []
     for response, row in zip(responses, rows, strict=True):
-        visible = {item.code for item in spec.items_for(row.staff_group)}
-        for code, value in row.answers.items():
-            if code in visible:
-                answers.append(
-                    Answer(
-                        response=response,
-                        item_id=spec.items[code].id,
-                        value=value if is_value(value) else None,
-                        not_relevant=value == NOT_RELEVANT,
-                    )
-                )
-        for (kind, code), value in score_response(
-            spec, staff_group=row.staff_group, answers=row.answers
-        ).items():
-            scores.append(
-                ResponseScore(
-                    response=response,
-                    kind=ScoreKind.DIMENSION if kind == "dimension" else ScoreKind.TRAIT,
-                    code=code,
-                    value=value,
-                )
-            )
-        for kind, codes in (("barrier", row.barriers), ("promoter", row.promoters)):
-            for code in codes[:3]:
-                choices.append(ResponseChoice(response=response, option_id=options[(kind, code)]))
-        kept = kept_outcomes(spec, row)
-        for codes in kept.values():
-            for code in codes:
-                choices.append(
-                    ResponseChoice(response=response, option_id=outcome_options[code].id)
-                )
-        value = outcome_score(spec, staff_group=row.staff_group, chosen=kept)
-        if value is not None:
-            scores.append(
-                ResponseScore(
-                    response=response, kind=ScoreKind.OUTCOME, code=OUTCOME_CODE, value=value
-                )
-            )
+        parts = expand_row(spec, row, options)
+        answers += [
+            Answer(response=response, item_id=item_id, value=value, not_relevant=not_relevant)
+            for item_id, value, not_relevant in parts.answers
+        ]
+        scores += [
+            ResponseScore(response=response, kind=kind, code=code, value=value)
+            for kind, code, value in parts.scores
+        ]
+        choices += [
+            ResponseChoice(response=response, option_id=option_id) for option_id in parts.option_ids
+        ]
     Answer.objects.bulk_create(answers, batch_size=5000)
     ResponseScore.objects.bulk_create(scores, batch_size=5000)
     ResponseChoice.objects.bulk_create(choices, batch_size=5000)
     return responses
+
+
+@dataclass(frozen=True)
+class StoredParts:
+    """What one response row becomes in the database, the same on every write path (the ORM
+    path here and the COPY path in assessment.bulk)."""
+
+    answers: list[tuple[int, float | None, bool]]  # item id, 1-5 or None (missing), not relevant
+    scores: list[tuple[int, str, float]]  # ScoreKind, code, value
+    option_ids: list[int]  # barriers and promoters (at most 3 each), then outcome options
+
+
+def option_ids(spec) -> dict:
+    """(kind, option code) -> option id, for expand_row; built once per batch."""
+    ids = {("barrier", o.code): o.id for o in spec.barriers}
+    ids.update({("promoter", o.code): o.id for o in spec.promoters})
+    ids.update({("outcome", code): o.id for code, o in spec.outcome_options().items()})
+    return ids
+
+
+def expand_row(spec, row: ResponseData, options: dict) -> StoredParts:
+    """The answers to the statements the row's staff group sees, its scores (dimensions,
+    traits and the outcome index) and its chosen options."""
+    visible = {item.code for item in spec.items_for(row.staff_group)}
+    answers = [
+        (spec.items[code].id, value if is_value(value) else None, value == NOT_RELEVANT)
+        for code, value in row.answers.items()
+        if code in visible
+    ]
+    scores = [
+        (int(ScoreKind.DIMENSION if kind == "dimension" else ScoreKind.TRAIT), code, value)
+        for (kind, code), value in score_response(
+            spec, staff_group=row.staff_group, answers=row.answers
+        ).items()
+    ]
+    kept = kept_outcomes(spec, row)
+    outcome = outcome_score(spec, staff_group=row.staff_group, chosen=kept)
+    if outcome is not None:
+        scores.append((int(ScoreKind.OUTCOME), OUTCOME_CODE, outcome))
+    chosen = [options[("barrier", code)] for code in row.barriers[:3]]
+    chosen += [options[("promoter", code)] for code in row.promoters[:3]]
+    chosen += [options[("outcome", code)] for codes in kept.values() for code in codes]
+    return StoredParts(answers=answers, scores=scores, option_ids=chosen)
 
 
 def kept_outcomes(spec, row: ResponseData) -> dict:
