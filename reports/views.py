@@ -194,7 +194,7 @@ def meeting_kit(request, slug, number, code):
     round_, scope, report = _scoped_report(request, slug, number)
     spec = get_instrument_spec(round_.instrument)
     dimension = _dimension_or_404(spec, code)
-    form = MeetingKitForm(request.GET, units=report["units"])
+    form = MeetingKitForm(request.GET, units=report.units)
     unit_id = form.cleaned_data["enhet"] if form.is_valid() else None
     context = meeting_kit_context(report, spec, dimension, unit_id)
     context.update({"round": round_, "scope": scope, "form": form})
@@ -219,7 +219,7 @@ def explore(request, slug, number):
         "rows_kind": rows_kind,
         "comparison_key": against,
     }
-    if not report["suppressed"]:
+    if not report.suppressed:
         context.update(
             pages.explore_context(report, round_, scope, spec, rows_kind=rows_kind, against=against)
         )
