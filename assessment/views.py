@@ -118,7 +118,7 @@ def _participation(request, number, slug):
 @require_POST
 def invite_email(request, number, slug):
     """Queue the valid addresses; show the invalid ones back in the box to be corrected."""
-    from reports.views import render_dashboard
+    from reports.round_views import render_dashboard
 
     participation = _participation(request, number, slug)
     form = EmailInviteForm(request.POST, request.FILES)
