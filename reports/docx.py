@@ -12,7 +12,7 @@ from docx.shared import Pt
 from municipalities.models import localized
 
 from .pdf.layout import fmt, percent
-from .pdf.sections import summary_sentences
+from .pdf.summary import summary_sentences
 from .selectors import Report
 
 
