@@ -106,7 +106,7 @@ def test_peer_group_minus_the_shown_kommuner_never_leaves_a_small_kommune(
     bench = api(ks, f"/api/v1/rounds/{slug}/benchmark/")
     small = [r for r in bench["municipalities"] if r["size_class"] == "under_5000"]
     report = municipality_report(round_, ReportScope(municipality=kommune("1112")))
-    for index, peer in enumerate(report["peer"]):
+    for index, peer in enumerate(report.peer):
         shown = sum(
             r["dimensions"][index]["n"] for r in small if not r["dimensions"][index]["suppressed"]
         )
@@ -139,10 +139,10 @@ def test_a_unit_leaders_peer_figure_is_hidden_as_the_coordinators_is(
     publish(round_)
     as_coordinator = municipality_report(round_, ReportScope(municipality=sogndal))
     as_unit_leader = municipality_report(round_, ReportScope(municipality=sogndal, unit=heim))
-    assert [s.suppressed for s in as_unit_leader["peer"]] == [
-        s.suppressed for s in as_coordinator["peer"]
+    assert [s.suppressed for s in as_unit_leader.peer] == [
+        s.suppressed for s in as_coordinator.peer
     ]
-    assert all(s.suppressed for s in as_unit_leader["peer"])
+    assert all(s.suppressed for s in as_unit_leader.peer)
 
 
 # --- leak 3: two reports, one person -----------------------------------------------------------
@@ -170,9 +170,9 @@ def test_a_person_with_both_roles_cannot_subtract_a_small_sub_unit(
     publish(round_)
     coordinator_view = municipality_report(round_, ReportScope(municipality=sogndal))
     leader_view = municipality_report(round_, ReportScope(municipality=sogndal, unit=parent))
-    units = {g.label: g for g in coordinator_view["units"]}
+    units = {g.label: g for g in coordinator_view.units}
     assert units["Omsorg sør"].suppressed
-    subtree = leader_view["respondents"]
+    subtree = leader_view.respondents
     if subtree is not None:
         shown = sum(
             units[name].respondents
@@ -180,7 +180,7 @@ def test_a_person_with_both_roles_cannot_subtract_a_small_sub_unit(
             if not units[name].suppressed
         )
         assert residual_ok(subtree - shown), (subtree, shown)
-        for index, stat in enumerate(leader_view["dimensions"]):
+        for index, stat in enumerate(leader_view.dimensions):
             if stat.suppressed:
                 continue
             shown_n = sum(
@@ -213,7 +213,7 @@ def test_dashboard_and_report_hide_the_same_units(instrument, spec, municipaliti
     live = {row["label"]: row["count"] for row in participation_rates(participation)["by_unit"]}
     publish(round_)
     report = municipality_report(round_, ReportScope(municipality=sogndal))
-    published = {g.label: g.respondents for g in report["units"]}
+    published = {g.label: g.respondents for g in report.units}
     assert live["Heim"] is None and published["Heim"] is None
     assert live == published
 
@@ -350,27 +350,27 @@ def test_no_two_figures_a_coordinator_and_unit_leader_sees_give_away_a_small_gro
     sogndal = kommune("4640")
     whole = municipality_report(round_, ReportScope(municipality=sogndal))
     part = municipality_report(round_, ReportScope(municipality=sogndal, unit=units["parent"]))
-    if whole["suppressed"]:
+    if whole.suppressed:
         return
-    codes = [s.code for s in whole["dimensions"]]
-    visible_units = {g.label: g for g in whole["units"]}
+    codes = [s.code for s in whole.dimensions]
+    visible_units = {g.label: g for g in whole.units}
     # 1. The kommune against its own breakdowns (staff groups, units).
-    for groups in (whole["staff_groups"], whole["sectors"]):
+    for groups in (whole.staff_groups, whole.sectors):
         for index, code in enumerate(codes):
-            stat = whole["dimensions"][index]
+            stat = whole.dimensions[index]
             if stat.suppressed:
                 continue
             shown = [g.dimensions[index].n for g in groups if not g.dimensions[index].suppressed]
             assert _residuals(stat.n, shown), (code, stat.n, shown)
-    if part["suppressed"]:
+    if part.suppressed:
         return
     # 2. The subtree against the kommune (same person with both roles).
-    assert _residuals(whole["respondents"], [part["respondents"]])
-    for a, b in zip(whole["dimensions"], part["dimensions"], strict=True):
+    assert _residuals(whole.respondents, [part.respondents])
+    for a, b in zip(whole.dimensions, part.dimensions, strict=True):
         if not a.suppressed and not b.suppressed:
             assert _residuals(a.n, [b.n]), a.code
-    for ga in whole["staff_groups"]:
-        for gb in part["staff_groups"]:
+    for ga in whole.staff_groups:
+        for gb in part.staff_groups:
             if ga.key == gb.key and not ga.suppressed and not gb.suppressed:
                 assert _residuals(ga.respondents, [gb.respondents]), ga.key
                 for a, b in zip(ga.dimensions, gb.dimensions, strict=True):
@@ -378,8 +378,8 @@ def test_no_two_figures_a_coordinator_and_unit_leader_sees_give_away_a_small_gro
                         assert _residuals(a.n, [b.n]), (ga.key, a.code)
     # 3. The subtree against the units in it.
     in_tree = [visible_units[name] for name in ("parent", "big", "small") if name in visible_units]
-    assert _residuals(part["respondents"], [g.respondents for g in in_tree if not g.suppressed])
-    for index, stat in enumerate(part["dimensions"]):
+    assert _residuals(part.respondents, [g.respondents for g in in_tree if not g.suppressed])
+    for index, stat in enumerate(part.dimensions):
         if not stat.suppressed:
             assert _residuals(
                 stat.n,
@@ -462,8 +462,8 @@ def test_no_viewer_can_subtract_a_small_group_from_the_national_or_a_peer_figure
                         continue
                     known = 0
                     for member in population:
-                        if member == own and own_report and not own_report["suppressed"]:
-                            n = _known(own_report["dimensions"][index])
+                        if member == own and own_report and not own_report.suppressed:
+                            n = _known(own_report.dimensions[index])
                         elif member in seen:
                             n = _known(seen[member]["dimensions"][index])
                         else:

@@ -241,25 +241,25 @@ def small_staff_group(open_round, spec, sogndal_units):
 
 def test_staff_group_of_three_is_hidden_with_a_complement_in_the_report_data(small_staff_group):
     report = report_for(small_staff_group)
-    assert report["respondents"] == 19
-    tillitsvalgt = group(report["staff_groups"], "tillitsvalgt")
+    assert report.respondents == 19
+    tillitsvalgt = group(report.staff_groups, "tillitsvalgt")
     assert tillitsvalgt.suppressed and tillitsvalgt.below_min
     assert tillitsvalgt.respondents is None
     assert all(s.suppressed and s.mean is None and s.ci95 is None for s in tillitsvalgt.dimensions)
     assert tillitsvalgt.overall.mean is None
     # Shown alone, the medarbeidere (10) and mellomledere (6) would give the 3 away by subtraction
-    mellomleder = group(report["staff_groups"], "mellomleder")
+    mellomleder = group(report.staff_groups, "mellomleder")
     assert mellomleder.suppressed and not mellomleder.below_min and mellomleder.respondents is None
     assert all(s.mean is None for s in mellomleder.dimensions)
-    medarbeider = group(report["staff_groups"], "medarbeider")
+    medarbeider = group(report.staff_groups, "medarbeider")
     assert (medarbeider.suppressed, medarbeider.respondents) == (False, 10)
     assert stat(medarbeider.dimensions, "strategi").mean == 3.0
-    assert stat(report["dimensions"], "strategi").mean == pytest.approx(63 / 19, abs=1e-3)
-    assert report["hidden_summary"]["staff_groups"] == 2
+    assert stat(report.dimensions, "strategi").mean == pytest.approx(63 / 19, abs=1e-3)
+    assert report.hidden_summary.staff_groups == 2
     # Leaders are all hidden: no leaders-vs-staff comparison can be made
-    assert report["gaps"] == []
+    assert report.gaps == []
     # Barrier counts per staff group only for the shown group
-    silo = next(e for e in report["choices"]["barriers"] if e["code"] == "silo")
+    silo = next(e for e in report.choices["barriers"] if e["code"] == "silo")
     assert silo["count"] == 3
     assert [g["staff_group"] for g in silo["by_staff_group"]] == ["medarbeider"]
     assert silo["by_staff_group"][0]["count"] == 0
@@ -329,7 +329,7 @@ def test_staff_group_of_three_is_hidden_in_page_xlsx_csv_and_pdf(client, users, 
         for row in out["csv"]
         if row[0] == "Ansattgrupper" and row[1] == label(StaffGroup, "tillitsvalgt")
     ]
-    assert len(hidden_rows) == len(report_for(small_staff_group)["dimensions"])
+    assert len(hidden_rows) == len(report_for(small_staff_group).dimensions)
     assert all(row[2] == "" and row[5] == "" for row in hidden_rows)
 
     # PDF
@@ -351,13 +351,13 @@ def test_sectors_get_complementary_suppression_and_units_cannot_reveal_a_hidden_
     record(open_round, rows)
     report = report_for(open_round)
     kultur, oppvekst, helse = (
-        group(report["sectors"], k) for k in ("kultur", "oppvekst", "helse_omsorg")
+        group(report.sectors, k) for k in ("kultur", "oppvekst", "helse_omsorg")
     )
     assert kultur.suppressed and kultur.below_min
     assert oppvekst.suppressed and not oppvekst.below_min
     assert (helse.suppressed, helse.respondents) == (False, 10)
     # Skule holds all of oppvekst: showing it would show the hidden sector (and with it kultur)
-    units = {g.key: g for g in report["units"]}
+    units = {g.key: g for g in report.units}
     assert units[skule.pk].suppressed and units[skule.pk].respondents is None
     assert (units[heim.pk].suppressed, units[heim.pk].respondents) == (False, 10)
 
@@ -373,10 +373,10 @@ def test_a_unit_is_hidden_when_only_respondents_without_unit_would_stay_hidden_i
     rows += [person(spec, "4640", 4, sector="oppvekst", unit=skule) for _ in range(7)]
     record(open_round, rows)
     report = report_for(open_round)
-    helse = group(report["sectors"], "helse_omsorg")
+    helse = group(report.sectors, "helse_omsorg")
     assert (helse.suppressed, helse.respondents) == (False, 10)
     assert stat(helse.dimensions, "strategi").mean == pytest.approx(2.6)
-    units = {g.key: g for g in report["units"]}
+    units = {g.key: g for g in report.units}
     assert units[heim.pk].suppressed and not units[heim.pk].below_min
     assert all(s.mean is None for s in units[heim.pk].dimensions)
     assert (units[skule.pk].suppressed, units[skule.pk].respondents) == (False, 7)
@@ -391,10 +391,10 @@ def test_units_get_complementary_suppression_across_the_kommune(open_round, spec
     rows += [person(spec, "4640", 4, sector="oppvekst", unit=skule) for _ in range(12)]
     record(open_round, rows)
     report = report_for(open_round)
-    units = {g.key: g for g in report["units"]}
+    units = {g.key: g for g in report.units}
     assert units[heim.pk].suppressed and units[heim.pk].respondents is None
     assert (units[skule.pk].suppressed, units[skule.pk].respondents) == (False, 12)
-    assert report["hidden_summary"]["units"] == 1
+    assert report.hidden_summary.units == 1
 
 
 # --- single numbers below the minimum inside shown groups ---------------------------------------
@@ -407,13 +407,13 @@ def test_dimension_mean_with_too_few_scores_is_hidden_inside_a_shown_group(open_
     rows += [person(spec, "4640", 5, "mellomleder") for _ in range(6)]
     record(open_round, rows)
     report = report_for(open_round)
-    medarbeider = group(report["staff_groups"], "medarbeider")
+    medarbeider = group(report.staff_groups, "medarbeider")
     assert not medarbeider.suppressed and medarbeider.respondents == 10
     samskaping = stat(medarbeider.dimensions, "samskaping")
     assert samskaping.suppressed and samskaping.mean is None and not samskaping.n
     assert stat(medarbeider.dimensions, "strategi").mean == pytest.approx(2.8)
     assert medarbeider.overall.mean is None  # not every dimension is shown
-    assert stat(report["dimensions"], "samskaping").n == 10
+    assert stat(report.dimensions, "samskaping").n == 10
 
 
 def test_a_hidden_dimension_mean_cannot_be_derived_from_the_kommune_figure(open_round, spec):
@@ -424,7 +424,7 @@ def test_a_hidden_dimension_mean_cannot_be_derived_from_the_kommune_figure(open_
     rows += [person(spec, "4640", 5, "mellomleder") for _ in range(6)]
     record(open_round, rows)
     report = report_for(open_round)
-    mellomleder = group(report["staff_groups"], "mellomleder")
+    mellomleder = group(report.staff_groups, "mellomleder")
     assert not mellomleder.suppressed
     assert stat(mellomleder.dimensions, "samskaping").mean is None
     assert stat(mellomleder.dimensions, "strategi").mean == 5.0
@@ -442,12 +442,12 @@ def test_leader_staff_gap_cannot_give_away_a_hidden_leader_mean(open_round, spec
     rows += [person(spec, "4640", 2) for _ in range(10)]
     record(open_round, rows)
     report = report_for(open_round)
-    groups = {g.key: g for g in report["staff_groups"]}
+    groups = {g.key: g for g in report.staff_groups}
     assert not any(g.suppressed for g in groups.values())
     assert stat(groups["toppleder"].dimensions, "samskaping").suppressed
     assert stat(groups["stab"].dimensions, "samskaping").suppressed
     assert stat(groups["mellomleder"].dimensions, "samskaping").mean == 4.0
-    gaps = {g["code"]: g for g in report["gaps"]}
+    gaps = {g["code"]: g for g in report.gaps}
     assert gaps["samskaping"]["leaders"] is None and gaps["samskaping"]["gap"] is None
     # other dimensions compare as usual: leaders (6 at 5, 6 at 4) against medarbeidere at 2
     assert gaps["strategi"]["leaders"] == pytest.approx(4.5)
@@ -475,7 +475,7 @@ def test_item_distributions_below_the_minimum_are_hidden(client, users, open_rou
         )
     record(open_round, rows)
     report = report_for(open_round)
-    items = {i["code"]: i for i in report["items"]["strategi"]}
+    items = {i["code"]: i for i in report.items["strategi"]}
     assert items["STR1"]["suppressed"]
     assert items["STR1"]["counts"] is None and items["STR1"]["dont_know"] is None
     assert items["STR1"]["answered"] is None
@@ -508,9 +508,9 @@ def test_kommune_below_the_minimum_shows_too_few_answers_and_nothing_else(
 ):
     record(open_round, [person(spec, "4640", s) for s in (2, 2, 1, 1)])
     report = report_for(open_round)
-    assert report["suppressed"] and report["below_min"] and report["respondents"] is None
-    assert report["dimensions"] == [] and report["staff_groups"] == [] and report["items"] == {}
-    assert report["overall"].mean is None
+    assert report.suppressed and report.below_min and report.respondents is None
+    assert report.dimensions == [] and report.staff_groups == [] and report.items == {}
+    assert report.overall.mean is None
 
     client.force_login(users["coordinator_a"])
     out = get_all_outputs(client, open_round)
@@ -662,13 +662,13 @@ def test_random_kommuner_never_show_a_small_group_in_any_breakdown(random_setup,
     report = report_for(round_)
     total = len(people)
     if total < MIN:
-        assert report["suppressed"]
+        assert report.suppressed
         return
-    assert report["respondents"] == total
+    assert report.respondents == total
 
     scored = {d.code: sum(1 for p in people if d.code not in p[4]) for d in spec.dimensions}
-    dimension_totals = {s.code: s.n for s in report["dimensions"] if not s.suppressed}
-    for s in report["dimensions"]:
+    dimension_totals = {s.code: s.n for s in report.dimensions if not s.suppressed}
+    for s in report.dimensions:
         assert s.suppressed == (scored[s.code] < MIN)
 
     def count(key_of):
@@ -678,20 +678,18 @@ def test_random_kommuner_never_show_a_small_group_in_any_breakdown(random_setup,
         return counts
 
     _check_breakdown(
-        report["staff_groups"], count(lambda p: p[0]), MIN, total, dimension_totals, people
+        report.staff_groups, count(lambda p: p[0]), MIN, total, dimension_totals, people
     )
-    _check_breakdown(report["sectors"], count(lambda p: p[1]), MIN, total, dimension_totals, people)
+    _check_breakdown(report.sectors, count(lambda p: p[1]), MIN, total, dimension_totals, people)
     unit_of = {(code, i + 1): u.pk for code, us in units.items() for i, u in enumerate(us)}
     unit_counts = count(lambda p: unit_of.get((p[1], p[2])))
-    _check_breakdown(report["units"], unit_counts, MIN, total, dimension_totals, people)
+    _check_breakdown(report.units, unit_counts, MIN, total, dimension_totals, people)
     # sector -> units, for every sector that is shown
-    for sector_group in report["sectors"]:
+    for sector_group in report.sectors:
         if sector_group.suppressed:
             continue
         in_sector = [p for p in people if p[1] == sector_group.key]
-        sector_units = [
-            g for g in report["units"] if g.key in {u.pk for u in units[sector_group.key]}
-        ]
+        sector_units = [g for g in report.units if g.key in {u.pk for u in units[sector_group.key]}]
         sector_dims = {s.code: s.n for s in sector_group.dimensions if not s.suppressed}
         _check_breakdown(sector_units, unit_counts, MIN, len(in_sector), sector_dims, in_sector)
 
@@ -713,7 +711,7 @@ def test_peer_and_national_figures_hide_when_only_a_few_others_are_left(
     rows += [person(spec, neighbour.number, 1) for _ in range(others)]
     record(open_round, rows)
     report = report_for(open_round)
-    assert all(s.suppressed for s in report["peer"]) is hidden
-    assert all(s.suppressed for s in report["national"]) is hidden
+    assert all(s.suppressed for s in report.peer) is hidden
+    assert all(s.suppressed for s in report.national) is hidden
     if not hidden:
-        assert stat(report["peer"], "strategi").n == 10 + others
+        assert stat(report.peer, "strategi").n == 10 + others
