@@ -93,7 +93,7 @@ def check_report(checks, rows, report, api_json, page_html, spec):
             return got.get((part, None, None, code))
         return got.get((part, key, kind, code))
 
-    checks.expect(report["respondents"] == got[("count", None, None, None)][1], "report n")
+    checks.expect(report.respondents == got[("count", None, None, None)][1], "report n")
     for api_part, part in (("national", "national"), ("peer_group", "peer")):
         for d in api_json["benchmarks"][api_part]:
             mean, n, sd = floor(part, d["code"])
@@ -119,11 +119,11 @@ def check_report(checks, rows, report, api_json, page_html, spec):
                     continue
                 mean, n, _sd = floor(part, d["code"], key)
                 checks.expect(close(d["mean"], mean, 3) and d["n"] == n, f"API {part} {key}")
-    for t in report["traits"]:
+    for t in report.traits:
         if not t.suppressed:
             mean, n, _sd = floor("kommune", t.code, kind="2")
             checks.expect(close(t.mean, mean, 3) and t.n == n, f"trait {t.code}")
-    for unit in report["units"]:
+    for unit in report.units:
         if unit.suppressed:
             continue
         for s in unit.dimensions:
@@ -131,8 +131,8 @@ def check_report(checks, rows, report, api_json, page_html, spec):
                 mean, n, _sd = floor("unit", s.code, str(unit.key))
                 checks.expect(close(s.mean, mean, 3) and s.n == n, f"unit {unit.key} {s.code}")
     # Perception gaps: pooled from the staff-group rows of the floor.
-    shown = {g.key for g in report["staff_groups"] if not g.suppressed}
-    for gap in report["gaps"]:
+    shown = {g.key for g in report.staff_groups if not g.suppressed}
+    for gap in report.gaps:
         if gap["leaders"] is None:
             continue
         leaders = combine(
@@ -151,7 +151,7 @@ def check_report(checks, rows, report, api_json, page_html, spec):
         )
     # Statement distributions and choices.
     for dimension in spec.dimensions:
-        for item_spec, item in zip(dimension.items, report["items"][dimension.code], strict=True):
+        for item_spec, item in zip(dimension.items, report.items[dimension.code], strict=True):
             if item["suppressed"]:
                 continue
             counts = [
@@ -164,7 +164,7 @@ def check_report(checks, rows, report, api_json, page_html, spec):
             )
     option_ids = {o.code: o.id for o in spec.barriers + spec.promoters}
     for kind in ("barriers", "promoters"):
-        for entry in report["choices"][kind]:
+        for entry in report.choices[kind]:
             oid = str(option_ids[entry["code"]])
             total = sum(
                 n for (p, k1, _k2, _c), (_m, n, _s) in got.items() if p == "choice" and k1 == oid

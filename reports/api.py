@@ -270,17 +270,17 @@ def municipality(request, slug: RoundSlug, number: MunicipalityNumber):
         raise Http404
     _published(round_)
     report = municipality_report(round_, get_report_scope_for_user(request.auth, found))
-    overall = report["overall"]
+    overall = report.overall
     return {
         "round": round_.slug,
         "municipality": {"number": found.number, "name": found.name},
-        "respondents": report["respondents"],
-        "suppressed": report["suppressed"],
-        "reason": report["reason"],
+        "respondents": report.respondents,
+        "suppressed": report.suppressed,
+        "reason": report.reason,
         "overall": {"mean": overall.mean, "index": overall.index, "level": overall.level},
-        "dimensions": _stats(report["dimensions"])
-        if not report["suppressed"]
-        else _hidden(round_, report["reason"]),
+        "dimensions": _stats(report.dimensions)
+        if not report.suppressed
+        else _hidden(round_, report.reason),
         "by_staff_group": [
             {
                 "staff_group": g.key,
@@ -289,7 +289,7 @@ def municipality(request, slug: RoundSlug, number: MunicipalityNumber):
                 "reason": g.reason,
                 "dimensions": _stats(g.dimensions),
             }
-            for g in report["staff_groups"]
+            for g in report.staff_groups
         ],
         "by_sector": [
             {
@@ -299,13 +299,13 @@ def municipality(request, slug: RoundSlug, number: MunicipalityNumber):
                 "reason": g.reason,
                 "dimensions": _stats(g.dimensions),
             }
-            for g in report["sectors"]
+            for g in report.sectors
         ],
         "benchmarks": {
-            "national": _stats(report["national"]),
-            "peer_group": _stats(report["peer"]),
+            "national": _stats(report.national),
+            "peer_group": _stats(report.peer),
         },
-        "outcome": _outcome(report.get("outcomes")),
+        "outcome": _outcome(report.outcomes),
     }
 
 

@@ -12,11 +12,12 @@ from docx.shared import Pt
 from municipalities.models import localized
 
 from .pdf.layout import fmt, percent
-from .pdf.sections import summary_sentences
+from .pdf.summary import summary_sentences
+from .selectors import Report
 
 
 def saksframlegg_docx(
-    report: dict, spec, *, language: str = "nb", plans: dict | None = None
+    report: Report, spec, *, language: str = "nb", plans: dict | None = None
 ) -> bytes:
     """`plans` is `selectors.action_plans.document_plans`: the plan replaces the suggested
     follow-up, and the previous plan's follow-up joins the saksopplysninger."""
@@ -24,12 +25,12 @@ def saksframlegg_docx(
         return _build(report, spec, plans or {})
 
 
-def _build(report: dict, spec, plans: dict) -> bytes:
+def _build(report: Report, spec, plans: dict) -> bytes:
     document = Document()
     document.styles["Normal"].font.name = "Calibri"
     document.styles["Normal"].font.size = Pt(11)
-    subject = report["unit"]["name"] if report["unit"] else report["municipality"]["name"]
-    round_name = report["round"]["name"]
+    subject = report.unit.name if report.unit else report.municipality.name
+    round_name = report.round.name
     document.core_properties.title = _("Innovasjonsradar – %s") % subject
     document.add_heading(
         _("Saksframlegg: Innovasjonsradar %(round)s for %(name)s")
@@ -45,10 +46,10 @@ def _build(report: dict, spec, plans: dict) -> bytes:
     )
 
     document.add_heading(_("Saksopplysninger"), level=2)
-    if report["suppressed"]:
+    if report.suppressed:
         document.add_paragraph(
             _("For få svar til å vise resultater. Det trengs minst %(n)d svar.")
-            % {"n": report["min_size"]}
+            % {"n": report.min_size}
         )
     else:
         for sentence in summary_sentences(report):
@@ -63,7 +64,7 @@ def _build(report: dict, spec, plans: dict) -> bytes:
         document.add_heading(_("Oppfølging"), level=2)
         if plans.get("plan"):
             _plan(document, plans["plan"])
-        for stat in [] if plans.get("plan") else report["improvements"]:
+        for stat in [] if plans.get("plan") else report.improvements:
             dimension = spec.dimension(stat.code)
             for action in dimension.actions[:2]:
                 document.add_paragraph(
@@ -77,20 +78,20 @@ def _build(report: dict, spec, plans: dict) -> bytes:
             "skjules der det trengs for at ingen liten gruppe kan regnes ut. Resultatene er "
             "publisert én gang, da runden stengte, og endrer seg ikke."
         )
-        % {"n": report["min_size"]}
+        % {"n": report.min_size}
     )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _key_figures(document, report) -> None:
-    overall = report["overall"]
+def _key_figures(document, report: Report) -> None:
+    overall = report.overall
     facts = document.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
     for label, value in (
-        (_("Respondenter"), str(report["respondents"])),
-        (_("Svarprosent"), percent(report["response_rate"])),
+        (_("Respondenter"), str(report.respondents)),
+        (_("Svarprosent"), percent(report.response_rate)),
         (_("Samlet modenhet (1–5)"), fmt(overall.mean)),
         (_("Modenhetsnivå (1–5)"), str(overall.level or "–")),
     ):
@@ -105,9 +106,7 @@ def _key_figures(document, report) -> None:
         strict=True,
     ):
         cell.text = title
-    for stat, national, peer in zip(
-        report["dimensions"], report["national"], report["peer"], strict=True
-    ):
+    for stat, national, peer in zip(report.dimensions, report.national, report.peer, strict=True):
         row = scores.add_row().cells
         row[0].text = stat.name
         row[1].text = fmt(stat.mean) if not stat.suppressed else _("skjult")

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .anonymity import reason_label
+from .selectors import Report
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,7 +31,7 @@ def csv_cell(value):
     return "'" + value if is_formula_like(value) else value
 
 
-def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
+def report_tables(report: Report) -> list[tuple[str, list[str], list[list]]]:
     """The report as tables: (sheet name, header, rows). Hidden numbers are None."""
 
     def stat_cells(s):
@@ -57,32 +58,30 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         _("Merknad"),
         _("Hvorfor skjult"),
     ]
-    overall = report.get("overall")
-    tables = [
+    overall = report.overall
+    tables: list[tuple[str, list[str], list[list]]] = [
         (
             _("Oversikt"),
             [_("Felt"), _("Verdi")],
             [
-                [_("Kommune"), report["municipality"]["name"]],
-                [_("Kommunenummer"), report["municipality"]["number"]],
-                [_("Runde"), report["round"]["name"]],
-                [_("Enhet"), report["unit"]["name"] if report["unit"] else _("Hele kommunen")],
-                [_("Respondenter"), report["respondents"]],
-                [_("Hvorfor skjult"), reason_label(report["reason"])],
-                [_("Svarprosent"), report["response_rate"]],
-                [_("Samlet modenhet (snitt)"), overall.mean if overall else None],
-                [_("Samlet indeks"), overall.index if overall else None],
-                [_("Samlet nivå"), overall.level if overall else None],
-                [_("Minste gruppestørrelse"), report["min_size"]],
+                [_("Kommune"), report.municipality.name],
+                [_("Kommunenummer"), report.municipality.number],
+                [_("Runde"), report.round.name],
+                [_("Enhet"), report.unit.name if report.unit else _("Hele kommunen")],
+                [_("Respondenter"), report.respondents],
+                [_("Hvorfor skjult"), reason_label(report.reason)],
+                [_("Svarprosent"), report.response_rate],
+                [_("Samlet modenhet (snitt)"), overall.mean],
+                [_("Samlet indeks"), overall.index],
+                [_("Samlet nivå"), overall.level],
+                [_("Minste gruppestørrelse"), report.min_size],
             ],
         )
     ]
-    if report["suppressed"]:
+    if report.suppressed:
         return tables
     rows = []
-    for own, national, peer in zip(
-        report["dimensions"], report["national"], report["peer"], strict=True
-    ):
+    for own, national, peer in zip(report.dimensions, report.national, report.peer, strict=True):
         rows.append([own.code, own.name, *stat_cells(own), national.mean, peer.mean])
     tables.append(
         (
@@ -92,9 +91,9 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         )
     )
     for title, groups in (
-        (_("Ansattgrupper"), report["staff_groups"]),
-        (_("Sektorer"), report["sectors"]),
-        (_("Enheter"), report["units"]),
+        (_("Ansattgrupper"), report.staff_groups),
+        (_("Sektorer"), report.sectors),
+        (_("Enheter"), report.units),
     ):
         rows = []
         for group in groups:
@@ -107,7 +106,7 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         (
             _("Kulturprofil"),
             [_("Kode"), _("Trekk"), *stat_header],
-            [[s.code, s.name, *stat_cells(s)] for s in report["traits"]],
+            [[s.code, s.name, *stat_cells(s)] for s in report.traits],
         )
     )
     tables.append(
@@ -120,11 +119,11 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
                 _("Medarbeidere og tillitsvalgte"),
                 _("Forskjell"),
             ],
-            [[g["code"], g["name"], g["leaders"], g["staff"], g["gap"]] for g in report["gaps"]],
+            [[g["code"], g["name"], g["leaders"], g["staff"], g["gap"]] for g in report.gaps],
         )
     )
     rows = []
-    for code, items in report["items"].items():
+    for code, items in report.items.items():
         for item in items:
             counts = item["counts"] or [None] * 5
             rows.append(
@@ -165,7 +164,7 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
     )
     rows = []
     for kind, label in (("barriers", _("Hemmer")), ("promoters", _("Fremmer"))):
-        for entry in report["choices"].get(kind, []):
+        for entry in report.choices.get(kind, []):
             rows.append([label, entry["code"], entry["label"], entry["count"], entry["percent"]])
     tables.append(
         (
@@ -174,7 +173,7 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
             rows,
         )
     )
-    outcomes = report.get("outcomes")
+    outcomes = report.outcomes
     if outcomes:
         rows = [
             [_("Resultatindeks (0–100)"), "", name, None if s.suppressed else s.index, s.n]
@@ -199,7 +198,7 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
     return tables
 
 
-def report_xlsx(report: dict) -> bytes:
+def report_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in report_tables(report):
@@ -265,7 +264,7 @@ def csv_file_names(tables) -> list[str]:
     ]
 
 
-def report_csv_zip(report: dict) -> bytes:
+def report_csv_zip(report: Report) -> bytes:
     """The report's tables as one CSV file each, in a zip (a CSV holds one table)."""
     tables = report_tables(report)
     buffer = io.BytesIO()

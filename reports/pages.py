@@ -13,7 +13,7 @@ from municipalities.models import SizeClass, localized
 
 from . import charts
 from .anonymity import reason_label
-from .selectors import Stat, national_trend, quartiles
+from .selectors import Report, Stat, national_trend, quartiles
 from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer, viewer_benchmarks
 
 
@@ -32,21 +32,21 @@ def _sector_stats(sector, dimensions) -> list:
     return sector.dimensions
 
 
-def _beside_series(report) -> list:
+def _beside_series(report: Report) -> list:
     """A unit's radar also draws its kommune and its sector (reports.selectors.figures)."""
-    beside = report.get("beside")
+    beside = report.beside
     if not beside:
         return []
-    series = [(report["municipality"]["name"], _values(beside["kommune"]))]
-    sector = beside["sector"]
+    series = [(report.municipality.name, _values(beside.kommune))]
+    sector = beside.sector
     if sector is not None and not sector.suppressed:
         series.append((sector.label, _values(sector.dimensions)))
     return series
 
 
-def report_context(report: dict, spec) -> dict:
+def report_context(report: Report, spec) -> dict:
     context = {"report": report, "spec": spec, "charts": {}}
-    if report["suppressed"]:
+    if report.suppressed:
         return context
     axes = [d.label for d in spec.dimensions]
     context["charts"]["radar"] = charts.to_json(
@@ -54,23 +54,21 @@ def report_context(report: dict, spec) -> dict:
             axes,
             [
                 (
-                    report["municipality"]["name"]
-                    if not report["unit"]
-                    else report["unit"]["name"],
-                    _values(report["dimensions"]),
+                    report.municipality.name if not report.unit else report.unit.name,
+                    _values(report.dimensions),
                 ),
                 *_beside_series(report),
-                (_("Landet"), _values(report["national"])),
-                (_("Kommuner i samme størrelsesgruppe"), _values(report["peer"])),
+                (_("Landet"), _values(report.national)),
+                (_("Kommuner i samme størrelsesgruppe"), _values(report.peer)),
             ],
         )
     )
-    shown_groups = [g for g in report["staff_groups"] if not g.suppressed]
+    shown_groups = [g for g in report.staff_groups if not g.suppressed]
     if shown_groups:
         context["charts"]["staff_groups"] = charts.to_json(
             charts.radar(axes, [(g.label, _values(g.dimensions)) for g in shown_groups])
         )
-    units = report["units"]
+    units = report.units
     if units:
         context["charts"]["units"] = charts.to_json(
             charts.heatmap(
@@ -82,53 +80,51 @@ def report_context(report: dict, spec) -> dict:
                 [_values(u.dimensions) for u in units],
             )
         )
-    shown_traits = [t for t in report["traits"] if not t.suppressed]
+    shown_traits = [t for t in report.traits if not t.suppressed]
     if len(shown_traits) >= 3:
         context["charts"]["traits"] = charts.to_json(
             charts.radar(
-                [t.name for t in report["traits"]],
+                [t.name for t in report.traits],
                 [
                     (
-                        report["unit"]["name"]
-                        if report["unit"]
-                        else report["municipality"]["name"],
-                        _values(report["traits"]),
+                        report.unit.name if report.unit else report.municipality.name,
+                        _values(report.traits),
                     )
                 ],
             )
         )
     for kind in ("barriers", "promoters"):
-        entries = report["choices"].get(kind, [])
+        entries = report.choices.get(kind, [])
         if entries:
             context["charts"][kind] = charts.to_json(
                 charts.bars([e["label"] for e in entries], [e["percent"] or 0 for e in entries])
             )
-    if report["trend"]:
+    if report.trend:
         context["charts"]["trend"] = charts.to_json(
-            charts.trend_lines(report["trend"], [(d.code, d.label) for d in spec.dimensions])
+            charts.trend_lines(report.trend, [(d.code, d.label) for d in spec.dimensions])
         )
-    beside = report.get("beside") or {}
-    sector = beside.get("sector")
+    beside = report.beside
+    sector = beside.sector if beside else None
     context["dimension_rows"] = list(
         zip(
             spec.dimensions,
-            report["dimensions"],
-            report["national"],
-            report["peer"],
-            beside.get("kommune") or [None] * len(spec.dimensions),
-            _sector_stats(sector, report["dimensions"]),
+            report.dimensions,
+            report.national,
+            report.peer,
+            beside.kommune if beside else [None] * len(spec.dimensions),
+            _sector_stats(sector, report.dimensions),
             strict=True,
         )
     )
     return context
 
 
-def dimension_context(report: dict, spec, dimension) -> dict:
+def dimension_context(report: Report, spec, dimension) -> dict:
     context = {"report": report, "dimension": dimension, "charts": {}}
-    if report["suppressed"]:
+    if report.suppressed:
         return context
-    stat = next(s for s in report["dimensions"] if s.code == dimension.code)
-    items = report["items"].get(dimension.code, [])
+    stat = next(s for s in report.dimensions if s.code == dimension.code)
+    items = report.items.get(dimension.code, [])
     context.update(
         {
             "stat": stat,
@@ -139,11 +135,11 @@ def dimension_context(report: dict, spec, dimension) -> dict:
                 {"text": localized(a["text"]), "ks_tool": a.get("ks_tool")}
                 for a in dimension.actions
             ],
-            "national": next(s for s in report["national"] if s.code == dimension.code),
-            "peer": next(s for s in report["peer"] if s.code == dimension.code),
+            "national": next(s for s in report.national if s.code == dimension.code),
+            "peer": next(s for s in report.peer if s.code == dimension.code),
             "groups": [
                 (g, next(s for s in g.dimensions if s.code == dimension.code))
-                for g in report["staff_groups"]
+                for g in report.staff_groups
             ],
             "likert_labels": likert_labels(),
             "has_reverse": any(i["reverse"] and not i["suppressed"] for i in items),
@@ -318,7 +314,7 @@ def benchmark_context(
     bounds = [d["quartiles"] for d in distributions]
     if outcome:
         bounds.append(outcome["quartiles"])
-    formatted = {}
+    formatted: dict = {}
     for row in table_rows:
         stats = row["dimensions"] + ([row["outcome"]] if outcome else [])
         row["score_cells"] = _score_cells(
@@ -372,23 +368,25 @@ def benchmark_context(
     }
 
 
-def explore_context(report: dict, round_, scope, spec, *, rows_kind: str, against: str) -> dict:
+def explore_context(report: Report, round_, scope, spec, *, rows_kind: str, against: str) -> dict:
     """The heatmap's rows and its comparison row (reports.selectors.explore)."""
     from .selectors.explore import heatmap_rows, tenure_groups
 
     if rows_kind == "ansiennitet" and scope.is_whole:
         groups = tenure_groups(round_, scope.municipality, spec)
     else:
-        groups = report[
-            {"ansattgrupper": "staff_groups", "sektorer": "sectors", "enheter": "units"}.get(
-                rows_kind, "staff_groups"
-            )
-        ]
-    beside = report.get("beside") or {}
+        groups = {
+            "ansattgrupper": report.staff_groups,
+            "sektorer": report.sectors,
+            "enheter": report.units,
+        }.get(rows_kind, report.staff_groups)
     comparisons = {
-        "kommunen": (beside.get("kommune") or report["dimensions"], _("Kommunen")),
-        "landet": (report["national"], _("Landet")),
-        "storrelse": (report["peer"], _("Kommuner av samme størrelse")),
+        "kommunen": (
+            report.beside.kommune if report.beside else report.dimensions,
+            _("Kommunen"),
+        ),
+        "landet": (report.national, _("Landet")),
+        "storrelse": (report.peer, _("Kommuner av samme størrelse")),
     }
     comparison, comparison_label = comparisons.get(against, comparisons["kommunen"])
     return {

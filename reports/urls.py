@@ -2,7 +2,7 @@ from django.urls import path
 
 import config.converters  # noqa: F401  (registers kommunenr, dimension, token)
 
-from . import dashboard_views, plan_views, views
+from . import dashboard_views, export_views, plan_views, round_views, views
 
 app_name = "reports"
 
@@ -29,22 +29,22 @@ urlpatterns = [
     ),
     path(
         "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport.xlsx",
-        views.export_xlsx,
+        export_views.export_xlsx,
         name="export_xlsx",
     ),
     path(
         "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport-csv.zip",
-        views.export_csv,
+        export_views.export_csv,
         name="export_csv",
     ),
     path(
         "runder/<slug:slug>/kommuner/<kommunenr:number>/rapport.pdf",
-        views.export_pdf,
+        export_views.export_pdf,
         name="export_pdf",
     ),
     path(
         "runder/<slug:slug>/kommuner/<kommunenr:number>/saksframlegg.docx",
-        views.export_docx,
+        export_views.export_docx,
         name="export_docx",
     ),
     path(
@@ -52,10 +52,10 @@ urlpatterns = [
         views.unit_report,
         name="unit_report",
     ),
-    path("runder/<slug:slug>/sammenligning/", views.benchmark, name="benchmark"),
-    path("runder/<slug:slug>/psykometri/", views.psychometrics, name="psychometrics"),
-    path("runder/<slug:slug>/steng/", views.close_round, name="close_round"),
-    path("om-metoden/", views.method, name="method"),
+    path("runder/<slug:slug>/sammenligning/", round_views.benchmark, name="benchmark"),
+    path("runder/<slug:slug>/psykometri/", round_views.psychometrics, name="psychometrics"),
+    path("runder/<slug:slug>/steng/", round_views.close_round, name="close_round"),
+    path("om-metoden/", round_views.method, name="method"),
     # The coordinator's page for a round, and its invitation form
     path(
         "kommune/<kommunenr:number>/runder/<slug:slug>/",

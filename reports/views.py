@@ -1,45 +1,33 @@
-"""Report pages and exports. Every view scopes to the user's kommune or unit subtree first."""
+"""Report pages. Every view scopes to the user's kommune or unit subtree first; the exports are
+in reports.export_views, the pages of a whole round in reports.round_views."""
 
 import functools
 
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_safe
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from assessment.selectors import (
     get_instrument_spec,
     get_round,
-    item_sources,
-    latest_published_version,
-    readable_sources,
-    reference_list,
-    version_changes,
 )
 from municipalities.selectors import (
     ReportScope,
-    fact_sheet_table,
     get_access_for_user,
     get_led_unit_for_user,
     get_municipality_for_user,
     get_report_scope_for_user,
-    list_counties,
 )
 
-from . import docx, exports, pages, pdf
+from . import pages
 from .forms import ExploreForm, MeetingKitForm
 from .meeting_kit import meeting_kit_context
-from .publication import ensure_published, publish_round
-from .selectors import benchmark_viewer, home_overview, reliability_for_published_rounds
+from .publication import ensure_published
+from .selectors import home_overview
 from .selectors import municipality_report as build_report
-from .selectors.action_plans import document_plans, report_followup
+from .selectors.action_plans import report_followup
 from .selectors.beside_radar import beside_radar, report_participation
-from .selectors.psychometrics import psychometrics_for_published_rounds, round_psychometrics
 from .selectors.unit_participation import unit_participation
 
 
@@ -187,7 +175,7 @@ def meeting_kit(request, slug, number, code):
     round_, scope, report = _scoped_report(request, slug, number)
     spec = get_instrument_spec(round_.instrument)
     dimension = _dimension_or_404(spec, code)
-    form = MeetingKitForm(request.GET, units=report["units"])
+    form = MeetingKitForm(request.GET, units=report.units)
     unit_id = form.cleaned_data["enhet"] if form.is_valid() else None
     context = meeting_kit_context(report, spec, dimension, unit_id)
     context.update({"round": round_, "scope": scope, "form": form})
@@ -212,160 +200,8 @@ def explore(request, slug, number):
         "rows_kind": rows_kind,
         "comparison_key": against,
     }
-    if not report["suppressed"]:
+    if not report.suppressed:
         context.update(
             pages.explore_context(report, round_, scope, spec, rows_kind=rows_kind, against=against)
         )
     return render(request, "reports/explore.html", context)
-
-
-@login_required
-@require_safe
-@results_export
-def export_xlsx(request, slug, number):
-    round_, scope, report = _scoped_report(request, slug, number)
-    response = HttpResponse(
-        exports.report_xlsx(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="innovasjonsradar-{number}-{slug}.xlsx"'
-    )
-    return response
-
-
-@login_required
-@require_safe
-@results_export
-def export_csv(request, slug, number):
-    round_, scope, report = _scoped_report(request, slug, number)
-    response = HttpResponse(exports.report_csv_zip(report), content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="innovasjonsradar-{number}-{slug}-csv.zip"'
-    )
-    return response
-
-
-@login_required
-@require_safe
-@results_export
-def export_pdf(request, slug, number):
-    """The PDF for the kommunestyre, in the kommune's målform whatever the reader's language."""
-    content = _document(request, slug, number, pdf.report_pdf)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="innovasjonsradar-{number}-{slug}.pdf"'
-    return response
-
-
-@login_required
-@require_safe
-@results_export
-def export_docx(request, slug, number):
-    """A saksframlegg draft for the kommune's case system, in the kommune's målform."""
-    content = _document(request, slug, number, docx.saksframlegg_docx)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="saksframlegg-{number}-{slug}.docx"'
-    return response
-
-
-def _document(request, slug, number, build) -> bytes:
-    """A document built from the scoped report and its plans, in the kommune's målform."""
-    municipality = get_municipality_for_user(request.user, number)
-    language = municipality.default_language
-    with translation.override(language):
-        round_, scope, report = _report_for(request, slug, municipality)
-        spec = get_instrument_spec(round_.instrument)
-        plans = document_plans(request.user, round_, scope, spec)
-        return build(report, spec, language=language, plans=plans)
-
-
-@login_required
-@require_safe
-def benchmark(request, slug):
-    round_ = get_round(slug)
-    is_national, own = benchmark_viewer(request.user, round_)
-    if not ensure_published(round_):
-        return _pending(request, round_)
-    context = pages.benchmark_context(
-        round_,
-        viewer_is_national=is_national,
-        own_municipality_id=own,
-        filters=request.GET,
-        counties=list_counties(),
-    )
-    if is_national:
-        context["fact_sheets"] = fact_sheet_table(round_, context["table_rows"])
-    return render(request, "reports/benchmark.html", context)
-
-
-@login_required
-@require_safe
-def psychometrics(request, slug):
-    """KS only: every psychometric figure stored for a published round."""
-    if not get_access_for_user(request.user).is_national:
-        raise Http404
-    round_ = get_round(slug)
-    if not ensure_published(round_):
-        return _pending(request, round_)
-    data = round_psychometrics(round_)
-    if data is None:
-        raise Http404
-    return render(request, "reports/psychometrics.html", {"round": round_, "data": data})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def close_round(request, slug):
-    """KS (or a superuser) closes a round early and publishes it, after a confirmation."""
-    if not get_access_for_user(request.user).is_national:
-        raise Http404
-    round_ = get_round(slug)
-    if round_.is_published:
-        messages.info(request, _("Runden er allerede stengt og publisert."))
-        return redirect("assessment:round_list")
-    if request.method == "POST":
-        if request.POST.get("confirm") != "yes":
-            messages.error(request, _("Kryss av for at du vil stenge runden nå."))
-        else:
-            publication = publish_round(round_=round_)
-            messages.success(
-                request,
-                ngettext(
-                    "Runden «%(name)s» er stengt og publisert: %(n)s svar, %(k)s kommune.",
-                    "Runden «%(name)s» er stengt og publisert: %(n)s svar, %(k)s kommuner.",
-                    publication.municipalities,
-                )
-                % {
-                    "name": round_.name,
-                    "n": publication.respondents,
-                    "k": publication.municipalities,
-                },
-            )
-            return redirect("assessment:round_list")
-    return render(request, "reports/close_round.html", {"round": round_})
-
-
-@require_safe
-def method(request):
-    """«Om metoden»: the whole instrument with sources, the scoring and anonymity rules, and the
-    reliability of the published rounds."""
-    version = latest_published_version()
-    spec = get_instrument_spec(version) if version else None
-    sources = item_sources(version) if version else {}
-    return render(
-        request,
-        "assessment/method.html",
-        {
-            "version": version,
-            "spec": spec,
-            "sources": readable_sources(version, sources),
-            "references": reference_list(version),
-            "changes": version_changes(version),
-            "min_group_size": settings.MIN_GROUP_SIZE,
-            "reliability": reliability_for_published_rounds() if version else [],
-            "psychometrics": psychometrics_for_published_rounds() if version else [],
-        },
-    )

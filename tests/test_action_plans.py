@@ -39,8 +39,8 @@ def test_the_next_rounds_report_shows_the_change_and_the_plan_status(people, rou
 
     before = municipality_report(first, ReportScope(municipality=municipality))
     after = municipality_report(second, ReportScope(municipality=municipality))
-    b = next(s for s in before["dimensions"] if s.code == "samarbeid")
-    a = next(s for s in after["dimensions"] if s.code == "samarbeid")
+    b = next(s for s in before.dimensions if s.code == "samarbeid")
+    a = next(s for s in after.dimensions if s.code == "samarbeid")
     followup = plan_followup(second, municipality, None, spec)
     change = next(e for e in followup["entries"] if e["code"] == "samarbeid")["change"]
     # The change is the difference of the two means each report shows.
@@ -69,12 +69,12 @@ def test_no_change_is_shown_where_a_round_hides_the_group(people, rounds, spec, 
     reports = [
         municipality_report(r, ReportScope(municipality=municipality, unit=heim)) for r in rounds
     ]
-    if any(r["suppressed"] for r in reports):
+    if any(r.suppressed for r in reports):
         # The unit is (nearly) its whole sector: its reports are hidden, and so is its change.
         assert entry["change"] is None
     else:
         # The unit's change is the difference of the means its leader sees in the two reports.
-        b, a = (next(s for s in r["dimensions"] if s.code == "trygghet") for r in reports)
+        b, a = (next(s for s in r.dimensions if s.code == "trygghet") for r in reports)
         assert abs(entry["change"].diff - (a.mean - b.mean)) < 0.002
     # Now hide the unit in the first round: raise that round's minimum above the unit's size.
     from assessment.models import Round

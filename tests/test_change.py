@@ -121,15 +121,15 @@ def _assert_every_change_is_two_shown_figures(changes, before, after):
     for change in changes.dimensions:
         if change.shown:
             prev, cur = (
-                _stat(before["dimensions"], change.code),
-                _stat(after["dimensions"], change.code),
+                _stat(before.dimensions, change.code),
+                _stat(after.dimensions, change.code),
             )
             assert not prev.suppressed and not cur.suppressed
             assert (change.previous, change.n_prev) == (prev.mean, prev.n)
             assert (change.current, change.n_cur) == (cur.mean, cur.n)
     for part in ("staff_groups", "sectors", "units"):
-        prev_groups = {g.key: g for g in before[part]}
-        cur_groups = {g.key: g for g in after[part]}
+        prev_groups = {g.key: g for g in getattr(before, part)}
+        cur_groups = {g.key: g for g in getattr(after, part)}
         for group in getattr(changes, part):
             for change in group.dimensions:
                 if not change.shown:
@@ -174,7 +174,7 @@ def test_a_change_never_reveals_a_group_hidden_in_either_round(spec, municipalit
     )
     scope = ReportScope(municipality=sogndal)
     before, after = municipality_report(first, scope), municipality_report(second, scope)
-    changes = after["changes"]
+    changes = after.changes
     assert changes.previous_round == first
     groups = {g.key: g for g in changes.staff_groups}
     assert not groups["tillitsvalgt"].shown  # hidden in 2025
@@ -211,7 +211,7 @@ def test_a_unit_leaders_change_is_their_subtree_as_both_reports_show_it(
     second = published_round("runde-2026", 30, rows_2026)
     scope = ReportScope(municipality=sogndal, unit=heim)
     before, after = municipality_report(first, scope), municipality_report(second, scope)
-    changes = after["changes"]
+    changes = after.changes
     assert [c.n_cur for c in changes.dimensions if c.shown] != []
     assert all((c.n_prev, c.n_cur) == (14, 16) for c in changes.dimensions if c.shown)
     _assert_every_change_is_two_shown_figures(changes, before, after)

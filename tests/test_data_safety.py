@@ -34,13 +34,13 @@ def test_export_then_import_reproduces_the_same_scores(filled_round, tmp_path):
     original = municipality_report(filled_round, ReportScope(municipality=sogndal))
     restored = municipality_report(copy, ReportScope(municipality=sogndal))
     for field in ("dimensions", "traits", "national", "peer"):
-        assert [(s.code, s.mean, s.n, s.sd) for s in original[field]] == [
-            (s.code, s.mean, s.n, s.sd) for s in restored[field]
+        assert [(s.code, s.mean, s.n, s.sd) for s in getattr(original, field)] == [
+            (s.code, s.mean, s.n, s.sd) for s in getattr(restored, field)
         ]
-    assert [(g.key, g.respondents) for g in original["units"]] == [
-        (g.key, g.respondents) for g in restored["units"]
+    assert [(g.key, g.respondents) for g in original.units] == [
+        (g.key, g.respondents) for g in restored.units
     ]
-    assert original["choices"] == restored["choices"]
+    assert original.choices == restored.choices
     assert [(m["number"], m["respondents"]) for m in benchmark(filled_round)["municipalities"]] == [
         (m["number"], m["respondents"]) for m in benchmark(copy)["municipalities"]
     ]

@@ -50,7 +50,7 @@ def test_peer_group_minus_the_shown_kommuner_never_leaves_a_small_kommune(
     bench = api(ks, f"/api/v1/rounds/{slug}/benchmark/")
     small = [r for r in bench["municipalities"] if r["size_class"] == "under_5000"]
     report = municipality_report(round_, ReportScope(municipality=kommune("1112")))
-    for index, peer in enumerate(report["peer"]):
+    for index, peer in enumerate(report.peer):
         shown = sum(
             r["dimensions"][index]["n"] for r in small if not r["dimensions"][index]["suppressed"]
         )
@@ -83,10 +83,10 @@ def test_a_unit_leaders_peer_figure_is_hidden_as_the_coordinators_is(
     publish(round_)
     as_coordinator = municipality_report(round_, ReportScope(municipality=sogndal))
     as_unit_leader = municipality_report(round_, ReportScope(municipality=sogndal, unit=heim))
-    assert [s.suppressed for s in as_unit_leader["peer"]] == [
-        s.suppressed for s in as_coordinator["peer"]
+    assert [s.suppressed for s in as_unit_leader.peer] == [
+        s.suppressed for s in as_coordinator.peer
     ]
-    assert all(s.suppressed for s in as_unit_leader["peer"])
+    assert all(s.suppressed for s in as_unit_leader.peer)
 
 
 # --- leak 3: two reports, one person -----------------------------------------------------------
@@ -114,9 +114,9 @@ def test_a_person_with_both_roles_cannot_subtract_a_small_sub_unit(
     publish(round_)
     coordinator_view = municipality_report(round_, ReportScope(municipality=sogndal))
     leader_view = municipality_report(round_, ReportScope(municipality=sogndal, unit=parent))
-    units = {g.label: g for g in coordinator_view["units"]}
+    units = {g.label: g for g in coordinator_view.units}
     assert units["Omsorg sør"].suppressed
-    subtree = leader_view["respondents"]
+    subtree = leader_view.respondents
     if subtree is not None:
         shown = sum(
             units[name].respondents
@@ -124,7 +124,7 @@ def test_a_person_with_both_roles_cannot_subtract_a_small_sub_unit(
             if not units[name].suppressed
         )
         assert residual_ok(subtree - shown), (subtree, shown)
-        for index, stat in enumerate(leader_view["dimensions"]):
+        for index, stat in enumerate(leader_view.dimensions):
             if stat.suppressed:
                 continue
             shown_n = sum(
@@ -157,6 +157,6 @@ def test_dashboard_and_report_hide_the_same_units(instrument, spec, municipaliti
     live = {row["label"]: row["count"] for row in participation_rates(participation)["by_unit"]}
     publish(round_)
     report = municipality_report(round_, ReportScope(municipality=sogndal))
-    published = {g.label: g.respondents for g in report["units"]}
+    published = {g.label: g.respondents for g in report.units}
     assert live["Heim"] is None and published["Heim"] is None
     assert live == published

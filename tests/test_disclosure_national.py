@@ -76,8 +76,8 @@ def test_no_viewer_can_subtract_a_small_group_from_the_national_or_a_peer_figure
                         continue
                     known = 0
                     for member in population:
-                        if member == own and own_report and not own_report["suppressed"]:
-                            n = _known(own_report["dimensions"][index])
+                        if member == own and own_report and not own_report.suppressed:
+                            n = _known(own_report.dimensions[index])
                         elif member in seen:
                             n = _known(seen[member]["dimensions"][index])
                         else:

@@ -69,27 +69,27 @@ def test_no_two_figures_a_coordinator_and_unit_leader_sees_give_away_a_small_gro
     sogndal = kommune("4640")
     whole = municipality_report(round_, ReportScope(municipality=sogndal))
     part = municipality_report(round_, ReportScope(municipality=sogndal, unit=units["parent"]))
-    if whole["suppressed"]:
+    if whole.suppressed:
         return
-    codes = [s.code for s in whole["dimensions"]]
-    visible_units = {g.label: g for g in whole["units"]}
+    codes = [s.code for s in whole.dimensions]
+    visible_units = {g.label: g for g in whole.units}
     # 1. The kommune against its own breakdowns (staff groups, units).
-    for groups in (whole["staff_groups"], whole["sectors"]):
+    for groups in (whole.staff_groups, whole.sectors):
         for index, code in enumerate(codes):
-            stat = whole["dimensions"][index]
+            stat = whole.dimensions[index]
             if stat.suppressed:
                 continue
             shown = [g.dimensions[index].n for g in groups if not g.dimensions[index].suppressed]
             assert _residuals(stat.n, shown), (code, stat.n, shown)
-    if part["suppressed"]:
+    if part.suppressed:
         return
     # 2. The subtree against the kommune (same person with both roles).
-    assert _residuals(whole["respondents"], [part["respondents"]])
-    for a, b in zip(whole["dimensions"], part["dimensions"], strict=True):
+    assert _residuals(whole.respondents, [part.respondents])
+    for a, b in zip(whole.dimensions, part.dimensions, strict=True):
         if not a.suppressed and not b.suppressed:
             assert _residuals(a.n, [b.n]), a.code
-    for ga in whole["staff_groups"]:
-        for gb in part["staff_groups"]:
+    for ga in whole.staff_groups:
+        for gb in part.staff_groups:
             if ga.key == gb.key and not ga.suppressed and not gb.suppressed:
                 assert _residuals(ga.respondents, [gb.respondents]), ga.key
                 for a, b in zip(ga.dimensions, gb.dimensions, strict=True):
@@ -97,8 +97,8 @@ def test_no_two_figures_a_coordinator_and_unit_leader_sees_give_away_a_small_gro
                         assert _residuals(a.n, [b.n]), (ga.key, a.code)
     # 3. The subtree against the units in it.
     in_tree = [visible_units[name] for name in ("parent", "big", "small") if name in visible_units]
-    assert _residuals(part["respondents"], [g.respondents for g in in_tree if not g.suppressed])
-    for index, stat in enumerate(part["dimensions"]):
+    assert _residuals(part.respondents, [g.respondents for g in in_tree if not g.suppressed])
+    for index, stat in enumerate(part.dimensions):
         if not stat.suppressed:
             assert _residuals(
                 stat.n,

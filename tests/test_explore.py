@@ -105,14 +105,14 @@ def test_tenure_is_suppressed_like_any_breakdown(spec, instrument, municipalitie
     assert groups["under_2"].suppressed and groups["under_2"].below_min
     assert groups["2_10"].suppressed and groups["2_10"].respondents is None
     assert not groups["over_10"].suppressed
-    total = municipality_report(round_, ReportScope(municipality=kommune()))["respondents"]
+    total = municipality_report(round_, ReportScope(municipality=kommune())).respondents
     shown = sum(g.respondents for g in groups.values() if not g.suppressed)
     assert total - shown == 0 or total - shown >= MIN
     for index, stat in enumerate(groups["over_10"].dimensions):
         assert not stat.suppressed
-        kommune_stat = municipality_report(round_, ReportScope(municipality=kommune()))[
-            "dimensions"
-        ][index]
+        kommune_stat = municipality_report(round_, ReportScope(municipality=kommune())).dimensions[
+            index
+        ]
         assert kommune_stat.n - stat.n >= MIN
 
 

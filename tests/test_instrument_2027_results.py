@@ -145,15 +145,15 @@ def test_report_shows_the_outcome_section_and_both_missing_rates(
     assert "Resultater: hva er tatt i bruk?" in html
     assert 'id="outcome-index-table"' in html and 'id="outcome-OUT2"' in html
     report = page.context["report"]
-    index = report["outcomes"]["index"]
+    index = report.outcomes["index"]
     assert not index.suppressed and 0 <= index.index <= 100
     # the radar and the overall maturity carry the twelve dimensions, never the outcome
-    assert [s.code for s in report["dimensions"]] == [d.code for d in spec_2027.dimensions]
+    assert [s.code for s in report.dimensions] == [d.code for d in spec_2027.dimensions]
     dimension = client.get(
         reverse("reports:dimension", kwargs={**args, "code": "trygghet"})
     ).content.decode()
     assert "Ikke relevant" in dimension
-    items = report["items"]["trygghet"]
+    items = report.items["trygghet"]
     assert all(i["not_relevant_rate"] is not None for i in items)
     assert sum(i["not_relevant"] for i in items) > 0
     tables = csv_tables(client.get(reverse("reports:export_csv", kwargs=args)).content)
@@ -171,9 +171,9 @@ def test_outcome_index_hidden_below_the_minimum(round_2027, spec_2027):
     report = municipality_report(
         round_2027, ReportScope(municipality=Municipality.objects.get(number="4640"), unit=None)
     )
-    assert not report["outcomes"]["index"].suppressed
+    assert not report.outcomes["index"].suppressed
     # Molde has 4: the national figure minus Sogndal's would be Molde's, so it is hidden
-    assert report["outcomes"]["national"].suppressed
+    assert report.outcomes["national"].suppressed
 
 
 def test_attack_unit_leader_cannot_get_the_rest_of_the_kommune_by_subtraction(
@@ -205,9 +205,9 @@ def test_attack_unit_leader_cannot_get_the_rest_of_the_kommune_by_subtraction(
     publish(round_2027)
     kommune = municipality_report(round_2027, ReportScope(municipality=sogndal, unit=None))
     subtree = municipality_report(round_2027, ReportScope(municipality=sogndal, unit=heim))
-    assert not kommune["outcomes"]["index"].suppressed  # 12 people
+    assert not kommune.outcomes["index"].suppressed  # 12 people
     # 12 − 10 = 2 people: the subtree's index would give away the two others' answers
-    assert subtree["suppressed"] or subtree["outcomes"]["index"].suppressed
+    assert subtree.suppressed or subtree.outcomes["index"].suppressed
 
 
 def test_attack_shares_about_the_change_are_hidden_where_few_said_yes(round_2027, spec_2027):
@@ -238,7 +238,7 @@ def test_attack_shares_about_the_change_are_hidden_where_few_said_yes(round_2027
     services.record_responses(round_=round_2027, rows=rows, source=ResponseSource.IMPORT)
     publish(round_2027)
     report = municipality_report(round_2027, ReportScope(municipality=sogndal, unit=None))
-    question = next(q for q in report["outcomes"]["questions"] if q["code"] == "OUT2")
+    question = next(q for q in report.outcomes["questions"] if q["code"] == "OUT2")
     users = next(o for o in question["options"] if o["code"] == "source_users")
     by_group = {g["staff_group"]: g["percent"] for g in users["by_staff_group"]}
     assert by_group["stab"] is None  # 2 said «ja»

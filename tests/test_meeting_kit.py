@@ -66,8 +66,8 @@ def test_a_units_kit_shows_exactly_what_the_report_shows_for_that_unit(
     sogndal = Municipality.objects.get(number="4640")
     report = municipality_report(published, ReportScope(municipality=sogndal))
     client.force_login(users["coordinator_a"])
-    assert report["units"]
-    for unit in report["units"]:
+    assert report.units
+    for unit in report.units:
         stat = next(s for s in unit.dimensions if s.code == "samarbeid")
         rows = figures(client.get(kit_url(published, unit=unit.key)).content.decode())
         if unit.suppressed or stat.suppressed:

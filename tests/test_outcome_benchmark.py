@@ -127,7 +127,7 @@ def test_the_kommune_api_carries_the_outcome_index_as_the_report_shows_it(round_
         round_2027, ReportScope(municipality=Municipality.objects.get(number="1111"))
     )
     data = api(coordinator, f"/api/v1/rounds/{round_2027.slug}/municipalities/1111/")
-    outcomes = report["outcomes"]
+    outcomes = report.outcomes
     assert data["outcome"]["index"]["mean"] == outcomes["index"].mean
     assert data["outcome"]["index"]["n"] == 8
     assert data["outcome"]["national"]["n"] == outcomes["national"].n == 48
@@ -205,8 +205,8 @@ def test_attack_no_viewer_can_subtract_a_small_outcome_group_from_the_national_o
             report = municipality_report(
                 round_2027, ReportScope(municipality=Municipality.objects.get(pk=own))
             )
-            if not report["suppressed"]:
-                seen[own] = report["outcomes"]["index"]
+            if not report.suppressed:
+                seen[own] = report.outcomes["index"]
         for size_class in ("under_5000", "5000_19999"):
             national, peer = outcome_benchmarks(sums, own, size_class)
             for population, stat in ((sums.members(), national), (sums.members(size_class), peer)):

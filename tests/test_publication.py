@@ -218,8 +218,8 @@ def test_renaming_a_unit_after_publication_leaves_the_report_as_published(
     sogndal_units["heim"].name = "Nytt namn"
     sogndal_units["heim"].save()
     after = municipality_report(filled_round, ReportScope(municipality=sogndal))
-    assert [g.label for g in after["units"]] == [g.label for g in before["units"]]
-    assert "Nytt namn" not in [g.label for g in after["units"]]
+    assert [g.label for g in after.units] == [g.label for g in before.units]
+    assert "Nytt namn" not in [g.label for g in after.units]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -332,7 +332,7 @@ def test_a_published_round_cannot_be_reopened_or_have_its_minimum_changed(filled
         round_, ReportScope(municipality=Municipality.objects.get(number=SOGNDAL))
     )
     assert round_.effective_min_group_size == 5
-    assert [s.mean for s in after["dimensions"]] == [s.mean for s in before["dimensions"]]
+    assert [s.mean for s in after.dimensions] == [s.mean for s in before.dimensions]
 
 
 def test_the_admin_shows_a_published_round_read_only(admin_client, filled_round):

@@ -146,7 +146,7 @@ def test_dimension_page_shows_definition_level_items_and_actions(client, users, 
     report = municipality_report(
         filled_round, ReportScope(municipality=Municipality.objects.get(number=SOGNDAL))
     )
-    level = next(s for s in report["dimensions"] if s.code == "lederstotte").level
+    level = next(s for s in report.dimensions if s.code == "lederstotte").level
     box = re.search(r'<div class="lead-box mb-4">(.*?)</div>', html, re.S).group(1)
     assert f"Nivå {level}" in text(box)
     assert dimension.levels[level - 1]["nb"] in box

@@ -37,8 +37,8 @@ def test_group_mean_is_the_mean_of_respondent_scores_with_n_sd_and_t_interval(op
     )
 
     report = report_for(open_round, "4640")
-    assert report["respondents"] == 6
-    s = stat(report["dimensions"], "strategi")
+    assert report.respondents == 6
+    s = stat(report.dimensions, "strategi")
     # Respondent scores 5, 5, 1, 1, 1: mean 13/5 = 2.6. (Pooling all item answers would give
     # (2*15 + 3*5) / 21 = 2.14 instead.)
     assert s.mean == pytest.approx(2.6)
@@ -58,7 +58,7 @@ def test_ci_uses_t_with_n_minus_one_degrees_of_freedom(open_round, spec):
     sogndal = kommune("4640")
     values = [1, 2, 2, 3, 3, 3, 4, 4, 5, 5, 5, 4]
     record(open_round, [row(sogndal, everything(spec, "medarbeider", v)) for v in values])
-    s = stat(report_for(open_round, "4640")["dimensions"], "samarbeid")
+    s = stat(report_for(open_round, "4640").dimensions, "samarbeid")
     mean, sd, n = statistics.mean(values), statistics.stdev(values), len(values)
     half = student_t.ppf(0.975, n - 1) * sd / math.sqrt(n)
     assert (s.mean, s.n) == (pytest.approx(mean, abs=1e-3), n)
@@ -85,7 +85,7 @@ def test_level_and_index_from_database_means_at_the_boundaries(open_round, spec)
         )
         rows.append(row(sogndal, answers))
     record(open_round, rows)
-    dimensions = report_for(open_round, "4640")["dimensions"]
+    dimensions = report_for(open_round, "4640").dimensions
     strategi = stat(dimensions, "strategi")
     assert strategi.mean == pytest.approx(3.4)
     assert strategi.level == 4
@@ -154,16 +154,16 @@ def test_overall_maturity_only_when_every_dimension_has_a_score(open_round, spec
     )
     sogndal_report = report_for(open_round, "4640")
     expected = (5 * 4 + 4 * 2) / 9
-    assert all(s.mean == pytest.approx(expected, abs=1e-3) for s in sogndal_report["dimensions"])
-    overall = sogndal_report["overall"]
+    assert all(s.mean == pytest.approx(expected, abs=1e-3) for s in sogndal_report.dimensions)
+    overall = sogndal_report.overall
     assert overall.mean == pytest.approx(expected, abs=1e-3)
     assert overall.index == pytest.approx((expected - 1) / 4 * 100, abs=0.1)
     assert overall.level == 3  # (20 + 8) / 9 = 3.111
     molde_report = report_for(open_round, "1506")
-    assert stat(molde_report["dimensions"], "samskaping").suppressed
-    assert stat(molde_report["dimensions"], "strategi").mean == pytest.approx(4.0)
-    assert molde_report["overall"].mean is None
-    assert molde_report["overall"].level is None
+    assert stat(molde_report.dimensions, "samskaping").suppressed
+    assert stat(molde_report.dimensions, "strategi").mean == pytest.approx(4.0)
+    assert molde_report.overall.mean is None
+    assert molde_report.overall.level is None
 
 
 def test_overall_maturity_is_the_mean_of_the_dimension_scores(open_round, spec):
@@ -181,10 +181,10 @@ def test_overall_maturity_is_the_mean_of_the_dimension_scores(open_round, spec):
     record(open_round, rows)
     report = report_for(open_round, "4640")
     expected_means = [1 + (k % 5) for k in range(len(dims))]
-    assert [s.mean for s in report["dimensions"]] == pytest.approx(expected_means)
-    assert stat(report["dimensions"], "strategi").n == 5
-    assert stat(report["dimensions"], "samarbeid").n == 6
-    assert report["overall"].mean == pytest.approx(sum(expected_means) / len(dims), abs=1e-3)
+    assert [s.mean for s in report.dimensions] == pytest.approx(expected_means)
+    assert stat(report.dimensions, "strategi").n == 5
+    assert stat(report.dimensions, "samarbeid").n == 6
+    assert report.overall.mean == pytest.approx(sum(expected_means) / len(dims), abs=1e-3)
 
 
 def test_national_average_is_all_respondents_and_peer_group_the_same_size_class(open_round, spec):
@@ -199,16 +199,16 @@ def test_national_average_is_all_respondents_and_peer_group_the_same_size_class(
 
     record(open_round, at("4640", 4, 5) + at("1506", 2, 6) + at("4641", 5, 2) + at("1101", 3, 5))
     sogndal = report_for(open_round, "4640")
-    national = stat(sogndal["national"], "strategi")
+    national = stat(sogndal.national, "strategi")
     assert national.n == 18
     assert national.mean == pytest.approx((5 * 4 + 6 * 2 + 2 * 5 + 5 * 3) / 18, abs=1e-3)
-    peer = stat(sogndal["peer"], "strategi")
+    peer = stat(sogndal.peer, "strategi")
     assert peer.n == 10
     assert peer.mean == pytest.approx((5 * 4 + 5 * 3) / 10)
     molde = report_for(open_round, "1506")
-    assert stat(molde["peer"], "strategi").mean == pytest.approx(2.0)
-    assert stat(molde["national"], "strategi").mean == national.mean
+    assert stat(molde.peer, "strategi").mean == pytest.approx(2.0)
+    assert stat(molde.national, "strategi").mean == national.mean
     # Aurland itself is below the minimum: its report shows nothing, but its answers count
     # in the national figure above.
     aurland = report_for(open_round, "4641")
-    assert aurland["suppressed"] and aurland["respondents"] is None
+    assert aurland.suppressed and aurland.respondents is None

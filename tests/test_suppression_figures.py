@@ -37,13 +37,13 @@ def test_dimension_mean_with_too_few_scores_is_hidden_inside_a_shown_group(open_
     rows += [person(spec, "4640", 5, "mellomleder") for _ in range(6)]
     record(open_round, rows)
     report = report_for(open_round)
-    medarbeider = group(report["staff_groups"], "medarbeider")
+    medarbeider = group(report.staff_groups, "medarbeider")
     assert not medarbeider.suppressed and medarbeider.respondents == 10
     samskaping = stat(medarbeider.dimensions, "samskaping")
     assert samskaping.suppressed and samskaping.mean is None and not samskaping.n
     assert stat(medarbeider.dimensions, "strategi").mean == pytest.approx(2.8)
     assert medarbeider.overall.mean is None  # not every dimension is shown
-    assert stat(report["dimensions"], "samskaping").n == 10
+    assert stat(report.dimensions, "samskaping").n == 10
 
 
 def test_a_hidden_dimension_mean_cannot_be_derived_from_the_kommune_figure(open_round, spec):
@@ -54,7 +54,7 @@ def test_a_hidden_dimension_mean_cannot_be_derived_from_the_kommune_figure(open_
     rows += [person(spec, "4640", 5, "mellomleder") for _ in range(6)]
     record(open_round, rows)
     report = report_for(open_round)
-    mellomleder = group(report["staff_groups"], "mellomleder")
+    mellomleder = group(report.staff_groups, "mellomleder")
     assert not mellomleder.suppressed
     assert stat(mellomleder.dimensions, "samskaping").mean is None
     assert stat(mellomleder.dimensions, "strategi").mean == 5.0
@@ -72,12 +72,12 @@ def test_leader_staff_gap_cannot_give_away_a_hidden_leader_mean(open_round, spec
     rows += [person(spec, "4640", 2) for _ in range(10)]
     record(open_round, rows)
     report = report_for(open_round)
-    groups = {g.key: g for g in report["staff_groups"]}
+    groups = {g.key: g for g in report.staff_groups}
     assert not any(g.suppressed for g in groups.values())
     assert stat(groups["toppleder"].dimensions, "samskaping").suppressed
     assert stat(groups["stab"].dimensions, "samskaping").suppressed
     assert stat(groups["mellomleder"].dimensions, "samskaping").mean == 4.0
-    gaps = {g["code"]: g for g in report["gaps"]}
+    gaps = {g["code"]: g for g in report.gaps}
     assert gaps["samskaping"]["leaders"] is None and gaps["samskaping"]["gap"] is None
     # other dimensions compare as usual: leaders (6 at 5, 6 at 4) against medarbeidere at 2
     assert gaps["strategi"]["leaders"] == pytest.approx(4.5)
@@ -105,7 +105,7 @@ def test_item_distributions_below_the_minimum_are_hidden(client, users, open_rou
         )
     record(open_round, rows)
     report = report_for(open_round)
-    items = {i["code"]: i for i in report["items"]["strategi"]}
+    items = {i["code"]: i for i in report.items["strategi"]}
     assert items["STR1"]["suppressed"]
     assert items["STR1"]["counts"] is None and items["STR1"]["dont_know"] is None
     assert items["STR1"]["answered"] is None
@@ -138,9 +138,9 @@ def test_kommune_below_the_minimum_shows_too_few_answers_and_nothing_else(
 ):
     record(open_round, [person(spec, "4640", s) for s in (2, 2, 1, 1)])
     report = report_for(open_round)
-    assert report["suppressed"] and report["below_min"] and report["respondents"] is None
-    assert report["dimensions"] == [] and report["staff_groups"] == [] and report["items"] == {}
-    assert report["overall"].mean is None
+    assert report.suppressed and report.below_min and report.respondents is None
+    assert report.dimensions == [] and report.staff_groups == [] and report.items == {}
+    assert report.overall.mean is None
 
     client.force_login(users["coordinator_a"])
     out = get_all_outputs(client, open_round)

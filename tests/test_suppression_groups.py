@@ -41,25 +41,25 @@ def small_staff_group(open_round, spec, sogndal_units):
 
 def test_staff_group_of_three_is_hidden_with_a_complement_in_the_report_data(small_staff_group):
     report = report_for(small_staff_group)
-    assert report["respondents"] == 19
-    tillitsvalgt = group(report["staff_groups"], "tillitsvalgt")
+    assert report.respondents == 19
+    tillitsvalgt = group(report.staff_groups, "tillitsvalgt")
     assert tillitsvalgt.suppressed and tillitsvalgt.below_min
     assert tillitsvalgt.respondents is None
     assert all(s.suppressed and s.mean is None and s.ci95 is None for s in tillitsvalgt.dimensions)
     assert tillitsvalgt.overall.mean is None
     # Shown alone, the medarbeidere (10) and mellomledere (6) would give the 3 away by subtraction
-    mellomleder = group(report["staff_groups"], "mellomleder")
+    mellomleder = group(report.staff_groups, "mellomleder")
     assert mellomleder.suppressed and not mellomleder.below_min and mellomleder.respondents is None
     assert all(s.mean is None for s in mellomleder.dimensions)
-    medarbeider = group(report["staff_groups"], "medarbeider")
+    medarbeider = group(report.staff_groups, "medarbeider")
     assert (medarbeider.suppressed, medarbeider.respondents) == (False, 10)
     assert stat(medarbeider.dimensions, "strategi").mean == 3.0
-    assert stat(report["dimensions"], "strategi").mean == pytest.approx(63 / 19, abs=1e-3)
-    assert report["hidden_summary"]["staff_groups"] == 2
+    assert stat(report.dimensions, "strategi").mean == pytest.approx(63 / 19, abs=1e-3)
+    assert report.hidden_summary.staff_groups == 2
     # Leaders are all hidden: no leaders-vs-staff comparison can be made
-    assert report["gaps"] == []
+    assert report.gaps == []
     # Barrier counts per staff group only for the shown group
-    silo = next(e for e in report["choices"]["barriers"] if e["code"] == "silo")
+    silo = next(e for e in report.choices["barriers"] if e["code"] == "silo")
     assert silo["count"] == 3
     assert [g["staff_group"] for g in silo["by_staff_group"]] == ["medarbeider"]
     assert silo["by_staff_group"][0]["count"] == 0
@@ -129,7 +129,7 @@ def test_staff_group_of_three_is_hidden_in_page_xlsx_csv_and_pdf(client, users, 
         for row in out["csv"]
         if row[0] == "Ansattgrupper" and row[1] == label(StaffGroup, "tillitsvalgt")
     ]
-    assert len(hidden_rows) == len(report_for(small_staff_group)["dimensions"])
+    assert len(hidden_rows) == len(report_for(small_staff_group).dimensions)
     assert all(row[2] == "" and row[5] == "" for row in hidden_rows)
 
     # PDF
@@ -151,13 +151,13 @@ def test_sectors_get_complementary_suppression_and_units_cannot_reveal_a_hidden_
     record(open_round, rows)
     report = report_for(open_round)
     kultur, oppvekst, helse = (
-        group(report["sectors"], k) for k in ("kultur", "oppvekst", "helse_omsorg")
+        group(report.sectors, k) for k in ("kultur", "oppvekst", "helse_omsorg")
     )
     assert kultur.suppressed and kultur.below_min
     assert oppvekst.suppressed and not oppvekst.below_min
     assert (helse.suppressed, helse.respondents) == (False, 10)
     # Skule holds all of oppvekst: showing it would show the hidden sector (and with it kultur)
-    units = {g.key: g for g in report["units"]}
+    units = {g.key: g for g in report.units}
     assert units[skule.pk].suppressed and units[skule.pk].respondents is None
     assert (units[heim.pk].suppressed, units[heim.pk].respondents) == (False, 10)
 
@@ -173,10 +173,10 @@ def test_a_unit_is_hidden_when_only_respondents_without_unit_would_stay_hidden_i
     rows += [person(spec, "4640", 4, sector="oppvekst", unit=skule) for _ in range(7)]
     record(open_round, rows)
     report = report_for(open_round)
-    helse = group(report["sectors"], "helse_omsorg")
+    helse = group(report.sectors, "helse_omsorg")
     assert (helse.suppressed, helse.respondents) == (False, 10)
     assert stat(helse.dimensions, "strategi").mean == pytest.approx(2.6)
-    units = {g.key: g for g in report["units"]}
+    units = {g.key: g for g in report.units}
     assert units[heim.pk].suppressed and not units[heim.pk].below_min
     assert all(s.mean is None for s in units[heim.pk].dimensions)
     assert (units[skule.pk].suppressed, units[skule.pk].respondents) == (False, 7)
@@ -191,7 +191,7 @@ def test_units_get_complementary_suppression_across_the_kommune(open_round, spec
     rows += [person(spec, "4640", 4, sector="oppvekst", unit=skule) for _ in range(12)]
     record(open_round, rows)
     report = report_for(open_round)
-    units = {g.key: g for g in report["units"]}
+    units = {g.key: g for g in report.units}
     assert units[heim.pk].suppressed and units[heim.pk].respondents is None
     assert (units[skule.pk].suppressed, units[skule.pk].respondents) == (False, 12)
-    assert report["hidden_summary"]["units"] == 1
+    assert report.hidden_summary.units == 1

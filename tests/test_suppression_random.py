@@ -89,13 +89,13 @@ def test_random_kommuner_never_show_a_small_group_in_any_breakdown(random_setup,
     report = report_for(round_)
     total = len(people)
     if total < MIN:
-        assert report["suppressed"]
+        assert report.suppressed
         return
-    assert report["respondents"] == total
+    assert report.respondents == total
 
     scored = {d.code: sum(1 for p in people if d.code not in p[4]) for d in spec.dimensions}
-    dimension_totals = {s.code: s.n for s in report["dimensions"] if not s.suppressed}
-    for s in report["dimensions"]:
+    dimension_totals = {s.code: s.n for s in report.dimensions if not s.suppressed}
+    for s in report.dimensions:
         assert s.suppressed == (scored[s.code] < MIN)
 
     def count(key_of):
@@ -105,20 +105,18 @@ def test_random_kommuner_never_show_a_small_group_in_any_breakdown(random_setup,
         return counts
 
     _check_breakdown(
-        report["staff_groups"], count(lambda p: p[0]), MIN, total, dimension_totals, people
+        report.staff_groups, count(lambda p: p[0]), MIN, total, dimension_totals, people
     )
-    _check_breakdown(report["sectors"], count(lambda p: p[1]), MIN, total, dimension_totals, people)
+    _check_breakdown(report.sectors, count(lambda p: p[1]), MIN, total, dimension_totals, people)
     unit_of = {(code, i + 1): u.pk for code, us in units.items() for i, u in enumerate(us)}
     unit_counts = count(lambda p: unit_of.get((p[1], p[2])))
-    _check_breakdown(report["units"], unit_counts, MIN, total, dimension_totals, people)
+    _check_breakdown(report.units, unit_counts, MIN, total, dimension_totals, people)
     # sector -> units, for every sector that is shown
-    for sector_group in report["sectors"]:
+    for sector_group in report.sectors:
         if sector_group.suppressed:
             continue
         in_sector = [p for p in people if p[1] == sector_group.key]
-        sector_units = [
-            g for g in report["units"] if g.key in {u.pk for u in units[sector_group.key]}
-        ]
+        sector_units = [g for g in report.units if g.key in {u.pk for u in units[sector_group.key]}]
         sector_dims = {s.code: s.n for s in sector_group.dimensions if not s.suppressed}
         _check_breakdown(sector_units, unit_counts, MIN, len(in_sector), sector_dims, in_sector)
 
@@ -140,7 +138,7 @@ def test_peer_and_national_figures_hide_when_only_a_few_others_are_left(
     rows += [person(spec, neighbour.number, 1) for _ in range(others)]
     record(open_round, rows)
     report = report_for(open_round)
-    assert all(s.suppressed for s in report["peer"]) is hidden
-    assert all(s.suppressed for s in report["national"]) is hidden
+    assert all(s.suppressed for s in report.peer) is hidden
+    assert all(s.suppressed for s in report.national) is hidden
     if not hidden:
-        assert stat(report["peer"], "strategi").n == 10 + others
+        assert stat(report.peer, "strategi").n == 10 + others

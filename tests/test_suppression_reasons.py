@@ -153,9 +153,9 @@ def test_each_hidden_staff_group_says_why_on_page_xlsx_csv_pdf_and_api(
     rows += [person(spec, "4640", 2, "tillitsvalgt", unit=heim) for _ in range(3)]
     record(open_round, rows)
     report = report_for(open_round)
-    assert group(report["staff_groups"], "tillitsvalgt").reason == TOO_FEW
-    assert group(report["staff_groups"], "mellomleder").reason == PROTECTS_SMALLER
-    assert group(report["staff_groups"], "medarbeider").reason is None
+    assert group(report.staff_groups, "tillitsvalgt").reason == TOO_FEW
+    assert group(report.staff_groups, "mellomleder").reason == PROTECTS_SMALLER
+    assert group(report.staff_groups, "medarbeider").reason is None
 
     client.force_login(users["coordinator_a"])
     out = get_all_outputs(client, open_round)
@@ -205,7 +205,7 @@ def test_a_unit_of_twenty_hidden_beside_four_without_unit_says_it_protects_them(
     rows += [person(spec, "4640", 4, sector="oppvekst", unit=skule) for _ in range(20)]
     record(open_round, rows)
     report = report_for(open_round)
-    skule_group = next(g for g in report["units"] if g.key == skule.pk)
+    skule_group = next(g for g in report.units if g.key == skule.pk)
     assert skule_group.suppressed and skule_group.reason == PROTECTS_SMALLER
 
     client.force_login(users["coordinator_a"])
@@ -227,7 +227,7 @@ def test_one_plus_five_shows_neither_reason_anywhere(client, users, open_round, 
     record(open_round, rows)
     report = report_for(open_round)
     for key in ("toppleder", "mellomleder"):
-        assert group(report["staff_groups"], key).reason == WITHHELD
+        assert group(report.staff_groups, key).reason == WITHHELD
     client.force_login(users["coordinator_a"])
     out = get_all_outputs(client, open_round)
     for label in ("Toppleder", "Mellomleder"):

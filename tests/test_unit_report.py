@@ -174,9 +174,9 @@ def test_no_figure_beside_the_unit_leaves_a_small_group(leader, spec, tree):
     from reports.selectors import municipality_report
 
     report = municipality_report(round_, ReportScope(municipality=kommune(), unit=tree["heim"]))
-    sector = report["beside"]["sector"]
+    sector = report.beside.sector
     for unit_stat, kommune_stat, sector_stat in zip(
-        report["dimensions"], report["beside"]["kommune"], sector.dimensions, strict=True
+        report.dimensions, report.beside.kommune, sector.dimensions, strict=True
     ):
         if unit_stat.suppressed:
             continue
@@ -184,8 +184,8 @@ def test_no_figure_beside_the_unit_leaves_a_small_group(leader, spec, tree):
             if not other.suppressed:
                 rest = other.n - unit_stat.n
                 assert rest == 0 or rest >= MIN, (unit_stat.code, rest)
-    assert sector.respondents - report["respondents"] in (0,) or (
-        sector.respondents - report["respondents"] >= MIN
+    assert sector.respondents - report.respondents in (0,) or (
+        sector.respondents - report.respondents >= MIN
     )
 
 

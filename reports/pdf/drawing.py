@@ -42,7 +42,7 @@ def radar_drawing(
             drawing.add(String(lx, ly - 3 + offset, line, fontSize=7, textAnchor=anchor))
     for index, (name, values) in enumerate(series):
         colour = colors.HexColor(OKABE_ITO[index % len(OKABE_ITO)])
-        segment = []
+        segment: list = []
         for i in range(n + 1):
             value = values[i % n]
             if value is None:

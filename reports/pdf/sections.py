@@ -1,9 +1,8 @@
-"""The sections of the PDF report, each a list of flowables built from the already-suppressed
-report data (the same numbers as the page)."""
+"""The figures of the PDF report, each a list of flowables built from the already-suppressed
+report (the same numbers as the page): radar and dimensions, heatmap, trend, gaps, choices and
+actions. The cover, summary and appendix are in summary.py."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -12,14 +11,15 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     Paragraph,
-    Spacer,
 )
 
 from municipalities.models import localized
 
 from ..anonymity import PROTECTS_SMALLER, TOO_FEW
+from ..selectors import Report
 from .drawing import radar_drawing
 from .layout import LANDSCAPE_WIDTH, PORTRAIT_WIDTH, fmt, percent, table, text
+from .summary import subject
 
 HIDDEN = "skjult"
 # Why a figure is hidden (reports.anonymity), as a mark explained under the heatmap.
@@ -30,153 +30,14 @@ def _hidden(reason) -> str:
     return _(HIDDEN) + MARKS.get(reason, "")
 
 
-def _subject(report) -> str:
-    return report["unit"]["name"] if report["unit"] else report["municipality"]["name"]
-
-
-def cover(report, style) -> list:
-    overall = report["overall"]
-    facts = [
-        [_("Samlet modenhet (1–5)"), fmt(overall.mean)],
-        [_("Indeks (0–100)"), fmt(overall.index, 0)],
-        [_("Modenhetsnivå (1–5)"), str(overall.level or "–")],
-        [_("Respondenter"), str(report["respondents"] or "–")],
-        [_("Svarprosent"), percent(report["response_rate"])],
-    ]
-    return [
-        Spacer(1, 40 * mm),
-        Paragraph(text(_("Innovasjonsradar")), style["title"]),
-        Paragraph(text(_subject(report)), style["subtitle"]),
-        Paragraph(text(report["round"]["name"]), style["subtitle"]),
-        Spacer(1, 8 * mm),
-        Paragraph(
-            text(_("Rapport om hvordan vi jobber med nye og bedre løsninger.")), style["body"]
-        ),
-        Paragraph(text(_("Laget %s") % timezone.localdate().strftime("%d.%m.%Y")), style["body"]),
-        Spacer(1, 10 * mm),
-        table([_("Hovedtall"), ""], facts, [70 * mm, 40 * mm], style),
-        Spacer(1, 10 * mm),
-        Paragraph(
-            text(
-                _(
-                    "Svarene er anonyme. Ingen gruppe med færre enn %(n)d svar vises, og "
-                    "flere grupper skjules der det trengs for at ingen liten gruppe kan regnes ut."
-                )
-                % {"n": report["min_size"]}
-            ),
-            style["small"],
-        ),
-        PageBreak(),
-    ]
-
-
-def _names(stats) -> str:
-    return _(" og ").join(s.name for s in stats)
-
-
-def summary_sentences(report) -> list[str]:
-    """The report in a few plain sentences, for readers who stop after page 2."""
-    sentences = []
-    n = report["respondents"]
-    if report["response_rate"] is not None:
-        sentences.append(
-            _("%(n)d personer svarte på undersøkelsen, %(rate)s av dem som ble spurt.")
-            % {"n": n, "rate": percent(report["response_rate"])}
-        )
-    else:
-        sentences.append(
-            ngettext(
-                "%(n)d person svarte på undersøkelsen.",
-                "%(n)d personer svarte på undersøkelsen.",
-                n,
-            )
-            % {"n": n}
-        )
-    overall = report["overall"]
-    if overall.mean is not None:
-        sentences.append(
-            _("Samlet ligger vi på %(mean)s på en skala fra 1 til 5. Det er nivå %(level)s av 5.")
-            % {"mean": fmt(overall.mean), "level": overall.level}
-        )
-    if report["strengths"]:
-        sentences.append(
-            _("Vi står sterkest på %(names)s.") % {"names": _names(report["strengths"][:2])}
-        )
-    if report["improvements"]:
-        sentences.append(
-            _("Mest å hente har vi på %(names)s.") % {"names": _names(report["improvements"][:2])}
-        )
-    gaps = [g for g in report["gaps"] if g.get("gap") is not None]
-    if gaps:
-        widest = max(gaps, key=lambda g: abs(g["gap"]))
-        sentences.append(
-            _(
-                "Lederne og de ansatte ser mest ulikt på %(name)s: lederne svarer i snitt "
-                "%(leaders)s, medarbeiderne og de tillitsvalgte %(staff)s."
-            )
-            % {
-                "name": widest["name"],
-                "leaders": fmt(widest["leaders"]),
-                "staff": fmt(widest["staff"]),
-            }
-        )
-    for kind, phrase in (
-        ("barriers", _("Det som oftest hemmer nye løsninger, er «%(label)s» (%(p)s valgte det).")),
-        ("promoters", _("Det som oftest hjelper, er «%(label)s» (%(p)s valgte det).")),
-    ):
-        entries = report["choices"].get(kind) or []
-        if entries and entries[0]["percent"] is not None:
-            sentences.append(
-                phrase % {"label": entries[0]["label"], "p": percent(entries[0]["percent"])}
-            )
-    trend = report["trend"]
-    if len(trend) >= 2:
-        before, now = trend[-2], trend[-1]
-        changes = [
-            (code, now["dimensions"][code] - before["dimensions"][code])
-            for code in now["dimensions"]
-            if now["dimensions"][code] is not None and before["dimensions"].get(code) is not None
-        ]
-        if changes:
-            code, change = max(changes, key=lambda c: abs(c[1]))
-            name = next(s.name for s in report["dimensions"] if s.code == code)
-            sentences.append(
-                _("Siden %(round)s har %(name)s endret seg mest (%(change)s).")
-                % {"round": before["round"], "name": name, "change": fmt(change)}
-            )
-    return sentences
-
-
-def summary(report, style) -> list:
-    flow = [Paragraph(text(_("Sammendrag")), style["h1"])]
-    flow += [
-        Paragraph(text(sentence), style["bullet"], bulletText="•")
-        for sentence in summary_sentences(report)
-    ]
-    flow.append(Spacer(1, 4 * mm))
-    flow.append(
-        Paragraph(
-            text(
-                _(
-                    "Tallene viser hvordan de ansatte opplever arbeidet med nye og bedre løsninger. "
-                    "De sier ikke hvorfor, og de er ikke en rangering. Bruk dem som grunnlag for "
-                    "samtaler i enhetene og med de tillitsvalgte."
-                )
-            ),
-            style["body"],
-        )
-    )
-    return flow
-
-
-def radar_and_dimensions(report, spec, style) -> list:
-    name = _subject(report)
+def radar_and_dimensions(report: Report, spec, style) -> list:
+    name = subject(report)
     radar = radar_drawing(
         [d.label for d in spec.dimensions],
         [
-            (name, [s.mean for s in report["dimensions"]]),
-            (_("Landet"), [s.mean for s in report["national"]]),
-            (_("Samme størrelsesgruppe"), [s.mean for s in report["peer"]]),
+            (name, [s.mean for s in report.dimensions]),
+            (_("Landet"), [s.mean for s in report.national]),
+            (_("Samme størrelsesgruppe"), [s.mean for s in report.peer]),
         ],
         size=130 * mm,
     )
@@ -196,9 +57,7 @@ def radar_and_dimensions(report, spec, style) -> list:
             fmt(nat.mean),
             fmt(peer.mean),
         ]
-        for s, nat, peer in zip(
-            report["dimensions"], report["national"], report["peer"], strict=True
-        )
+        for s, nat, peer in zip(report.dimensions, report.national, report.peer, strict=True)
     ]
     widths = [70 * mm, 15 * mm, 13 * mm, 26 * mm, 12 * mm, 17 * mm, 23 * mm]
     assert sum(widths) <= PORTRAIT_WIDTH
@@ -220,8 +79,8 @@ def radar_and_dimensions(report, spec, style) -> list:
         ),
     ]
     for title, stats in (
-        (_("Styrker"), report["strengths"]),
-        (_("Forbedringsområder"), report["improvements"]),
+        (_("Styrker"), report.strengths),
+        (_("Forbedringsområder"), report.improvements),
     ):
         listed = (
             ", ".join(
@@ -243,12 +102,12 @@ def _heat_colour(value):
     return colors.linearlyInterpolatedColor(colors.white, end, 0, 1, abs(t) * 0.6)
 
 
-def heatmap(report, spec, style) -> list:
+def heatmap(report: Report, spec, style) -> list:
     """Staff groups, sectors and units × dimensions on a landscape page, names not codes."""
     sections = [
-        (_("Ansattgrupper"), report["staff_groups"]),
-        (_("Sektorer"), report["sectors"]),
-        (_("Enheter"), report["units"]),
+        (_("Ansattgrupper"), report.staff_groups),
+        (_("Sektorer"), report.sectors),
+        (_("Enheter"), report.units),
     ]
     if not any(groups for _t, groups in sections):
         return []
@@ -268,7 +127,7 @@ def heatmap(report, spec, style) -> list:
                     "«skjult» uten merke: årsaken vises ikke, fordi den sammen med totalen ville "
                     "vist hvor mange som har svart."
                 )
-                % {"n": report["min_size"]}
+                % {"n": report.min_size}
             ),
             style["small"],
         ),
@@ -299,8 +158,8 @@ def heatmap(report, spec, style) -> list:
     return flow
 
 
-def trend(report, spec, style) -> list:
-    series = report["trend"][-5:]
+def trend(report: Report, spec, style) -> list:
+    series = report.trend[-5:]
     if len(series) < 2:
         return []
     width = (PORTRAIT_WIDTH - 62 * mm) / len(series)
@@ -329,10 +188,10 @@ def trend(report, spec, style) -> list:
     ]
 
 
-def gaps(report, style) -> list:
-    if not report["gaps"]:
+def gaps(report: Report, style) -> list:
+    if not report.gaps:
         return []
-    rows = [[g["name"], fmt(g["leaders"]), fmt(g["staff"]), fmt(g["gap"])] for g in report["gaps"]]
+    rows = [[g["name"], fmt(g["leaders"]), fmt(g["staff"]), fmt(g["gap"])] for g in report.gaps]
     return [
         CondPageBreak(50 * mm),
         Paragraph(text(_("Ledere sammenlignet med medarbeidere og tillitsvalgte")), style["h1"]),
@@ -345,10 +204,10 @@ def gaps(report, style) -> list:
     ]
 
 
-def choices(report, style) -> list:
+def choices(report: Report, style) -> list:
     flow = [CondPageBreak(60 * mm), Paragraph(text(_("Hva hemmer og hva fremmer")), style["h1"])]
     for kind, title in (("barriers", _("Hemmer")), ("promoters", _("Fremmer"))):
-        entries = (report["choices"].get(kind) or [])[:8]
+        entries = (report.choices.get(kind) or [])[:8]
         if entries:
             flow.append(
                 KeepTogether(
@@ -366,9 +225,9 @@ def choices(report, style) -> list:
     return flow
 
 
-def actions(report, spec, tools: dict, style) -> list:
+def actions(report: Report, spec, tools: dict, style) -> list:
     """Suggested actions for the improvement areas, with the KS tools explained."""
-    weak = {s.code for s in report["improvements"]}
+    weak = {s.code for s in report.improvements}
     flow = [CondPageBreak(50 * mm), Paragraph(text(_("Forslag til tiltak")), style["h1"])]
     for dimension in spec.dimensions:
         if dimension.code not in weak:
@@ -399,54 +258,3 @@ def actions(report, spec, tools: dict, style) -> list:
                 )
             )
     return flow
-
-
-def appendix(report, style) -> list:
-    hidden = report["hidden_summary"]
-    return [
-        CondPageBreak(70 * mm),
-        Paragraph(text(_("Vedlegg: metode og anonymitet")), style["h1"]),
-        Paragraph(
-            text(
-                _(
-                    "Skala 1–5 (helt uenig – helt enig). Snittet for en dimensjon er snittet av "
-                    "respondentenes dimensjonsskårer; en respondent får skår når minst halvparten "
-                    "av påstandene er besvart. «Vet ikke» teller ikke i snittet. KI 95 % er "
-                    "konfidensintervallet (t-fordeling): med nye svar fra de samme folkene ville "
-                    "snittet trolig ligget der."
-                )
-            ),
-            style["body"],
-        ),
-        Spacer(1, 2 * mm),
-        Paragraph(
-            text(
-                _(
-                    "Ingen gruppe med færre enn %(n)d svar vises. Flere grupper skjules når det "
-                    "trengs for at en liten gruppe ikke skal kunne regnes ut ved å trekke tall fra "
-                    "hverandre. Resultatene er publisert én gang, da runden stengte, og endrer seg "
-                    "ikke. Skjult i denne rapporten: %(sg)d ansattgrupper, %(se)d sektorer og "
-                    "%(u)d enheter."
-                )
-                % {
-                    "n": report["min_size"],
-                    "sg": hidden.get("staff_groups", 0),
-                    "se": hidden.get("sectors", 0),
-                    "u": hidden.get("units", 0),
-                }
-            ),
-            style["body"],
-        ),
-    ]
-
-
-def not_enough(report, style) -> list:
-    message = (
-        _(
-            "Resultatene for enheten vises ikke: enheten er nesten hele kommunen, og kommunens tall "
-            "minus enhetens ville vist svarene til færre enn %(n)d personer."
-        )
-        if report.get("protected")
-        else _("For få svar til å vise resultater. Det trengs minst %(n)d svar.")
-    )
-    return [Paragraph(text(message % {"n": report["min_size"]}), style["body"])]

@@ -10,12 +10,14 @@ from .benchmark import (
 from .home import home_overview
 from .reliability import reliability_for_published_rounds
 from .report import municipality_report
+from .report_data import Report
 from .stats import Group, Overall, Stat, quartiles
 from .trend import municipality_trend, national_trend
 
 __all__ = [
     "Group",
     "Overall",
+    "Report",
     "Stat",
     "benchmark",
     "benchmark_for_viewer",

@@ -11,7 +11,7 @@ from assessment.models import TenureBand
 
 from ..anonymity import hidden_cells, suppress
 from ..models import TenureCell, TenureScoreCell
-from .report import _groups
+from .breakdown import groups_of
 from .stats import scales, score_row
 
 # Colour bins for the difference (row mean minus comparison mean), symmetric around zero.
@@ -46,7 +46,7 @@ def tenure_groups(round_, municipality, spec) -> list:
         hidden,
     )
     labels = {value: str(label) for value, label in TenureBand.choices}
-    return _groups(labels, counts, hidden, cells, rows, dims, min_size)
+    return groups_of(labels, counts, hidden, cells, rows, dims, min_size)
 
 
 def heat_class(diff: float | None) -> str:

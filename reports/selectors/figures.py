@@ -16,6 +16,8 @@ from assessment.selectors import get_instrument_spec
 
 from ..models import PublishedUnit, RespondentCell
 from ..models import ScoreCell as ScoreCellModel
+from .breakdown import unit_breakdown
+from .population import guard_groups, population
 from .stats import Group, Stat, sum_cells
 
 CELL_KEYS = ("staff_group_id", "sector_id", "unit_id", "unit_path")
@@ -145,16 +147,13 @@ class Figures:
 def round_figures(round_: Round, cells: RoundCells, unit_id: int | None = None) -> Figures:
     """The figures one round's report shows for the kommune (unit_id None) or for the subtree
     of `unit_id` as it was published in that round (not shown if it was not published)."""
-    # Imported here: report.py imports this module.
-    from .report import _guard_groups, _population, unit_breakdown
-
     spec = get_instrument_spec(round_.instrument)
     min_size = round_.effective_min_group_size
     figures = Figures(round=round_, spec=spec, min_size=min_size)
     respondents = cells.respondents.get(round_.pk, [])
     scores = cells.scores.get(round_.pk, [])
     units = cells.units.get(round_.pk, {})
-    whole = _population(respondents, scores, spec, min_size)
+    whole = population(respondents, scores, spec, min_size)
     in_scope = lambda c: True  # noqa: E731
     part = whole
     if unit_id is not None:
@@ -166,7 +165,7 @@ def round_figures(round_: Round, cells: RoundCells, unit_id: int | None = None) 
         def in_scope(c):
             return (c["unit_path"] or "").startswith(path)
 
-        part = _population(
+        part = population(
             [c for c in respondents if in_scope(c)],
             [c for c in scores if in_scope(c)],
             spec,
@@ -183,8 +182,8 @@ def round_figures(round_: Round, cells: RoundCells, unit_id: int | None = None) 
         if subtree_protected(part.respondents, whole.respondents, sector, min_size):
             return figures
         dimensions = guard_subtree_dimensions(dimensions, whole.dimensions, sector, min_size)
-        staff_groups = _guard_groups(staff_groups, whole.staff_groups, min_size)
-        sectors = _guard_groups(sectors, whole.sectors, min_size)
+        staff_groups = guard_groups(staff_groups, whole.staff_groups, min_size)
+        sectors = guard_groups(sectors, whole.sectors, min_size)
         kommune_units = [g for g in kommune_units if units[g.key].path.startswith(path)]
     dimension_cells = [c for c in scores if c["kind"] == ScoreKind.DIMENSION and in_scope(c)]
     rows = {}

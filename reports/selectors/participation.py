@@ -8,7 +8,7 @@ from django.db.models import Count
 from assessment.models import Headcount, Response
 
 from ..anonymity import WITHHELD, reason, suppress, withheld
-from .report import suppress_units, unit_withheld
+from .breakdown import suppress_units, unit_withheld
 from .stats import sector_labels, staff_group_labels
 
 
