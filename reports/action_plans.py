@@ -120,7 +120,7 @@ def record_discussion(*, plan: ActionPlan, forum: str, on, user) -> ActionPlan:
 
 def _clean_action(plan: ActionPlan, data: dict) -> dict:
     spec = get_instrument_spec(plan.round.instrument)
-    from .selectors.action_plans import ks_tools
+    from .selectors.plan_page import ks_tools
 
     cleaned = {key: data[key] for key in ACTION_FIELDS if key in data}
     for key in ("what", "why", "owner", "ks_tool"):

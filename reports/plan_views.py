@@ -1,5 +1,6 @@
 """Pages for action plans (kommune and unit), the staff page and KS's view of the cycle. Views
-parse input and call reports.action_plans (writes) and reports.selectors.action_plans (reads)."""
+parse input and call reports.action_plans (writes) and reports.selectors.plan_page and
+reports.selectors.plan_cycle (reads)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,9 +24,9 @@ from . import action_plans
 from .forms import ActionForm, DiscussionForm, FocusForm, StatusForm
 from .models import Action
 from .publication import ensure_published
-from .selectors.action_plans import (
+from .selectors.plan_cycle import national_cycle
+from .selectors.plan_page import (
     ks_tools,
-    national_cycle,
     plan_page,
     plan_permissions,
     plan_units_for_user,

@@ -243,7 +243,7 @@ def test_ks_page_is_not_for_coordinators(client, published):
 
 def test_sampling_keeps_publication_bounded(filled_round, monkeypatch):
     """Above the sample size, only about that many responses are read for answer-level figures."""
-    monkeypatch.setattr(psy, "PSYCHOMETRIC_SAMPLE", 50)
+    monkeypatch.setattr(psy.compute, "PSYCHOMETRIC_SAMPLE", 50)
     publish(filled_round)
     stored = Psychometrics.objects.get(publication__round=filled_round)
     assert 30 <= stored.sample <= 70

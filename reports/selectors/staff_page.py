@@ -19,8 +19,8 @@ from assessment.tokens import hash_token, open_link_keys
 
 from ..action_plans import staff_page_token
 from ..models import Action, ActionPlan, StaffPage
-from .action_plans import status_counts
 from .kommune_sums import kommune_sums
+from .plan_page import status_counts
 from .stats import Overall, make_stat
 
 

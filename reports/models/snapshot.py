@@ -1,0 +1,239 @@
+"""The published snapshot (domain.md §6: results are published, never live).
+
+When a round closes, its answers are summed once into the cells below, at the finest grain any
+output shows. Every page, export and API call reads these cells, never the answers, and applies
+the anonymity rules to them (reports.anonymity). Nothing writes a cell after publication.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Publication(models.Model):
+    """A round's results, computed once when it closed."""
+
+    round = models.OneToOneField(
+        "assessment.Round", on_delete=models.CASCADE, primary_key=True, related_name="publication"
+    )
+    published_at = models.DateTimeField(_("publisert"))
+    respondents = models.PositiveIntegerField(_("besvarelser"))
+    municipalities = models.PositiveIntegerField(_("kommuner med svar"))
+    # Cronbach's alpha per dimension: {code: {"alpha", "n", "items"}}
+    reliability = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("publisering")
+        verbose_name_plural = _("publiseringer")
+
+    def __str__(self):
+        return f"{self.round} ({self.published_at:%Y-%m-%d})"
+
+
+class PublishedMunicipality(models.Model):
+    """A participating kommune as it stood at publication (size class and fylke frozen, so a new
+    population figure never moves a published kommune between peer groups)."""
+
+    round = models.ForeignKey("assessment.Round", on_delete=models.CASCADE, db_index=False)
+    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.PROTECT)
+    size_class = models.CharField(max_length=12)
+    county_number = models.CharField(max_length=2)
+    respondents = models.PositiveIntegerField()
+    headcount = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "municipality"], name="unique_published_municipality"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality_id}: {self.respondents}"
+
+
+class PublishedUnit(models.Model):
+    """An enhet's name and place in the tree at publication. Renaming, moving or deleting the unit
+    later leaves the published results as they were."""
+
+    round = models.ForeignKey("assessment.Round", on_delete=models.CASCADE, db_index=False)
+    unit_id = models.IntegerField()
+    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.PROTECT)
+    sector = models.ForeignKey("municipalities.Sector", on_delete=models.PROTECT)
+    name = models.CharField(max_length=150)
+    path = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit_id"], name="unique_published_unit")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Cell(models.Model):
+    """One combination of kommune × staff group × sector × unit in a published round.
+
+    The cell tables hold millions of rows at national scale and are written once, from rows
+    that exist in the same transaction: their foreign keys have no database constraint (checking
+    them at commit cost more than computing the cells). Deleting a round still deletes its cells
+    (Django's on_delete)."""
+
+    round = models.ForeignKey(
+        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
+    )
+    staff_group = models.ForeignKey(
+        "municipalities.StaffGroup",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
+    )
+    sector = models.ForeignKey(
+        "municipalities.Sector", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
+    )
+    unit_id = models.IntegerField(null=True)
+    unit_path = models.CharField(max_length=255, default="")
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["round", "municipality", "unit_path"])]
+
+
+class RespondentCell(Cell):
+    n = models.PositiveIntegerField()
+
+    class Meta(Cell.Meta):
+        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="resp_cell")]
+
+    def __str__(self):
+        return f"{self.municipality_id}/{self.staff_group_id}/{self.sector_id}: {self.n}"
+
+
+class ScoreCell(Cell):
+    """Respondents with a score on one dimension or trait: n, sum and sum of squares."""
+
+    kind = models.PositiveSmallIntegerField()  # assessment.models.ScoreKind
+    code = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+    total = models.FloatField()
+    sum_sq = models.FloatField()
+
+    class Meta(Cell.Meta):
+        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="score_cell")]
+
+    def __str__(self):
+        return f"{self.code}: {self.n}"
+
+
+class ItemCell(Cell):
+    """How many chose each answer on one statement: 1–5, «vet ikke» and «ikke relevant»."""
+
+    item = models.ForeignKey(
+        "assessment.Item", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
+    )
+    n1 = models.PositiveIntegerField()
+    n2 = models.PositiveIntegerField()
+    n3 = models.PositiveIntegerField()
+    n4 = models.PositiveIntegerField()
+    n5 = models.PositiveIntegerField()
+    dont_know = models.PositiveIntegerField()
+    # «Ikke relevant» (instrument 2027.1); «vet ikke» alone is dont_know.
+    not_relevant = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta(Cell.Meta):
+        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="item_cell")]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.n1}/{self.n2}/{self.n3}/{self.n4}/{self.n5}/{self.dont_know}"
+
+
+class ChoiceCell(Cell):
+    """How many chose one barrier or promoter."""
+
+    option = models.ForeignKey(
+        "assessment.Option", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
+    )
+    n = models.PositiveIntegerField()
+
+    class Meta(Cell.Meta):
+        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="choice_cell")]
+
+    def __str__(self):
+        return f"{self.option_id}: {self.n}"
+
+
+class MunicipalityScore(models.Model):
+    """A kommune's sums per dimension or trait, for national, peer and fylke comparisons (a few
+    thousand rows a round, whatever the number of responses)."""
+
+    round = models.ForeignKey("assessment.Round", on_delete=models.CASCADE, db_index=False)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, db_index=False
+    )
+    size_class = models.CharField(max_length=12)
+    county_number = models.CharField(max_length=2)
+    kind = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+    total = models.FloatField()
+    sum_sq = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "kind", "code"])]
+
+    def __str__(self):
+        return f"{self.municipality_id} {self.code}: {self.n}"
+
+
+class TenureCell(models.Model):
+    """A kommune's respondents per tenure band (ansiennitet, '' = not given), published with the
+    round. Tenure is shown for the whole kommune only (domain.md §6), so it is not split further."""
+
+    round = models.ForeignKey(
+        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
+    )
+    tenure = models.CharField(max_length=10)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "municipality"], name="tenure_cell")]
+
+    def __str__(self):
+        return f"{self.municipality_id}/{self.tenure or '-'}: {self.n}"
+
+
+class TenureScoreCell(models.Model):
+    """Respondents with a dimension score per tenure band: n, sum and sum of squares."""
+
+    round = models.ForeignKey(
+        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
+    )
+    tenure = models.CharField(max_length=10)
+    code = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+    total = models.FloatField()
+    sum_sq = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "municipality"], name="tenure_score_cell")]
+
+    def __str__(self):
+        return f"{self.municipality_id}/{self.tenure or '-'} {self.code}: {self.n}"
