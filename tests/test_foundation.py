@@ -250,6 +250,17 @@ def test_no_template_or_own_static_file_references_an_external_host():
     assert offenders == []
 
 
+def test_no_template_line_of_table_markup_is_over_300_characters():
+    """Table rows are written a cell or a few cells to a line, so a reviewer can read them."""
+    long_rows = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if len(line) > 300 and re.search(r"<t[rdh][\s>]", line)
+    ]
+    assert long_rows == []
+
+
 @pytest.mark.django_db
 def test_bootstrap_and_plotly_are_served_from_our_static_files(client):
     import plotly
