@@ -138,6 +138,7 @@ def main() -> int:
 
     from assessment.models import Round
     from assessment.selectors import get_instrument_spec
+    from config.warm import load_and_freeze
     from municipalities.models import Municipality
     from municipalities.selectors import get_report_scope_for_user
     from reports.selectors import benchmark, municipality_report
@@ -187,6 +188,8 @@ def main() -> int:
     ks_token = create_api_token(username="bench-ks")
     coordinator_token = create_api_token(username="bench-koordinator")
     number = sogndal.number
+    # As config.wsgi does at server start: every view imported, start-up objects frozen.
+    load_and_freeze()
 
     def get(client, url, **headers):
         def call():

@@ -250,6 +250,24 @@ def test_no_template_or_own_static_file_references_an_external_host():
     assert offenders == []
 
 
+def test_the_wsgi_module_loads_every_view_and_freezes_what_was_loaded():
+    import gc
+    import importlib
+    import sys
+
+    import config.wsgi
+
+    gc.unfreeze()
+    try:
+        importlib.reload(config.wsgi)
+        assert gc.get_freeze_count() > 10_000
+        assert {"reports.round_views", "reports.export_views", "assessment.views"} <= set(
+            sys.modules
+        )
+    finally:
+        gc.unfreeze()
+
+
 def test_no_template_line_of_table_markup_is_over_300_characters():
     """Table rows are written a cell or a few cells to a line, so a reviewer can read them."""
     long_rows = [
