@@ -58,12 +58,15 @@ def check_benchmark(checks, rows, municipalities, api_json, page_html, selector_
     for d in api_json["national"]:
         mean, n, sd = national[d["code"]]
         checks.expect(close(d["mean"], mean, 3) and d["n"] == n, f"API national {d['code']}")
-    # Page: the table (kommune number order), n and 2-decimal means, and the national row.
+    # Page: the table (sorted by name, as the page sorts for KS; the selector's rows come in
+    # kommune-number order and both sorts are stable, so two kommuner of one name keep their
+    # order), n and 2-decimal means, and the national row.
     table = table_rows(page_html, "benchmark-table")[1:]  # without the header row
-    ordered = sorted(selector_data["municipalities"], key=lambda r: r["number"])
+    ordered = sorted(selector_data["municipalities"], key=lambda r: r["name"])
     checks.expect(len(table) == len(ordered) + 1, f"page rows {len(table)}")
     for cells, row in zip(table, ordered, strict=False):
         m_id = row["id"]
+        checks.expect(cells[0].startswith(row["name"]), f"page name {row['number']}")
         checks.expect(cells[3] == str(counts[m_id]), f"page n {row['number']}")
         for code, cell in zip(codes, cells[4:], strict=True):
             shown = cell.split()[0]
@@ -74,14 +77,31 @@ def check_benchmark(checks, rows, municipalities, api_json, page_html, selector_
         checks.expect(cell.split()[0] == fmt2(national[code][0]), f"page national {code}")
 
 
-def combine(parts):
-    """Mean of pooled groups from (mean, n) pairs."""
-    n = sum(p[1] for p in parts)
-    return (sum(p[0] * p[1] for p in parts) / n, n) if n else (None, 0)
+def _side_means(report, sides) -> dict:
+    """(side, item id) -> mean answer (1-5) of the kommune's respondents in that side's groups."""
+    from django.db.models import Avg
+
+    from assessment.models import Answer
+
+    means = {}
+    for side, groups in sides.items():
+        for row in (
+            Answer.objects.filter(
+                response__round__slug=report.round.slug,
+                response__municipality__number=report.municipality.number,
+                response__staff_group_id__in=groups,
+                value__isnull=False,
+            )
+            .values("item_id")
+            .annotate(mean=Avg("value"))
+        ):
+            means[(side, row["item_id"])] = row["mean"]
+    return means
 
 
 def check_report(checks, rows, report, api_json, page_html, spec):
     from assessment.traits import LEADER_GROUPS
+    from reports.selectors.comparison import STAFF_SIDE
 
     got: dict = {}
     for part, k1, k2, code, mean, n, sd in rows:
@@ -130,25 +150,27 @@ def check_report(checks, rows, report, api_json, page_html, spec):
             if not s.suppressed:
                 mean, n, _sd = floor("unit", s.code, str(unit.key))
                 checks.expect(close(s.mean, mean, 3) and s.n == n, f"unit {unit.key} {s.code}")
-    # Perception gaps: pooled from the staff-group rows of the floor.
+    # Leader-staff gaps (issue 13): on the statements every compared group was given, the mean
+    # of per-statement means per side, recomputed here from the raw answers with the ORM.
     shown = {g.key for g in report.staff_groups if not g.suppressed}
+    sides = {
+        "leaders": [g for g in LEADER_GROUPS if g in shown],
+        "staff": [g for g in STAFF_SIDE if g in shown],
+    }
+    means = _side_means(report, sides)
+    compared = set(sides["leaders"] + sides["staff"])
     for gap in report.gaps:
         if gap["leaders"] is None:
             continue
-        leaders = combine(
-            [floor("staff_group", gap["code"], g)[:2] for g in LEADER_GROUPS if g in shown]
-        )
-        staff = combine(
-            [
-                floor("staff_group", gap["code"], g)[:2]
-                for g in ("medarbeider", "tillitsvalgt")
-                if g in shown
+        dimension = next(d for d in spec.dimensions if d.code == gap["code"])
+        common = [i for i in dimension.items if compared <= i.audience]
+        for side in sides:
+            per_item = [
+                6 - means[(side, i.id)] if i.reverse else means[(side, i.id)] for i in common
             ]
-        )
-        checks.expect(
-            close(gap["leaders"], leaders[0], 3) and close(gap["staff"], staff[0], 3),
-            f"gap {gap['code']}",
-        )
+            checks.expect(
+                close(gap[side], sum(per_item) / len(per_item), 3), f"gap {gap['code']} {side}"
+            )
     # Statement distributions and choices.
     for dimension in spec.dimensions:
         for item_spec, item in zip(dimension.items, report.items[dimension.code], strict=True):
