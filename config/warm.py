@@ -9,8 +9,7 @@ def load_and_freeze() -> None:
     apps, plotly, pandas, scipy: objects that live as long as the process) out of the garbage
     collector's reach. Full collections then stop walking those objects on every request:
     measured on the benchmark page, collection fell from about a fifth of a request to a
-    twentieth (README, «Ytelse»). With gunicorn's --preload the workers also keep sharing those
-    memory pages after fork, as the gc documentation recommends for forking servers."""
+    twentieth (README, «Ytelse»)."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every view module

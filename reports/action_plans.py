@@ -24,6 +24,7 @@ from .models import (
     PlanSignature,
     StaffPage,
 )
+from .selectors.plan_page import ks_tools
 
 MAX_FOCUS = 3
 ACTION_FIELDS = ("dimension", "what", "why", "owner", "due_on", "status", "ks_tool")
@@ -120,7 +121,6 @@ def record_discussion(*, plan: ActionPlan, forum: str, on, user) -> ActionPlan:
 
 def _clean_action(plan: ActionPlan, data: dict) -> dict:
     spec = get_instrument_spec(plan.round.instrument)
-    from .selectors.plan_page import ks_tools
 
     cleaned = {key: data[key] for key in ACTION_FIELDS if key in data}
     for key in ("what", "why", "owner", "ks_tool"):

@@ -15,6 +15,7 @@ from . import charts
 from .anonymity import reason_label
 from .selectors import Report, Stat, national_trend, quartiles
 from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer, viewer_benchmarks
+from .selectors.explore import heatmap_rows, tenure_groups
 
 
 def likert_labels():
@@ -370,7 +371,6 @@ def benchmark_context(
 
 def explore_context(report: Report, round_, scope, spec, *, rows_kind: str, against: str) -> dict:
     """The heatmap's rows and its comparison row (reports.selectors.explore)."""
-    from .selectors.explore import heatmap_rows, tenure_groups
 
     if rows_kind == "ansiennitet" and scope.is_whole:
         groups = tenure_groups(round_, scope.municipality, spec)

@@ -58,16 +58,21 @@ def test_no_viewer_can_subtract_a_small_group_from_the_national_or_a_peer_figure
         record(round_, rows)
     publish(round_)
     ids = {number: kommune(number).pk for number in KOMMUNER}
-    viewers = [(True, None)] + [(False, ids[number]) for number in KOMMUNER]
-    for is_national, own in viewers:
+    reports = {
+        m_id: municipality_report(
+            round_, ReportScope(municipality=Municipality.objects.get(pk=m_id))
+        )
+        for m_id in ids.values()
+    }
+    # KS may open every kommune report; a coordinator sees their own; a coordinator of two
+    # kommuner (the comparison is built for the first) sees both.
+    viewers = [(True, None, set(ids.values()))]
+    viewers += [(False, ids[number], {ids[number]}) for number in KOMMUNER]
+    viewers.append((False, ids[KOMMUNER[0]], {ids[KOMMUNER[0]], ids[KOMMUNER[1]]}))
+    for is_national, own, own_reports in viewers:
         data = benchmark_for_viewer(round_, viewer_is_national=is_national, own_id=own)
         sums = data["sums"]
-        seen = {r["id"]: r for r in data["rows"]}
-        own_report = None
-        if own is not None:
-            own_report = municipality_report(
-                round_, ReportScope(municipality=Municipality.objects.get(pk=own))
-            )
+        seen = {r["id"]: r for r in data["rows"] if r["is_named"]}
         for size_class in ("under_5000", "5000_19999"):
             national, peer = viewer_benchmarks(sums, spec, own, size_class)
             for population, stats in ((sums.members(), national), (sums.members(size_class), peer)):
@@ -76,11 +81,30 @@ def test_no_viewer_can_subtract_a_small_group_from_the_national_or_a_peer_figure
                         continue
                     known = 0
                     for member in population:
-                        if member == own and own_report and not own_report.suppressed:
-                            n = _known(own_report.dimensions[index])
-                        elif member in seen:
-                            n = _known(seen[member]["dimensions"][index])
-                        else:
-                            n = None
-                        known += n or 0
+                        from_report = None
+                        if member in own_reports and not reports[member].suppressed:
+                            from_report = _known(reports[member].dimensions[index])
+                        from_row = None
+                        if member in seen:
+                            from_row = _known(seen[member]["dimensions"][index])
+                        known += from_report or from_row or 0
                     assert residual_ok(stat.n - known), (is_national, own, size_class, stat.code)
+
+
+@pytest.mark.parametrize(("small", "national_shown"), [(3, False), (0, True), (5, True)])
+def test_the_national_trend_hides_a_round_that_would_leave_a_small_kommune(
+    instrument, spec, municipalities, small, national_shown
+):
+    """The national trend (on the benchmark page) follows the same rule as the national figure:
+    a round's national mean minus every kommune report must not leave 1-4 people."""
+    from reports.selectors import national_trend
+
+    round_ = new_round(["1111", "1112", "1114"], slug="trend-x")
+    record(round_, people(spec, "1112", 10, 2) + people(spec, "1114", 10, 4))
+    if small:
+        record(round_, people(spec, "1111", small, 5))
+    publish(round_)
+    (entry,) = national_trend(round_, spec)
+    assert all((mean is not None) == national_shown for mean in entry["dimensions"].values())
+    report = municipality_report(round_, ReportScope(municipality=kommune("1112")))
+    assert all(s.suppressed != national_shown for s in report.national)

@@ -10,6 +10,7 @@ from scipy.stats import t as student_t
 
 from assessment.scoring import scale_score
 from municipalities.models import SizeClass
+from reports.anonymity import PROTECTS_SMALLER
 from reports.scoring import to_index, to_level
 from tests.scoring_helpers import everything, join, kommune, raw_for, record, report_for, row, stat
 
@@ -188,7 +189,7 @@ def test_overall_maturity_is_the_mean_of_the_dimension_scores(open_round, spec):
 
 
 def test_national_average_is_all_respondents_and_peer_group_the_same_size_class(open_round, spec):
-    join(open_round, "4641")  # Aurland, under 5 000: only 2 respondents (too few to show)
+    join(open_round, "4641")  # Aurland, under 5 000
     join(open_round, "1101")  # Eigersund, 5 000-19 999 like Sogndal
     assert kommune("4640").size_class == kommune("1101").size_class == SizeClass.FROM_5K
     assert kommune("1506").size_class == SizeClass.FROM_20K
@@ -197,18 +198,35 @@ def test_national_average_is_all_respondents_and_peer_group_the_same_size_class(
     def at(number, score, count):
         return [row(kommune(number), everything(spec, "medarbeider", score))] * count
 
-    record(open_round, at("4640", 4, 5) + at("1506", 2, 6) + at("4641", 5, 2) + at("1101", 3, 5))
+    record(open_round, at("4640", 4, 5) + at("1506", 2, 6) + at("4641", 5, 5) + at("1101", 3, 5))
     sogndal = report_for(open_round, "4640")
     national = stat(sogndal.national, "strategi")
-    assert national.n == 18
-    assert national.mean == pytest.approx((5 * 4 + 6 * 2 + 2 * 5 + 5 * 3) / 18, abs=1e-3)
+    assert national.n == 21
+    assert national.mean == pytest.approx((5 * 4 + 6 * 2 + 5 * 5 + 5 * 3) / 21, abs=1e-3)
     peer = stat(sogndal.peer, "strategi")
     assert peer.n == 10
     assert peer.mean == pytest.approx((5 * 4 + 5 * 3) / 10)
     molde = report_for(open_round, "1506")
     assert stat(molde.peer, "strategi").mean == pytest.approx(2.0)
     assert stat(molde.national, "strategi").mean == national.mean
-    # Aurland itself is below the minimum: its report shows nothing, but its answers count
-    # in the national figure above.
+
+
+def test_a_kommune_below_the_minimum_hides_the_national_figure_that_every_report_would_reveal(
+    open_round, spec
+):
+    """Aurland has 2 respondents. They count in the national figure, but every other kommune's
+    report shows its own figure, and KS may open them all: national minus those would be
+    Aurland's two. So the national figure is hidden; the peer figures without Aurland are not."""
+    join(open_round, "4641")  # Aurland, under 5 000: only 2 respondents (too few to show)
+    join(open_round, "1101")
+
+    def at(number, score, count):
+        return [row(kommune(number), everything(spec, "medarbeider", score))] * count
+
+    record(open_round, at("4640", 4, 5) + at("1506", 2, 6) + at("4641", 5, 2) + at("1101", 3, 5))
+    sogndal = report_for(open_round, "4640")
+    assert stat(sogndal.national, "strategi").suppressed
+    assert stat(sogndal.national, "strategi").reason == PROTECTS_SMALLER
+    assert stat(sogndal.peer, "strategi").n == 10
     aurland = report_for(open_round, "4641")
     assert aurland.suppressed and aurland.respondents is None

@@ -36,7 +36,8 @@ class InviteResult:
     batch: MailBatch | None = None
 
 
-def _require_open_or_upcoming(participation: Participation) -> None:
+def require_open_or_upcoming(participation: Participation) -> None:
+    """No new links for a closed round (e-mail, printed codes, open links)."""
     if participation.round.is_closed():
         raise ValidationError(_("Runden er stengt. Det kan ikke lages nye lenker."))
 
@@ -82,7 +83,7 @@ def queue_invitations(*, participation: Participation, emails: list[str]) -> Inv
     (`InvitedAddress`), also after its link was used and its address erased. An address seen
     before is skipped whether or not the person has answered, so the count tells nobody who
     answered, and a used address never gets a second link."""
-    _require_open_or_upcoming(participation)
+    require_open_or_upcoming(participation)
     cleaned, invalid = split_valid_addresses(emails)
     if not cleaned and not invalid:
         raise ValidationError(_("Lim inn minst én e-postadresse."))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from municipalities.models import OrgUnit
 
 from ..mail import queue_invitations, queue_reminders, split_valid_addresses
+from ..mail.queueing import require_open_or_upcoming
 from ..models import (
     Invitation,
     InvitationKind,
@@ -20,11 +21,6 @@ from ..tokens import (
     new_salt,
     open_link_token,
 )
-
-
-def _require_open_or_upcoming(participation: Participation) -> None:
-    if participation.round.is_closed():
-        raise ValidationError(_("Runden er stengt. Det kan ikke lages nye lenker."))
 
 
 def invite_by_email(*, participation: Participation, emails: list[str]) -> int:
@@ -49,7 +45,7 @@ MAX_PRINTED_CODES = 500
 def create_printed_codes(*, participation: Participation, count: int) -> list[str]:
     """Create `count` single-use codes for people without e-mail. The codes are returned once
     (for the PDF) and never stored."""
-    _require_open_or_upcoming(participation)
+    require_open_or_upcoming(participation)
     if not 1 <= count <= MAX_PRINTED_CODES:
         raise ValidationError(_("Velg mellom 1 og %d koder.") % MAX_PRINTED_CODES)
     codes = [new_printed_code() for _ in range(count)]
@@ -64,7 +60,7 @@ def create_printed_codes(*, participation: Participation, count: int) -> list[st
 
 @transaction.atomic
 def create_open_link(*, participation: Participation, unit: OrgUnit | None = None) -> OpenLink:
-    _require_open_or_upcoming(participation)
+    require_open_or_upcoming(participation)
     if unit is not None and unit.municipality_id != participation.municipality_id:
         raise ValidationError(_("Enheten hører ikke til kommunen."))
     salt = new_salt()

@@ -9,6 +9,7 @@ from assessment.models import Round, ScoreKind
 from assessment.selectors import get_instrument_spec
 from municipalities.models import StaffGroup
 
+from ..selectors.kommune_sums import kommune_sums
 from .factor_model import correlations, one_factor_model
 from .multilevel import icc_from_sums, icc_groups, quartiles, rwg_by_kommune
 from .outcome import OUTCOME_CODE, OUTCOME_KIND, outcome_across_kommuner, outcome_association
@@ -84,7 +85,6 @@ def compute_psychometrics(round_: Round) -> dict:
     respondents, items = _matrix(answers, all_core)
     rates = item_rates(round_)
     iccs = icc_groups(round_)
-    from ..selectors.kommune_sums import kommune_sums
 
     sums = kommune_sums(round_, spec)
     rwg = rwg_by_kommune(

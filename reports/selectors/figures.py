@@ -17,7 +17,7 @@ from assessment.selectors import get_instrument_spec
 from ..models import PublishedUnit, RespondentCell
 from ..models import ScoreCell as ScoreCellModel
 from .breakdown import unit_breakdown
-from .population import guard_groups, population
+from .population import guard_groups, population, small_rest
 from .stats import Group, Stat, sum_cells
 
 CELL_KEYS = ("staff_group_id", "sector_id", "unit_id", "unit_path")
@@ -81,11 +81,6 @@ def load_cells(
         ):
             cells.units[unit.round_id][unit.unit_id] = unit
     return cells
-
-
-def small_rest(whole: int | None, part: int | None, min_size: int) -> bool:
-    """The whole minus the part would describe 1 to minimum - 1 people."""
-    return whole is not None and part is not None and 0 < whole - part < min_size
 
 
 def guard_stats(part: list[Stat], whole: list[Stat], min_size) -> list[Stat]:

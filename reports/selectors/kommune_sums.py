@@ -67,10 +67,28 @@ class KommuneSums:
                 and not (m == own and own_shown(d.code))
                 and (m, d.code) in self.rows
             )
-            if not stat.suppressed and 0 < residual < self.min_size:
+            # Every kommune report shows its own figure from the minimum up, also where the
+            # comparison hid it to protect a smaller one, and KS may open every report: so the
+            # figure minus every figure any report shows must not leave 1 to minimum - 1 people.
+            unseen = sum(
+                self.rows[(m, d.code)]["n"]
+                for m in members
+                if (m, d.code) in self.rows and not self.in_a_report(m, self.rows[(m, d.code)])
+            )
+            if not stat.suppressed and (0 < residual < self.min_size or 0 < unseen < self.min_size):
                 stat = Stat(code=d.code, name=d.label, suppressed=True, reason=PROTECTS_SMALLER)
             stats.append(stat)
         return stats
+
+    def in_a_report(self, municipality_id: int, row: dict) -> bool:
+        """Whether the kommune's own report shows this figure (the kommune and the figure both
+        have at least the minimum)."""
+        published = self.published.get(municipality_id)
+        return (
+            published is not None
+            and published.respondents >= self.min_size
+            and row["n"] >= self.min_size
+        )
 
 
 def kommune_sums(round_: Round, spec, history_of: Municipality | None = None) -> KommuneSums:

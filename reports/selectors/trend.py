@@ -1,12 +1,10 @@
 """Change over rounds, from published rounds only: a kommune's dimension means, and the national
 means, in every earlier published round whose dimension has the same statements (comparable)."""
 
-from django.db.models import Sum
-
 from assessment.models import Round, ScoreKind
 from assessment.selectors import get_instrument_spec
 
-from ..models import MunicipalityScore, Publication
+from ..models import MunicipalityScore, Publication, PublishedMunicipality
 from .stats import make_stat, score_row
 
 
@@ -69,21 +67,36 @@ def municipality_trend(municipality, round_: Round, spec, min_size, sums=None) -
 
 
 def national_trend(round_: Round, spec) -> list[dict]:
-    """National dimension means per published round (the nation's totals are always shown)."""
+    """National dimension means per published round. A round's mean is hidden where it, minus
+    every figure a kommune report shows (KS may open them all), would leave 1 to minimum - 1
+    people: the same rule as the national figure of the round itself (KommuneSums)."""
     rounds = list(_published_up_to(round_).order_by("opens_on"))
+    min_sizes = {r.pk: r.effective_min_group_size for r in rounds}
+    kommune_n = {
+        (round_id, municipality_id): respondents
+        for round_id, municipality_id, respondents in PublishedMunicipality.objects.filter(
+            round__in=list(min_sizes)
+        ).values_list("round_id", "municipality_id", "respondents")
+    }
+    sums: dict = {}
+    # Kommune sums (about 4 000 rows a round), not answers.
+    for round_id, municipality_id, code, n, total, sum_sq in MunicipalityScore.objects.filter(
+        round__in=list(min_sizes), kind=ScoreKind.DIMENSION
+    ).values_list("round_id", "municipality_id", "code", "n", "total", "sum_sq"):
+        acc = sums.setdefault((round_id, code), [0, 0.0, 0.0, 0])
+        acc[0] += n
+        acc[1] += total
+        acc[2] += sum_sq
+        minimum = min_sizes[round_id]
+        if n < minimum or kommune_n.get((round_id, municipality_id), 0) < minimum:
+            acc[3] += n
     rows = {
-        (row["round_id"], row["code"]): score_row(row["n"], row["total"], row["sum_sq"])
-        for row in MunicipalityScore.objects.filter(
-            round__in=[r.pk for r in rounds], kind=ScoreKind.DIMENSION
-        )
-        .values("round_id", "code")
-        .annotate(n=Sum("n"), total=Sum("total"), sum_sq=Sum("sum_sq"))
-        .order_by()
+        key: score_row(n, total, sum_sq)
+        for key, (n, total, sum_sq, unseen) in sums.items()
+        if not 0 < unseen < min_sizes[key[0]]
     }
     counts = dict(
-        Publication.objects.filter(round__in=[r.pk for r in rounds]).values_list(
-            "round_id", "respondents"
-        )
+        Publication.objects.filter(round__in=list(min_sizes)).values_list("round_id", "respondents")
     )
     series = _series(rounds, counts, rows, spec, lambda r: r.effective_min_group_size)
     return [s for s in series if s["respondents"]]

@@ -7,8 +7,8 @@ describe 1 to minimum - 1 people. The sub-units are the dashboard's own rows
 
 from assessment.models import Response
 
-from .figures import small_rest
 from .participation import participation_rates
+from .population import small_rest
 
 
 def unit_participation(participation, unit) -> dict:
