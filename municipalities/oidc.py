@@ -136,15 +136,23 @@ class SignInBackend(OIDCAuthenticationBackend):
         return str(claims.get(settings.OIDC_IDENTITY_CLAIM) or "").strip().lower()
 
     def verify_claims(self, claims):
-        return bool(self.identity(claims)) and claims.get("email_verified", True) is not False
+        """An identity, and an e-mail address that is not marked unverified (the boolean true,
+        or no claim at all where the provider does not send it, as Entra ID)."""
+        return bool(self.identity(claims)) and claims.get("email_verified", True) is True
 
     def filter_users_by_claims(self, claims):
+        """The account of the person signing in. A superuser or an account with a password is
+        never taken over by single sign-on: an address in a token is only as good as the
+        provider's check of it, and those accounts were not made for single sign-on."""
         identity = self.identity(claims)
         if not identity:
             return self.UserModel.objects.none()
-        return self.UserModel.objects.filter(
+        users = self.UserModel.objects.filter(
             Q(username__iexact=identity) | Q(email__iexact=identity)
         )
+        if any(user.is_superuser or user.has_usable_password() for user in users):
+            raise SuspiciousOperation("kontoen har passord og kobles ikke til organisasjonskonto")
+        return users
 
     def create_user(self, claims):
         identity = self.identity(claims)

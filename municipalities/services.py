@@ -1,6 +1,7 @@
 """Writes for kommuner, org units and roles. Every function takes keyword arguments only."""
 
 import csv
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +27,8 @@ from .models import (
     SizeClass,
 )
 from .national_lists import ensure_national_lists
+
+logger = logging.getLogger(__name__)
 
 MUNICIPALITY_CSV = Path(__file__).resolve().parent / "data" / "kommuner-2025.csv"
 
@@ -185,6 +188,24 @@ def grant_role(
         user = User(username=username)
         user.set_unusable_password()
         user.save()
+    return _add_membership(user, role, municipality, unit)
+
+
+def _add_membership(user, role, municipality, unit) -> Membership:
+    """One unit per unit leader and kommune: a person who saw two units' pages beside each
+    other could subtract one from the other, or both from their sector (domain.md §6)."""
+    if role == Role.UNIT_LEADER and (
+        Membership.objects.filter(user=user, role=role, municipality=municipality)
+        .exclude(unit=unit)
+        .exists()
+    ):
+        raise ValidationError(
+            _(
+                "%(user)s leder allerede en annen enhet i %(kommune)s. En enhetsleder kan ha én "
+                "enhet per kommune, ellers kunne to enhetssider trekkes fra hverandre."
+            )
+            % {"user": user.username, "kommune": municipality.name}
+        )
     membership, _created = Membership.objects.get_or_create(
         user=user, role=role, municipality=municipality, unit=unit
     )
@@ -209,10 +230,17 @@ def grant_role_on_sign_in(
     User = get_user_model()
     users = list(User.objects.filter(Q(username__iexact=identity) | Q(email__iexact=identity)))
     if len(users) == 1:
-        membership, _created = Membership.objects.get_or_create(
-            user=users[0], role=role, municipality=municipality, unit=unit
+        return _add_membership(users[0], role, municipality, unit)
+    if (
+        role == Role.UNIT_LEADER
+        and PendingGrant.objects.filter(identity=identity, role=role, municipality=municipality)
+        .exclude(unit=unit)
+        .exists()
+    ):
+        raise ValidationError(
+            _("%(identity)s venter allerede på en annen enhet i %(kommune)s.")
+            % {"identity": identity, "kommune": municipality.name}
         )
-        return membership
     pending, _created = PendingGrant.objects.get_or_create(
         identity=identity, role=role, municipality=municipality, unit=unit
     )
@@ -224,9 +252,12 @@ def claim_pending_grants(*, user, identity: str) -> int:
     """At sign-in: turn the roles waiting for `identity` into the user's memberships."""
     pending = list(PendingGrant.objects.select_for_update().filter(identity=identity.lower()))
     for grant in pending:
-        Membership.objects.get_or_create(
-            user=user, role=grant.role, municipality=grant.municipality, unit=grant.unit
-        )
+        try:
+            _add_membership(user, grant.role, grant.municipality, grant.unit)
+        except ValidationError:
+            # Led another unit of the kommune already (granted by password login): the waiting
+            # grant is dropped rather than giving one person two units' pages.
+            logger.warning("Ventende enhetslederrolle forkastet: personen leder en annen enhet")
     PendingGrant.objects.filter(pk__in=[g.pk for g in pending]).delete()
     return len(pending)
 

@@ -12,6 +12,7 @@ from docx.shared import Pt
 from municipalities.models import localized
 
 from .pdf.layout import fmt, percent
+from .pdf.plans import followup_line
 from .pdf.summary import summary_sentences
 from .selectors import Report
 
@@ -60,7 +61,7 @@ def _build(report: Report, spec, plans: dict) -> bytes:
         if followup:
             document.add_heading(_("Oppfølging av forrige tiltaksplan"), level=2)
             for entry in followup["entries"]:
-                document.add_paragraph(_followup_line(entry), style="List Bullet")
+                document.add_paragraph(followup_line(entry), style="List Bullet")
         document.add_heading(_("Oppfølging"), level=2)
         if plans.get("plan"):
             _plan(document, plans["plan"])
@@ -112,29 +113,6 @@ def _key_figures(document, report: Report) -> None:
         row[1].text = fmt(stat.mean) if not stat.suppressed else _("skjult")
         row[2].text = fmt(national.mean)
         row[3].text = fmt(peer.mean)
-
-
-def _followup_line(entry: dict) -> str:
-    summary = entry["summary"]
-    if entry["change"]:
-        change = entry["change"]
-        return _(
-            "Dere valgte %(name)s: %(sign)s%(diff)s (KI %(low)s–%(high)s), "
-            "%(done)d av %(n)d tiltak ferdig"
-        ) % {
-            "name": entry["name"],
-            "sign": change.sign,
-            "diff": fmt(change.diff),
-            "low": fmt(change.low),
-            "high": fmt(change.high),
-            "done": summary["done"],
-            "n": summary["total"],
-        }
-    return _("Dere valgte %(name)s: %(done)d av %(n)d tiltak ferdig") % {
-        "name": entry["name"],
-        "done": summary["done"],
-        "n": summary["total"],
-    }
 
 
 def _plan(document, data: dict) -> None:

@@ -6,7 +6,9 @@ kommune, no sector, no tenure and no date. Where a response comes from is given 
 fylke as they were at publication, and coarsened further so that nothing points at one kommune:
 a size class × fylke that fewer than MIN_KOMMUNER participating kommuner share is written with an
 empty fylke, and if even the size class then covers fewer, with both empty (or, where that
-still covers fewer, not at all). Then every
+still covers fewer, not at all). A kommune's staff group with fewer respondents than the minimum
+is left out (its kommune report hides it; subtracting the groups the reports show must not leave
+its rows). Then every
 combination of (size class × fylke × staff group) with fewer respondents than the round's
 minimum group size is left out, and a combination where a language has fewer than the minimum
 is written without language. The rows come in the order of the responses' random keys, so
@@ -83,10 +85,19 @@ def write_research_csv(*, round_: Round, out) -> dict:
         .order_by()
     )
     geography = _geography(published, {row["municipality_id"] for row in per_kommune_group})
+    # A kommune's staff group below the minimum is left out: its report hides it, but a reader
+    # of the kommune reports could subtract the groups they show from a combination here and be
+    # left with exactly its rows (found in review).
+    group_n = defaultdict(int)
+    for row in per_kommune_group:
+        group_n[(row["municipality_id"], row["staff_group_id"])] += row["n"]
+    small_groups = {key for key, n in group_n.items() if n < min_size}
     combination_n = defaultdict(int)
     language_n = defaultdict(int)
     for row in per_kommune_group:
         if geography[row["municipality_id"]] is None:
+            continue
+        if (row["municipality_id"], row["staff_group_id"]) in small_groups:
             continue
         key = (*geography[row["municipality_id"]], row["staff_group_id"])
         combination_n[key] += row["n"]
@@ -168,7 +179,7 @@ def write_research_csv(*, round_: Round, out) -> dict:
             next_scores = next(scores, None)
         size_class, county = geography[municipality_id] or (None, None)
         key = (size_class, county, staff_group)
-        if key not in kept:
+        if key not in kept or (municipality_id, staff_group) in small_groups:
             left_out += 1
             continue
         if key in without_language:

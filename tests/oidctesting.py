@@ -52,6 +52,13 @@ def oidc_provider(settings):
             claims={"email": "kari.nordmann@sogndal.kommune.no", "exp": 1_000_000_000},
         ),
         oidc_provider_mock.User(sub="uten-epost", claims={}),
+        # the address of an account made with a password (a superuser)
+        oidc_provider_mock.User(sub="som-admin", claims={"email": "admin@sogndal.kommune.no"}),
+        # an address the provider says is not verified, as a string
+        oidc_provider_mock.User(
+            sub="uverifisert",
+            claims={"email": "kari.nordmann@sogndal.kommune.no", "email_verified": "false"},
+        ),
     ]
     app = oidc_provider_mock.app(user_claims=users, require_nonce=True)
     server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)

@@ -118,3 +118,34 @@ def test_nested_suppression_holds_inside_every_population(counts, populations):
         shown = [k for k in population if k not in hidden]
         assert hidden_total == 0 or hidden_total >= MIN or not shown
     assert all(counts[k] >= MIN for k in counts if k not in hidden)
+
+
+def test_a_unit_leader_leads_one_unit_per_kommune(sogndal_units):
+    """Found in review: a person who leads two units sees two unit pages and could subtract
+    both from their sector (6 + 6 of 15 leaves 3), or a child unit from its parent. So one
+    person leads at most one unit in a kommune, through every way a role is given."""
+    from django.core.exceptions import ValidationError
+
+    from municipalities.models import Membership, Municipality, PendingGrant
+    from municipalities.services import grant_role, grant_role_on_sign_in
+
+    heim, skule = sogndal_units["heim"], sogndal_units["skule"]
+    grant_role(username="leiar", role="unit_leader", unit_id=heim.pk)
+    grant_role(username="leiar", role="unit_leader", unit_id=heim.pk)  # the same: fine
+    with pytest.raises(ValidationError, match="leder allerede en annen enhet"):
+        grant_role(username="leiar", role="unit_leader", unit_id=skule.pk)
+    assert Membership.objects.filter(user__username="leiar").count() == 1
+    # a unit in another kommune is another kommune's pages
+    molde = create_org_unit(
+        municipality=Municipality.objects.get(number="1506"),
+        sector=Sector.objects.get(code="oppvekst"),
+        name="Molde skole",
+    )
+    grant_role(username="leiar", role="unit_leader", unit_id=molde.pk)
+    # waiting grants for single sign-on follow the same rule
+    grant_role_on_sign_in(identity="ny@sogndal.kommune.no", role="unit_leader", unit_id=heim.pk)
+    with pytest.raises(ValidationError):
+        grant_role_on_sign_in(
+            identity="ny@sogndal.kommune.no", role="unit_leader", unit_id=skule.pk
+        )
+    assert PendingGrant.objects.filter(identity="ny@sogndal.kommune.no").count() == 1

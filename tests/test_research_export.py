@@ -114,3 +114,32 @@ def test_no_combination_below_the_minimum_and_nothing_identifies_a_kommune(
     assert {"outcome", "dim_kultur", "trait_stolthet", "OUT1", "barriers"} <= set(header)
     assert any(r["outcome"] for r in rows)
     assert {v for r in rows for k, v in r.items() if k == "STR1"} >= {"x", "4"}
+
+
+def test_a_kommunes_staff_group_below_the_minimum_is_left_out(research_round, tmp_path):
+    """Found in review: kommuner X (6 leaders) and Y (1 leader) share a combination of 7 rows.
+    X's report shows its 6 leaders' means; the row left over would be Y's one leader, with
+    every answer. So a kommune's staff group below the minimum is never in the file: each
+    combination holds exactly the kommune groups that have at least the minimum."""
+    from django.db.models import Count
+
+    publish(research_round)
+    _header, rows, _message = export(research_round, tmp_path)
+    minimum = research_round.min_group_size
+    published = {
+        p.municipality_id: p for p in PublishedMunicipality.objects.filter(round=research_round)
+    }
+    groups = (
+        Response.objects.filter(round=research_round)
+        .exclude(municipality__number="0301")
+        .values("municipality_id", "staff_group_id")
+        .annotate(n=Count("id"))
+    )
+    assert any(g["n"] < minimum for g in groups)  # the data has small groups to leave out
+    expected = Counter()
+    for g in groups:
+        if g["n"] >= minimum:
+            p = published[g["municipality_id"]]
+            expected[(p.size_class, p.county_number, g["staff_group_id"])] += g["n"]
+    got = Counter((r["size_class"], r["county"], r["staff_group"]) for r in rows)
+    assert got == +expected

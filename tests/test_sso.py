@@ -109,3 +109,27 @@ def test_without_configuration_there_is_no_single_sign_on(db):
     assert Client().get("/oidc/authenticate/").status_code == 404
     assert Client().get("/oidc/callback/?code=x&state=y").status_code == 404
     assert "organisasjonskontoen" not in Client().get("/konto/logg-inn/").content.decode()
+
+
+def test_single_sign_on_never_takes_over_an_account_with_a_password(open_round, oidc_provider):
+    """Found in review: a token's address is only as good as the provider's check of it, so an
+    account made with a password (here a superuser) is not signed in to by single sign-on."""
+    admin = get_user_model().objects.create_superuser(
+        "admin", "admin@sogndal.kommune.no", "et-passord"
+    )
+    client = Client()
+    page = sign_in(client, oidc_provider, "som-admin")
+    assert page.wsgi_request.path == "/konto/logg-inn/"
+    assert "Innloggingen med organisasjonskontoen ble avvist" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert get_user_model().objects.filter(email__iexact=admin.email).count() == 1
+
+
+def test_an_address_marked_unverified_is_refused(open_round, oidc_provider):
+    grant_role_on_sign_in(
+        identity="kari.nordmann@sogndal.kommune.no", role="coordinator", municipality_number="4640"
+    )
+    client = Client()
+    page = sign_in(client, oidc_provider, "uverifisert")
+    assert page.wsgi_request.path == "/konto/logg-inn/"
+    assert PendingGrant.objects.count() == 1  # nobody took the role

@@ -27,29 +27,34 @@ def followup(data: dict | None, style) -> list:
         ),
     ]
     for entry in data["entries"]:
-        summary = entry["summary"]
-        if entry["change"]:
-            change = entry["change"]
-            line = _(
-                "Dere valgte %(name)s: %(sign)s%(diff)s (KI %(low)s–%(high)s), "
-                "%(done)d av %(n)d tiltak ferdig"
-            ) % {
-                "name": entry["name"],
-                "sign": change.sign,
-                "diff": fmt(change.diff),
-                "low": fmt(change.low),
-                "high": fmt(change.high),
-                "done": summary["done"],
-                "n": summary["total"],
-            }
-        else:
-            line = _("Dere valgte %(name)s: %(done)d av %(n)d tiltak ferdig") % {
-                "name": entry["name"],
-                "done": summary["done"],
-                "n": summary["total"],
-            } + (f". {entry['reason']}" if entry["reason"] else "")
+        line = followup_line(entry)
         flow.append(Paragraph(text(line), style["bullet"], bulletText="•"))
     return flow
+
+
+def followup_line(entry: dict) -> str:
+    """One focus dimension of the previous plan as the PDF and the DOCX write it (plain text;
+    the page writes the same sentence in templates/reports/plans/_followup.html)."""
+    summary = entry["summary"]
+    if entry["change"]:
+        change = entry["change"]
+        return _(
+            "Dere valgte %(name)s: %(sign)s%(diff)s (KI %(low)s–%(high)s), "
+            "%(done)d av %(n)d tiltak ferdig"
+        ) % {
+            "name": entry["name"],
+            "sign": change.sign,
+            "diff": fmt(change.diff),
+            "low": fmt(change.low),
+            "high": fmt(change.high),
+            "done": summary["done"],
+            "n": summary["total"],
+        }
+    return _("Dere valgte %(name)s: %(done)d av %(n)d tiltak ferdig") % {
+        "name": entry["name"],
+        "done": summary["done"],
+        "n": summary["total"],
+    } + (f". {entry['reason']}" if entry["reason"] else "")
 
 
 def plan(data: dict | None, style) -> list:

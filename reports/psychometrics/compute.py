@@ -13,7 +13,7 @@ from ..selectors.kommune_sums import kommune_sums
 from .factor_model import correlations, one_factor_model
 from .multilevel import icc_from_sums, icc_groups, quartiles, rwg_by_kommune
 from .outcome import OUTCOME_CODE, OUTCOME_KIND, outcome_across_kommuner, outcome_association
-from .reliability import alpha_with_ci, item_rates, item_statistics, not_relevant_field, rate
+from .reliability import alpha_with_ci, item_rates, item_statistics, rate
 
 PSYCHOMETRIC_SAMPLE = 20_000
 
@@ -105,11 +105,7 @@ def compute_psychometrics(round_: Round) -> dict:
         item_codes = {i.id: i.code for i in d.items}
         total = sum(rates.get(i.id, {}).get("total", 0) for i in d.items)
         dont_know = sum(rates.get(i.id, {}).get("dont_know", 0) for i in d.items)
-        not_relevant = (
-            sum(rates.get(i.id, {}).get("not_relevant") or 0 for i in d.items)
-            if not_relevant_field()
-            else None
-        )
+        not_relevant = sum(rates.get(i.id, {}).get("not_relevant") or 0 for i in d.items)
         statements = []
         for i in d.items:
             row = rates.get(i.id, {"total": 0, "dont_know": 0, "not_relevant": None})

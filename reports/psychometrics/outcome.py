@@ -56,7 +56,10 @@ def outcome_across_kommuner(round_: Round, sums, spec) -> dict | None:
         shown = [
             m
             for m in outcome
-            if m not in sums.hidden and (m, d.code) not in sums.cells and (m, d.code) in sums.rows
+            if m not in sums.hidden
+            and (m, d.code) not in sums.cells
+            and (m, OUTCOME_CODE) not in sums.outcome_cells
+            and (m, d.code) in sums.rows
         ]
         x = np.array([sums.rows[(m, d.code)]["mean"] for m in shown])
         y = np.array([outcome[m] for m in shown])

@@ -45,25 +45,9 @@ def item_statistics(matrix: np.ndarray) -> list[dict]:
     return result
 
 
-def _has_field(model, name: str) -> bool:
-    return any(f.name == name for f in model._meta.get_fields())
-
-
-# «Ikke relevant» is counted in its own item-cell column from instrument 2027.1 (i13a); the
-# rates include it where the snapshot has that column, under whichever of these names it has.
-_NOT_RELEVANT_NAMES = ("not_relevant", "not_applicable", "irrelevant")
-
-
-def not_relevant_field() -> str | None:
-    return next((n for n in _NOT_RELEVANT_NAMES if _has_field(ItemCell, n)), None)
-
-
 def item_rates(round_: Round) -> dict:
-    """Per statement: answers, «vet ikke» and (if the column exists) «ikke relevant»."""
-    fields = ["n1", "n2", "n3", "n4", "n5", "dont_know"]
-    not_relevant = not_relevant_field()
-    if not_relevant:
-        fields.append(not_relevant)
+    """Per statement: answers, «vet ikke» and «ikke relevant» (0 before instrument 2027.1)."""
+    fields = ["n1", "n2", "n3", "n4", "n5", "dont_know", "not_relevant"]
     rows = (
         ItemCell.objects.filter(round=round_)
         .values("item_id")
@@ -75,7 +59,7 @@ def item_rates(round_: Round) -> dict:
         result[row["item_id"]] = {
             "total": total,
             "dont_know": row["s_dont_know"] or 0,
-            "not_relevant": (row[f"s_{not_relevant}"] or 0) if not_relevant else None,
+            "not_relevant": row["s_not_relevant"] or 0,
         }
     return result
 

@@ -17,7 +17,7 @@ from assessment.selectors import get_instrument_spec
 from ..models import PublishedUnit, RespondentCell
 from ..models import ScoreCell as ScoreCellModel
 from .breakdown import unit_breakdown
-from .population import guard_groups, population, small_rest
+from .population import guard_groups, guard_stats, population, small_rest
 from .stats import Group, Stat, sum_cells
 
 CELL_KEYS = ("staff_group_id", "sector_id", "unit_id", "unit_path")
@@ -81,21 +81,6 @@ def load_cells(
         ):
             cells.units[unit.round_id][unit.unit_id] = unit
     return cells
-
-
-def guard_stats(part: list[Stat], whole: list[Stat], min_size) -> list[Stat]:
-    """Hide a subtree's figure where a figure the viewer also sees (`whole`), minus it, would
-    leave fewer than the minimum (domain.md §6: residuals across reports and roles)."""
-    by_code = {s.code: s for s in whole}
-    return [
-        Stat(code=s.code, name=s.name, suppressed=True)
-        if not s.suppressed
-        and s.code in by_code
-        and not by_code[s.code].suppressed
-        and small_rest(by_code[s.code].n, s.n, min_size)
-        else s
-        for s in part
-    ]
 
 
 def unit_sector(whole_sectors: list[Group], sector_id) -> Group | None:

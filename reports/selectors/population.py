@@ -25,12 +25,14 @@ def small_rest(whole: int | None, part: int | None, min_size: int) -> bool:
 
 
 def guard_stats(part: list[Stat], whole: list[Stat], min_size) -> list[Stat]:
-    """Hide a unit's figure where the kommune's figure, which the coordinator sees, minus it
-    would leave fewer than the minimum (domain.md §6: residuals across reports and roles)."""
+    """Hide a figure of a part (a unit, a subtree, a staff group) where a figure the viewer also
+    sees of the whole (`whole`), minus it, would leave fewer than the minimum (domain.md §6:
+    residuals across reports and roles)."""
     by_code = {s.code: s for s in whole}
     return [
         Stat(code=s.code, name=s.name, suppressed=True, reason=PROTECTS_SMALLER)
         if not s.suppressed
+        and s.code in by_code
         and not by_code[s.code].suppressed
         and small_rest(by_code[s.code].n, s.n, min_size)
         else s

@@ -62,7 +62,12 @@ def municipality_trend(municipality, round_: Round, spec, min_size, sums=None) -
         return []
     counts = {p.round_id: p.respondents for p in sums.history}
     return _series(
-        [p.round for p in sums.history], counts, sums.history_rows, spec, lambda _r: min_size
+        [p.round for p in sums.history],
+        counts,
+        sums.history_rows,
+        spec,
+        # each round's own minimum, as its report hid by it (never lower than this round's)
+        lambda r: max(min_size, r.effective_min_group_size),
     )
 
 
