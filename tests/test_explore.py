@@ -18,6 +18,7 @@ from municipalities.services import create_org_unit, grant_role
 from reports.selectors import municipality_report
 from reports.selectors.explore import heat_class, tenure_groups
 from tests.conftest import publish
+from tests.helpers import staff_client
 from tests.report_helpers import body_rows, table
 from tests.suppression_helpers import answers_scoring
 
@@ -177,3 +178,34 @@ def test_the_page_runs_a_bounded_number_of_queries(
         # the kommune report's 15, and two for the tenure cells
         with django_assert_max_num_queries(17):
             assert coordinator.get(explore_url(round_, rader=kind)).status_code == 200
+
+
+def test_the_heatmap_tells_a_hidden_groups_reason_only_where_the_report_does(
+    instrument, spec, municipalities, users
+):
+    """Found in review: staff groups of 20, 1 and 5 with 26 shown in total. The report writes
+    both small groups as «skjult»: «færre enn 5» beside «skjult for å verne» would pin them to 1
+    and 5. The heatmap said «færre enn 5» for the one; now both pages tell the same reasons."""
+    from tests.disclosure_helpers import new_round
+    from tests.disclosure_helpers import people as staff
+    from tests.disclosure_helpers import record as store
+
+    round_ = new_round(["4640"], slug="varme-x")
+    store(
+        round_,
+        staff(spec, "4640", 20, 3)
+        + staff(spec, "4640", 1, 4, staff_group="mellomleder")
+        + staff(spec, "4640", 5, 2, staff_group="stab"),
+    )
+    publish(round_)
+    report = municipality_report(round_, ReportScope(municipality=kommune()))
+    reasons = {g.label: g.reason for g in report.staff_groups if g.suppressed}
+    assert len(reasons) == 2 and set(reasons.values()) == {"withheld"}
+    client = staff_client(users["coordinator_a"])
+    html = client.get(
+        reverse("reports:explore", kwargs={"slug": round_.slug, "number": "4640"})
+    ).content.decode()
+    assert "færre enn" not in html
+    for label in reasons:
+        row = html.split(f'<th scope="row">{label}</th>')[1].split("</td>")[0]
+        assert 'data-reason="withheld"' in row

@@ -5,6 +5,7 @@ each hidden figure unless that reason would give something away."""
 from assessment.models import ScoreKind
 
 from ..anonymity import (
+    TOO_FEW,
     WITHHELD,
     hidden_cells,
     reason,
@@ -74,7 +75,7 @@ def groups_of(
                 label=label,
                 respondents=None if is_hidden else n,
                 suppressed=is_hidden,
-                below_min=is_hidden and n < min_size,
+                below_min=why == TOO_FEW,
                 reason=why,
                 dimensions=stats,
                 overall=Overall() if is_hidden else Overall.of(stats),
@@ -87,18 +88,22 @@ def breakdown(respondents, score_cells, spec, min_size, field_name, labels) -> l
     """Groups of a breakdown with complementary suppression over their respondent counts (and,
     per dimension, over the respondents with a score)."""
     counts = count_cells(respondents, lambda c: c[field_name])
-    hidden = suppress(counts, min_size)
     dimension_cells = [c for c in score_cells if c["kind"] == ScoreKind.DIMENSION]
     rows = sum_cells(dimension_cells, lambda c: (c[field_name], c["code"]))
+    return suppressed_groups(labels, counts, rows, spec, min_size)
+
+
+def suppressed_groups(
+    labels, counts: dict, rows: dict, spec, min_size, never_shown=frozenset()
+) -> list[Group]:
+    """One breakdown's groups from their respondent counts and score rows: complementary
+    suppression over the groups and, per dimension, over the respondents with a score, and the
+    reasons told only where they give nothing away. `never_shown` groups are always hidden."""
+    hidden = suppress(counts, min_size, never_shown=never_shown)
     dims = scales(spec)
-    cells = hidden_cells(
-        counts,
-        {key: row["n"] for key, row in rows.items()},
-        [code for code, _name in dims],
-        min_size,
-        hidden,
-    )
+    codes = [code for code, _name in dims]
     score_n = {key: row["n"] for key, row in rows.items()}
+    cells = hidden_cells(counts, score_n, codes, min_size, hidden)
     everyone = [list(counts)]
     return groups_of(
         labels,
@@ -109,9 +114,7 @@ def breakdown(respondents, score_cells, spec, min_size, field_name, labels) -> l
         dims,
         min_size,
         withheld(counts, hidden, min_size, everyone),
-        _withheld_cells(
-            counts, score_n, [code for code, _n in dims], min_size, hidden, cells, everyone
-        ),
+        _withheld_cells(counts, score_n, codes, min_size, hidden, cells, everyone),
     )
 
 

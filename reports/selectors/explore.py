@@ -9,10 +9,9 @@ from django.db.models import Sum
 
 from assessment.models import TenureBand
 
-from ..anonymity import hidden_cells, suppress
 from ..models import TenureCell, TenureScoreCell
-from .breakdown import groups_of
-from .stats import scales, score_row
+from .breakdown import suppressed_groups
+from .stats import score_row
 
 # Colour bins for the difference (row mean minus comparison mean), symmetric around zero.
 BINS = ((0.5, "p3"), (0.25, "p2"), (0.1, "p1"), (-0.1, "0"), (-0.25, "m1"), (-0.5, "m2"))
@@ -36,17 +35,8 @@ def tenure_groups(round_, municipality, spec) -> list:
         .annotate(n=Sum("n"), total=Sum("total"), sum_sq=Sum("sum_sq"))
         .values_list("tenure", "code", "n", "total", "sum_sq")
     }
-    hidden = suppress(counts, min_size, never_shown=frozenset({""}))
-    dims = scales(spec)
-    cells = hidden_cells(
-        counts,
-        {key: row["n"] for key, row in rows.items()},
-        [code for code, _name in dims],
-        min_size,
-        hidden,
-    )
     labels = {value: str(label) for value, label in TenureBand.choices}
-    return groups_of(labels, counts, hidden, cells, rows, dims, min_size)
+    return suppressed_groups(labels, counts, rows, spec, min_size, never_shown=frozenset({""}))
 
 
 def heat_class(diff: float | None) -> str:
