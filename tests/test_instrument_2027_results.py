@@ -327,3 +327,50 @@ def test_review_counts_only_the_outcome_questions_that_were_asked(spec_2027):
     assert outcomes_row({"OUT1": ["adopted_no"]})["answered"] == 1
     assert outcomes_row({"OUT1": ["adopted_yes"], "OUT3": ["spread_yes"]})["total"] == 6
     assert outcomes_row({"OUT1": ["adopted_yes"], "OUT3": ["spread_yes"]})["answered"] == 2
+
+
+def test_attack_kommune_shares_about_the_change_minus_a_units_leave_no_few(
+    round_2027, spec_2027, sogndal_units
+):
+    """Found in review: a coordinator who also leads Heimetenesta sees the kommune's shares over
+    9 «ja» and the unit's over 6; the difference is the 3 «ja» outside the unit. The unit's
+    shares about the change are hidden where the kommune's «ja» minus the unit's is 1-4."""
+    from municipalities.selectors import ReportScope
+
+    sogndal = Municipality.objects.get(number="4640")
+    heim = sogndal_units["heim"]
+    rows = []
+    for inside, count, yes in ((True, 10, 6), (False, 5, 3)):
+        for n in range(count):
+            rows.append(
+                ResponseData(
+                    municipality_id=sogndal.pk,
+                    staff_group="medarbeider",
+                    sector="helse_omsorg" if inside else "oppvekst",
+                    unit_id=heim.pk if inside else None,
+                    tenure="",
+                    answers={i.code: 3 for i in spec_2027.items_for("medarbeider")},
+                    outcomes={
+                        "OUT1": ["adopted_yes" if n < yes else "adopted_no"],
+                        "OUT2": ["source_staff" if inside else "source_users"],
+                    },
+                )
+            )
+    services.record_responses(round_=round_2027, rows=rows, source=ResponseSource.IMPORT)
+    publish(round_2027)
+    kommune = municipality_report(round_2027, ReportScope(municipality=sogndal, unit=None))
+    unit = municipality_report(round_2027, ReportScope(municipality=sogndal, unit=heim))
+    assert not unit.suppressed
+
+    def source_question(report):
+        return next(q for q in report.outcomes["questions"] if q["code"] == "OUT2")
+
+    assert source_question(kommune)["base"] == 9  # the kommune's shares are shown
+    in_unit = source_question(unit)
+    assert in_unit["base"] is None
+    for option in in_unit["options"]:
+        assert option["percent"] is None
+        assert all(g["percent"] is None for g in option["by_staff_group"])
+    # the question everyone answers is not about the few: it stays
+    adopted = next(q for q in unit.outcomes["questions"] if q["code"] == "OUT1")
+    assert any(o["percent"] is not None for o in adopted["options"])

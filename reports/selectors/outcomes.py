@@ -15,6 +15,7 @@ from assessment.scoring import OUTCOME_CODE
 
 from ..anonymity import suppress
 from .benchmark import outcome_benchmarks
+from .population import small_rest
 from .stats import Stat
 
 
@@ -64,38 +65,66 @@ def _question_rows(question, per_option: dict, groups, population: int, base_of,
         "label": question.label,
         "select": question.select,
         "gated": question.gated,
-        "base": total_base if total_base and total_base >= min_size else None,
+        "base": total_base
+        if total_base and total_base >= min_size and None not in hidden
+        else None,
         "options": options,
     }
 
 
+def _per_option(choice_cells) -> dict[int, dict]:
+    """option id -> {staff group: count}, from ChoiceCell sums."""
+    per_option: dict[int, dict] = {}
+    for cell in choice_cells:
+        by_group = per_option.setdefault(cell["option_id"], {})
+        by_group[cell["staff_group_id"]] = by_group.get(cell["staff_group_id"], 0) + cell["n"]
+    return per_option
+
+
 def outcome_section(
-    spec, sums, municipality, stats, choice_cells, staff_groups, respondents, min_size
+    spec,
+    sums,
+    municipality,
+    stats,
+    choice_cells,
+    staff_groups,
+    respondents,
+    min_size,
+    whole_choice_cells=None,
 ):
     """The report's outcome section, or None for instruments without outcomes. `stats` is the
     population's (already guarded) outcome Stat list, `choice_cells` its ChoiceCell sums per
-    option and staff group, `staff_groups` its suppressed staff-group breakdown."""
+    option and staff group, `staff_groups` its suppressed staff-group breakdown. For a unit's
+    subtree, `whole_choice_cells` are the kommune's: a share about the change is hidden where
+    the kommune's «ja» count minus the subtree's would leave 1 to minimum - 1 people."""
     if spec.outcomes is None:
         return None
     own = stats[0] if stats else Stat(code=OUTCOME_CODE, name=_("Resultatindeks"), suppressed=True)
     published = sums.published.get(municipality.pk)
     size_class = published.size_class if published else municipality.size_class
     national, peer = outcome_benchmarks(sums, municipality.pk, size_class)
-    per_option: dict[int, dict] = {}
-    for cell in choice_cells:
-        by_group = per_option.setdefault(cell["option_id"], {})
-        by_group[cell["staff_group_id"]] = by_group.get(cell["staff_group_id"], 0) + cell["n"]
+    per_option = _per_option(choice_cells)
+    whole_per_option = _per_option(whole_choice_cells) if whole_choice_cells is not None else None
     shown_groups = [g for g in staff_groups if not g.suppressed]
     gate = spec.outcomes.question(spec.outcomes.gate)
     positive = [o.id for o in gate.options if (o.points or 0) > 0]
 
-    def yes_count(group_key):
+    def yes_count(group_key, counts=per_option):
         return sum(
             n
             for option_id in positive
-            for key, n in per_option.get(option_id, {}).items()
+            for key, n in counts.get(option_id, {}).items()
             if group_key is None or key == group_key
         )
+
+    # A unit's subtree beside the kommune (a coordinator who also leads the unit sees both).
+    guarded = set()
+    if whole_per_option is not None:
+        guarded = {
+            key
+            for key in [None, *(g.key for g in staff_groups)]
+            if small_rest(yes_count(key, whole_per_option), yes_count(key), min_size)
+        }
 
     # The bases of the questions about the change, per staff group: the groups whose «ja» count
     # is below the minimum are hidden, and with them (complementary rule, the suppressed staff
@@ -105,8 +134,8 @@ def outcome_section(
     hidden_bases = suppress(
         yes_by_group,
         min_size,
-        never_shown=frozenset(g.key for g in staff_groups if g.suppressed),
-    )
+        never_shown=frozenset(g.key for g in staff_groups if g.suppressed) | (guarded - {None}),
+    ) | (guarded & {None})
     questions = []
     for question in spec.outcomes.questions:
         if question.gated:

@@ -220,6 +220,7 @@ def municipality_report(round_: Round, scope) -> Report:
         staff_groups,
         part.respondents,
         min_size,
+        whole_choice_cells=choice_cells if unit is not None else None,
     )
     report.trend = (
         subtree_trend(rounds, history, unit.pk, spec)
