@@ -11,14 +11,13 @@ Everything is computed from figures that are shown anyway (the kommune's and the
 n, mean and SD; the item cells of staff groups that are shown), so nothing new is revealed.
 """
 
-import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from scipy import stats
 
 from assessment.traits import LEADER_GROUPS
 
+from .change import welch
 from .stats import Stat
 
 STAFF_SIDE = ("medarbeider", "tillitsvalgt")
@@ -42,13 +41,11 @@ def welch_interval(a: Stat, b: Stat) -> tuple[float, tuple[float, float]] | None
         return None
     if a.sd is None or b.sd is None or a.n is None or b.n is None or a.n < 2 or b.n < 2:
         return None
-    va, vb = a.sd**2 / a.n, b.sd**2 / b.n
-    difference = a.mean - b.mean
-    if va + vb == 0:
-        return difference, (difference, difference)
-    df = (va + vb) ** 2 / (va**2 / (a.n - 1) + vb**2 / (b.n - 1))
-    half = stats.t.ppf(0.975, df) * math.sqrt(va + vb)
-    return difference, (difference - half, difference + half)
+    result = welch({"n": b.n, "mean": b.mean, "sd": b.sd}, {"n": a.n, "mean": a.mean, "sd": a.sd})
+    if result is None:
+        return None
+    difference, low, high = result
+    return difference, (low, high)
 
 
 def differences(dimensions: list[Stat], comparison: list[Stat]) -> list[Difference]:

@@ -2,15 +2,14 @@
 
 The two rounds are treated as independent samples (answers are anonymous, so nobody can be
 followed from one round to the next): Welch's interval, difference ± t(df) × √(s₁²/n₁ + s₂²/n₂)
-with the Welch–Satterthwaite degrees of freedom (rounded down, which widens the interval a
-little). A change is only computed from figures the viewer already sees in both rounds' reports,
-so it says nothing that the two reports together did not say already.
+with the Welch–Satterthwaite degrees of freedom (reports.selectors.change.welch). A change is
+only computed from figures the viewer already sees in both rounds' reports, so it says nothing
+that the two reports together did not say already.
 """
 
-import math
 from dataclasses import dataclass
 
-from ..scoring import t_critical
+from .change import welch
 
 
 @dataclass(frozen=True)
@@ -30,27 +29,16 @@ class Change:
         """The whole interval lies above zero."""
         return self.low > 0
 
-    @property
-    def worsened(self) -> bool:
-        return self.high < 0
-
 
 def difference(code: str, before: dict | None, after: dict | None) -> Change | None:
     """`before` and `after` are score rows {"mean", "sd", "n"} (unrounded, as summed from the
-    published cells); None when either is missing or too small for an interval."""
+    published cells); None when either is missing or too small for an interval. The interval
+    is the report's own (reports.selectors.change.welch), so the plan's follow-up and the
+    report's change section never disagree about a change."""
     if not before or not after:
         return None
-    n1, n2 = before["n"], after["n"]
-    s1, s2 = before.get("sd"), after.get("sd")
-    if n1 < 2 or n2 < 2 or s1 is None or s2 is None:
+    result = welch(before, after)
+    if result is None:
         return None
-    v1, v2 = s1 * s1 / n1, s2 * s2 / n2
-    diff = after["mean"] - before["mean"]
-    se = math.sqrt(v1 + v2)
-    if se == 0:
-        return Change(code=code, diff=round(diff, 3), low=round(diff, 3), high=round(diff, 3))
-    df = (v1 + v2) ** 2 / ((v1 * v1) / (n1 - 1) + (v2 * v2) / (n2 - 1))
-    half = t_critical(max(int(df), 1)) * se
-    return Change(
-        code=code, diff=round(diff, 3), low=round(diff - half, 3), high=round(diff + half, 3)
-    )
+    diff, low, high = result
+    return Change(code=code, diff=round(diff, 3), low=round(low, 3), high=round(high, 3))
