@@ -13,6 +13,7 @@ from assessment import services as assessment_services
 from assessment.models import Participation, ResponseSource, ScoreKind
 from assessment.synthetic import synthetic_rows
 from municipalities.models import Municipality
+from municipalities.selectors import ReportScope
 from reports import action_plans
 from reports.models import MunicipalityScore, StaffPage
 from reports.selectors.staff_page import staff_page_content
@@ -101,6 +102,21 @@ def test_the_coordinator_publishes_a_staff_page_that_opens_without_login(
     assert "Hospitering mellom enhetene" in text and "I gang" in text
     assert "Det vi er gode på" in text and "Det vi kan bli bedre på" in text
     assert page["X-Robots-Tag"] == "noindex, nofollow"
+    # Strengths and improvement areas are the report's (difference from the nation), with the
+    # kommune's means only.
+    from reports.selectors import municipality_report
+
+    report = municipality_report(
+        round_, ReportScope(municipality=Municipality.objects.get(number="4640"))
+    )
+    for kind in ("strengths", "improvements"):
+        shown = page.content.decode().split(f'id="staff-{kind}"')
+        names = [d.name for d in getattr(report, kind)]
+        if names:
+            listed = shown[1].split("</ol>")[0]
+            assert [n for n in names if n in listed] == names
+        else:
+            assert len(shown) == 1
     # Kommune-level figures only: no staff group, sector or unit, no other kommune.
     for word in ("Medarbeider", "Helse og omsorg", "Molde", "Landet"):
         assert word not in text

@@ -19,7 +19,8 @@ from assessment.tokens import hash_token, open_link_keys
 
 from ..action_plans import staff_page_token
 from ..models import Action, ActionPlan, StaffPage
-from .kommune_sums import kommune_sums
+from .comparison import strengths_and_improvements
+from .kommune_sums import benchmarks_for, kommune_sums
 from .plan_page import status_counts
 from .stats import Overall, make_stat
 
@@ -77,7 +78,9 @@ def staff_page_content(page: StaffPage) -> dict:
         )
         for d in spec.dimensions
     ]
-    ranked = sorted((s for s in stats if not s.suppressed), key=lambda s: -(s.mean or 0.0))
+    # Chosen as in the report (the difference from the nation, only where its interval excludes
+    # 0), over the figures this page shows; the page shows the kommune's means only.
+    found = strengths_and_improvements(stats, *benchmarks_for(round_, municipality, spec, sums))
     plan = (
         ActionPlan.objects.filter(round=round_, municipality=municipality, unit__isnull=True)
         .prefetch_related(Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk")))
@@ -106,8 +109,9 @@ def staff_page_content(page: StaffPage) -> dict:
         "dimensions": stats,
         "overall": Overall() if hidden else Overall.of(stats),
         "hidden_count": sum(1 for s in stats if s.suppressed),
-        "strengths": ranked[:3],
-        "improvements": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
+        "strengths": found["strengths"],
+        "improvements": found["improvements"],
+        "comparison_label": found["comparison_label"],
         "plan": plan,
         "focus": focus,
         "signed": plan is not None and plan.signatures.exists(),
