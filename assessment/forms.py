@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import OrgUnit, Sector, StaffGroup, localized
+from municipalities.validators import one_line, plain_text
 
 from .models import InstrumentVersion, TenureBand
 
@@ -194,7 +195,7 @@ class CodeForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    name = forms.CharField(label=_("Navn"), max_length=150)
+    name = forms.CharField(validators=[one_line], label=_("Navn"), max_length=150)
     slug = forms.SlugField(
         label=_("Kortnavn i adressen"), help_text=_("Små bokstaver, tall og bindestrek.")
     )
@@ -291,6 +292,7 @@ class EmailInviteForm(forms.Form):
 
 class InvitationTextForm(forms.Form):
     intro = forms.CharField(
+        validators=[plain_text],
         label=_("Innledning i e-posten"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,

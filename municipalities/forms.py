@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import FACT_QUESTIONS, KsTool, OrgUnit, Sector
+from .validators import one_line
 
 
 class OrgUnitForm(forms.Form):
-    name = forms.CharField(label=_("Navn på enheten"), max_length=150)
+    name = forms.CharField(validators=[one_line], label=_("Navn på enheten"), max_length=150)
     sector = forms.ModelChoiceField(
         label=_("Sektor"), queryset=Sector.objects.all(), empty_label=None
     )
@@ -22,7 +23,7 @@ class OrgUnitForm(forms.Form):
 
 
 class RenameUnitForm(forms.Form):
-    name = forms.CharField(label=_("Nytt navn"), max_length=150)
+    name = forms.CharField(validators=[one_line], label=_("Nytt navn"), max_length=150)
 
 
 YES_NO_UNKNOWN = (("ja", _("Ja")), ("nei", _("Nei")), ("vet_ikke", _("Vet ikke")))

@@ -5,6 +5,8 @@ plans: reports.action_plans)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from municipalities.validators import one_line, plain_text
+
 from .models import ActionStatus
 
 ROWS = (
@@ -84,6 +86,7 @@ class FocusForm(forms.Form):
 
 class DiscussionForm(forms.Form):
     forum = forms.CharField(
+        validators=[one_line],
         label=_("Drøftet i (for eksempel AMU eller IDF)"),
         max_length=100,
         error_messages={
@@ -103,17 +106,20 @@ class DiscussionForm(forms.Form):
 class ActionForm(forms.Form):
     dimension = forms.ChoiceField(label=_("Innsatsområde"))
     what = forms.CharField(
+        validators=[one_line],
         label=_("Hva skal gjøres?"),
         max_length=300,
         error_messages={"required": _("Skriv hva tiltaket er.")},
     )
     why = forms.CharField(
+        validators=[plain_text],
         label=_("Hvorfor? Hvilket funn svarer tiltaket på?"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Skriv hvilket funn tiltaket svarer på.")},
     )
     owner = forms.CharField(
+        validators=[one_line],
         label=_("Ansvarlig"),
         max_length=150,
         error_messages={"required": _("Skriv hvem som er ansvarlig.")},

@@ -7,7 +7,7 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
@@ -146,6 +146,8 @@ def _deliver_one(batch: MailBatch, delivery: MailDelivery, connection, subject, 
     except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         _close_quietly(connection)  # the next message opens a fresh connection
         return _record_failure(delivery, _classify(exc), exc)
+    except BadHeaderError as exc:  # a subject with a line break: no retry will fix it
+        return _record_failure(delivery, PermanentFailure, exc)
     with transaction.atomic():
         updates = {"token_hash": hash_token(token)}
         if batch.kind == MailKind.REMINDER:
