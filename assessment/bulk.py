@@ -11,6 +11,7 @@ from .keys import random_keys
 from .selectors import get_instrument_spec
 from .services import check_enough_answers, lock_round_for_answers, record_responses
 from .services.responses import expand_row, option_ids
+from .services.tallies import add_to_tallies
 
 
 def store_responses(*, round_, rows, source: str) -> int:
@@ -88,3 +89,4 @@ def _copy_responses(round_, rows, source):
             for response_id, parts in zip(ids, choices, strict=True):
                 for option_id in parts:
                     copy.write_row((next(choice_ids), response_id, option_id))
+    add_to_tallies(round_id=round_.pk, response_ids=ids)

@@ -22,10 +22,13 @@ SMALL_SLUG = "bench-national-50k"  # the 50 000-response round (357 × 140), for
 PER_MUNICIPALITY = int(os.environ.get("BENCH_PER_MUNICIPALITY", "560"))
 SMALL_PER_MUNICIPALITY = int(os.environ.get("BENCH_SMALL_PER_MUNICIPALITY", "140"))
 SNAPSHOT_TABLES = (
+    "reports_psychometrics",
     "reports_respondentcell",
     "reports_scorecell",
     "reports_itemcell",
     "reports_choicecell",
+    "reports_tenurecell",
+    "reports_tenurescorecell",
     "reports_municipalityscore",
     "reports_publishedmunicipality",
     "reports_publishedunit",
@@ -221,20 +224,32 @@ def national_target(n_municipalities: int = 357, per: int = PER_MUNICIPALITY) ->
 
 def unpublish(slug: str) -> None:
     """Bench only: delete the round's snapshot and reopen it, so that the next run can measure
-    its publication again (the app itself never unpublishes: published numbers never change)."""
+    its publication again (the app itself never unpublishes: published numbers never change).
+    An open round has its running tallies (the app keeps them as answers arrive, and deletes them
+    after publication): they are summed afresh here, untimed, as the open round would have them."""
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from assessment.models import Round
+    from assessment.models import Response, Round
+    from assessment.services.tallies import rebuild_tallies
 
     round_ = Round.objects.get(slug=slug)
     with transaction.atomic(), connection.cursor() as cursor:
         for table in SNAPSHOT_TABLES:
-            cursor.execute(f"DELETE FROM {table} WHERE round_id = %s", [round_.pk])
+            column = "publication_id" if table == "reports_psychometrics" else "round_id"
+            cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [round_.pk])
         cursor.execute(
             "UPDATE assessment_round SET published_at = NULL, closes_on = %s WHERE id = %s",
             [timezone.localdate() + timedelta(days=3650), round_.pk],
         )
+        cursor.execute(
+            "SELECT COUNT(*) FROM assessment_respondenttally WHERE round_id = %s", [round_.pk]
+        )
+        if cursor.fetchone()[0] == 0 and Response.objects.filter(round=round_).exists():
+            started = time.monotonic()
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+            rebuild_tallies(round_id=round_.pk)
+            log(f"{slug}: running tallies summed afresh in {time.monotonic() - started:.0f} s")
 
 
 def ensure_round_responses(slug: str, per_municipality: int, keep_published=False) -> int:
@@ -289,9 +304,16 @@ def vacuum() -> None:
     dead tuples behind (otherwise autovacuum of a 1 GB table runs during the next measurement)."""
     from django.db import connection
 
+    from assessment.services.tallies import TALLY_TABLES
+
     started = time.monotonic()
     with connection.cursor() as cursor:
-        for table in RESPONSE_TABLES + SNAPSHOT_TABLES + ("assessment_draft", "django_session"):
+        for table in (
+            RESPONSE_TABLES
+            + SNAPSHOT_TABLES
+            + TALLY_TABLES
+            + ("assessment_draft", "django_session")
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
     log(f"VACUUM ANALYZE of the response tables: {time.monotonic() - started:.0f} s")
 
@@ -299,6 +321,8 @@ def vacuum() -> None:
 def delete_round_responses(round_id: int) -> None:
     """Raw deletes (the ORM's cascade would load every answer into Python)."""
     from django.db import connection, transaction
+
+    from assessment.services.tallies import TALLY_TABLES
 
     with transaction.atomic(), connection.cursor() as cursor:
         for table in ("assessment_answer", "assessment_responsescore", "assessment_responsechoice"):
@@ -308,6 +332,8 @@ def delete_round_responses(round_id: int) -> None:
                 [round_id],
             )
         cursor.execute("DELETE FROM assessment_response WHERE round_id = %s", [round_id])
+        for table in TALLY_TABLES:
+            cursor.execute(f"DELETE FROM {table} WHERE round_id = %s", [round_id])
 
 
 def drop_round(slug: str) -> None:
@@ -316,8 +342,8 @@ def drop_round(slug: str) -> None:
     round_ = Round.objects.filter(slug=slug).first()
     if round_ is None:
         return
-    unpublish(slug)
     delete_round_responses(round_.pk)
+    unpublish(slug)
     Round.objects.filter(pk=round_.pk).delete()
 
 

@@ -1,9 +1,14 @@
-"""Publication: a round's answers summed once into the snapshot cells (domain.md §6).
+"""Publication: a round's answers turned once into the snapshot cells (domain.md §6).
 
-Each INSERT … SELECT below is one GROUP BY in the database; nothing loops over answers in Python.
-The round row is locked for the whole publication, and every write path for answers takes a
-shared lock on it first (assessment.services.lock_round_for_answers), so no answer can slip in
-between the sums and the mark that the round is published.
+The answers were summed per cell as they arrived (assessment.services.tallies); publication
+copies those running tallies into the published cells, with each unit's place in the tree, and
+derives the per-kommune rows from them: a few INSERT … SELECT over a few hundred thousand rows,
+nothing over the ten million answers. The round row is locked for the whole publication, and
+every write path for answers takes a shared lock on it first (lock_round_for_answers), so no
+answer can slip in between the sums and the mark that the round is published.
+
+Reliability and psychometrics need the answers themselves (a sample of them): they are computed
+right after, by a queued task (`complete_publication`), and shown from then on.
 """
 
 import logging
@@ -11,80 +16,54 @@ import time
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django_tasks import task_backends
+from django_tasks.backends.immediate import ImmediateBackend
 
 from assessment.models import Round
 from assessment.services import purge_round_personal_data
+from assessment.services.tallies import TALLY_TABLES, rebuild_tallies
 
 from .models import Psychometrics, Publication
 from .psychometrics import compute_psychometrics
-from .publication_tenure import publish_tenure_cells
 from .reliability import compute_alphas
+from .tasks import complete_publication_task
 
 logger = logging.getLogger(__name__)
 
 _CELL_COLUMNS = "round_id, municipality_id, staff_group_id, sector_id, unit_id, unit_path"
 
-# 1. One respondent cell per kommune × staff group × sector × unit.
-_RESPONDENT_CELLS = f"""INSERT INTO reports_respondentcell ({_CELL_COLUMNS}, n)
-    SELECT r.round_id, r.municipality_id, r.staff_group_id, r.sector_id, r.unit_id,
-        COALESCE(u.path, ''), COUNT(*)
-    FROM assessment_response r LEFT JOIN municipalities_orgunit u ON u.id = r.unit_id
-    WHERE r.round_id = %s
-    GROUP BY r.round_id, r.municipality_id, r.staff_group_id, r.sector_id, r.unit_id, u.path"""
 
-# 2. Each response's cell, as an integer: the sums over millions of answers then group by small
-# integers instead of by text columns.
-_CELL_MAP = """CREATE TEMPORARY TABLE publication_cell_map AS
-    SELECT r.id AS response_id, c.id AS cell_id
-    FROM assessment_response r
-    JOIN reports_respondentcell c
-        ON c.round_id = r.round_id AND c.municipality_id = r.municipality_id
-        AND c.staff_group_id = r.staff_group_id AND c.sector_id = r.sector_id
-        AND COALESCE(c.unit_id, 0) = COALESCE(r.unit_id, 0)
-    WHERE r.round_id = %s"""
-
-
-def _per_cell(table: str, columns: str, select: str, source: str, group: str) -> str:
-    """INSERT the sums of `source` per response cell, with the cell's own columns."""
+def _from_tally(table: str, tally: str, columns: str) -> str:
+    """Copy a round's tally rows into its published cells, with each unit's place in the tree as
+    it stands at publication."""
     return f"""INSERT INTO {table} ({_CELL_COLUMNS}, {columns})
-    SELECT c.round_id, c.municipality_id, c.staff_group_id, c.sector_id, c.unit_id,
-        c.unit_path, {", ".join("g." + col.strip() for col in columns.split(","))}
-    FROM (SELECT m.cell_id, {select}
-          FROM {source} x JOIN publication_cell_map m ON m.response_id = x.response_id
-          GROUP BY m.cell_id, {group}) g
-    JOIN reports_respondentcell c ON c.id = g.cell_id"""
+    SELECT t.round_id, t.municipality_id, t.staff_group_id, t.sector_id, NULLIF(t.unit_key, 0),
+        COALESCE(u.path, ''), {", ".join("t." + c.strip() for c in columns.split(","))}
+    FROM {tally} t LEFT JOIN municipalities_orgunit u ON u.id = t.unit_key
+    WHERE t.round_id = %s"""
 
 
 _STATEMENTS = (
-    _per_cell(
-        "reports_scorecell",
-        "kind, code, n, total, sum_sq",
-        "x.kind, x.code, COUNT(*) AS n, SUM(x.value) AS total, SUM(x.value * x.value) AS sum_sq",
-        "assessment_responsescore",
-        "x.kind, x.code",
-    ),
-    _per_cell(
+    _from_tally("reports_respondentcell", "assessment_respondenttally", "n"),
+    _from_tally("reports_scorecell", "assessment_scoretally", "kind, code, n, total, sum_sq"),
+    _from_tally(
         "reports_itemcell",
+        "assessment_itemtally",
         "item_id, n1, n2, n3, n4, n5, dont_know, not_relevant",
-        "x.item_id, "
-        + ", ".join(f"SUM(CASE WHEN x.value = {v} THEN 1 ELSE 0 END) AS n{v}" for v in range(1, 6))
-        + ", SUM(CASE WHEN x.value IS NULL AND NOT x.not_relevant THEN 1 ELSE 0 END) AS dont_know"
-        + ", SUM(CASE WHEN x.not_relevant THEN 1 ELSE 0 END) AS not_relevant",
-        "assessment_answer",
-        "x.item_id",
     ),
-    _per_cell(
-        "reports_choicecell",
-        "option_id, n",
-        "x.option_id, COUNT(*) AS n",
-        "assessment_responsechoice",
-        "x.option_id",
-    ),
+    _from_tally("reports_choicecell", "assessment_choicetally", "option_id, n"),
+    """INSERT INTO reports_tenurecell (round_id, municipality_id, tenure, n)
+    SELECT round_id, municipality_id, tenure, n FROM assessment_tenuretally
+    WHERE round_id = %s AND code = ''""",
+    """INSERT INTO reports_tenurescorecell
+        (round_id, municipality_id, tenure, code, n, total, sum_sq)
+    SELECT round_id, municipality_id, tenure, code, n, total, sum_sq FROM assessment_tenuretally
+    WHERE round_id = %s AND code <> ''""",
     """INSERT INTO reports_publishedmunicipality
         (round_id, municipality_id, size_class, county_number, respondents, headcount)
     SELECT p.round_id, p.municipality_id, m.size_class, m.county_number,
-        COALESCE((SELECT SUM(c.n) FROM reports_respondentcell c
-                  WHERE c.round_id = p.round_id AND c.municipality_id = p.municipality_id), 0),
+        COALESCE((SELECT SUM(t.n) FROM assessment_respondenttally t
+                  WHERE t.round_id = p.round_id AND t.municipality_id = p.municipality_id), 0),
         COALESCE((SELECT SUM(h.count) FROM assessment_headcount h
                   WHERE h.participation_id = p.id), 0)
     FROM assessment_participation p
@@ -92,13 +71,13 @@ _STATEMENTS = (
     WHERE p.round_id = %s""",
     """INSERT INTO reports_municipalityscore
         (round_id, municipality_id, size_class, county_number, kind, code, n, total, sum_sq)
-    SELECT c.round_id, c.municipality_id, pm.size_class, pm.county_number, c.kind, c.code,
-        SUM(c.n), SUM(c.total), SUM(c.sum_sq)
-    FROM reports_scorecell c
+    SELECT t.round_id, t.municipality_id, pm.size_class, pm.county_number, t.kind, t.code,
+        SUM(t.n), SUM(t.total), SUM(t.sum_sq)
+    FROM assessment_scoretally t
     JOIN reports_publishedmunicipality pm
-        ON pm.round_id = c.round_id AND pm.municipality_id = c.municipality_id
-    WHERE c.round_id = %s
-    GROUP BY c.round_id, c.municipality_id, pm.size_class, pm.county_number, c.kind, c.code""",
+        ON pm.round_id = t.round_id AND pm.municipality_id = t.municipality_id
+    WHERE t.round_id = %s
+    GROUP BY t.round_id, t.municipality_id, pm.size_class, pm.county_number, t.kind, t.code""",
     """INSERT INTO reports_publishedunit (round_id, unit_id, municipality_id, sector_id, name, path)
     SELECT %s, u.id, u.municipality_id, u.sector_id, u.name, u.path
     FROM municipalities_orgunit u
@@ -106,11 +85,15 @@ _STATEMENTS = (
         (SELECT municipality_id FROM assessment_participation WHERE round_id = %s)""",
 )
 
-# Tables that the following statements read, analysed right after they are filled.
-_ANALYZE_AFTER = (
-    "INSERT INTO reports_scorecell",
-    "INSERT INTO reports_publishedmunicipality",
-)
+# The tallies hold every response of the round, and no tally names a unit that is gone (deleting
+# a unit moves its responses to «no unit»). Anything else (answers stored before tallies existed,
+# responses deleted) and publication sums the round afresh from its answers.
+_TALLIES_MATCH = """SELECT
+    (SELECT COUNT(*) FROM assessment_response WHERE round_id = %s)
+    = (SELECT COALESCE(SUM(n), 0) FROM assessment_respondenttally WHERE round_id = %s)
+    AND NOT EXISTS (SELECT 1 FROM assessment_respondenttally t
+        LEFT JOIN municipalities_orgunit u ON u.id = t.unit_key
+        WHERE t.round_id = %s AND t.unit_key <> 0 AND u.id IS NULL)"""
 
 
 def publish_round(*, round_: Round, now=None) -> Publication:
@@ -133,6 +116,7 @@ def publish_round(*, round_: Round, now=None) -> Publication:
             locked.save(update_fields=["closes_on", "min_group_size", "published_at"])
             publication = _compute(locked, now)
             purge_round_personal_data(round_=locked)
+            _complete_later(locked.pk)
     except IntegrityError:
         # Another process published the same round at the same moment; theirs stands.
         return Publication.objects.get(round_id=round_.pk)
@@ -153,43 +137,61 @@ def _compute(round_: Round, now) -> Publication:
         round=round_, published_at=now, respondents=0, municipalities=0
     )
     with connection.cursor() as cursor:
-        postgresql = connection.vendor == "postgresql"
-        if postgresql:
-            # For this transaction only: the GROUP BYs over millions of answers sort or hash in
-            # memory instead of spilling to disk with the default 4 MB.
+        if connection.vendor == "postgresql":
+            # Only when the tallies must be rebuilt: the GROUP BYs over millions of answers sort
+            # or hash in memory instead of spilling to disk, and are not compiled (run once).
             cursor.execute("SET LOCAL work_mem = '128MB'")
-            # Each statement runs once over millions of rows: compiling it costs more than it
-            # saves here.
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute("DROP TABLE IF EXISTS publication_cell_map")
-        cursor.execute(_RESPONDENT_CELLS, [round_.pk])
-        cursor.execute(_CELL_MAP, [round_.pk])
-        cursor.execute(
-            "CREATE INDEX publication_cell_map_response ON publication_cell_map (response_id)"
-        )
-        if postgresql:
-            cursor.execute("ANALYZE reports_respondentcell")
-            cursor.execute("ANALYZE publication_cell_map")
+        cursor.execute(_TALLIES_MATCH, [round_.pk] * 3)
+        if not cursor.fetchone()[0]:
+            logger.warning("Round %s: tallies rebuilt from the answers", round_.slug)
+            rebuild_tallies(round_id=round_.pk)
         for sql in _STATEMENTS:
             cursor.execute(sql, [round_.pk] * sql.count("%s"))
-            if postgresql and sql.lstrip().startswith(_ANALYZE_AFTER):
-                # The cell tables were just filled: without fresh statistics the planner takes
-                # them for empty and joins them by nested loops (seconds instead of milliseconds).
-                cursor.execute(f"ANALYZE {sql.split()[2]}")
-        publish_tenure_cells(cursor, round_.pk)
         cursor.execute(
             "SELECT COALESCE(SUM(respondents), 0), COUNT(*) FROM reports_publishedmunicipality "
             "WHERE round_id = %s AND respondents > 0",
             [round_.pk],
         )
         respondents, municipalities = cursor.fetchone()
-        cursor.execute("DROP TABLE publication_cell_map")
     publication.respondents = respondents
     publication.municipalities = municipalities
-    publication.reliability = compute_alphas(round_)
-    publication.save()
-    Psychometrics.objects.create(publication=publication, **compute_psychometrics(round_))
+    publication.save(update_fields=["respondents", "municipalities"])
     return publication
+
+
+def complete_publication(*, round_id: int) -> None:
+    """The figures that need the answers themselves (reliability and psychometrics, read from a
+    sample), computed once after the cells are published; then the round's tallies go. Run by
+    the task queued at publication, and by the commands; a second run does nothing."""
+    with transaction.atomic():
+        publication = (
+            Publication.objects.select_for_update()
+            .select_related("round__instrument")
+            .filter(round_id=round_id)
+            .first()
+        )
+        if publication is None or Psychometrics.objects.filter(publication=publication).exists():
+            return
+        started = time.monotonic()
+        round_ = publication.round
+        publication.reliability = compute_alphas(round_)
+        publication.save(update_fields=["reliability"])
+        Psychometrics.objects.create(publication=publication, **compute_psychometrics(round_))
+        with connection.cursor() as cursor:
+            for table in TALLY_TABLES:
+                cursor.execute(f"DELETE FROM {table} WHERE round_id = %s", [round_id])
+    logger.info("Round %s: psychometrics in %.1f s", round_.slug, time.monotonic() - started)
+
+
+def _complete_later(round_id: int) -> None:
+    """With the database queue the task is stored in the publication's transaction (both or
+    neither). A backend that runs tasks at once (tests) completes the publication right here,
+    inside the same transaction, as if nothing were deferred."""
+    if isinstance(task_backends[complete_publication_task.backend], ImmediateBackend):
+        complete_publication(round_id=round_id)
+    else:
+        complete_publication_task.enqueue(round_id=round_id)
 
 
 def publish_due_rounds(*, today=None) -> list[Publication]:

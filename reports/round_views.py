@@ -56,9 +56,8 @@ def psychometrics(request, slug):
     round_ = get_round(slug)
     if not ensure_published(round_):
         return _pending(request, round_)
+    # None until the task queued at publication has computed the figures.
     data = round_psychometrics(round_)
-    if data is None:
-        raise Http404
     return render(request, "reports/psychometrics.html", {"round": round_, "data": data})
 
 

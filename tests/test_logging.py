@@ -24,9 +24,10 @@ def logged(caplog, name: str) -> list[str]:
 def test_a_publication_logs_the_round_the_counts_and_the_seconds(filled_round, caplog):
     with caplog.at_level(logging.INFO):
         publish(filled_round)
-    (line,) = logged(caplog, "reports.publication")
+    psychometrics, line = logged(caplog, "reports.publication")
     assert line.startswith("Round runde-2026 published: 180 responses, 2 kommuner, ")
     assert line.endswith(" s")
+    assert psychometrics.startswith("Round runde-2026: psychometrics in ")
 
 
 def test_an_import_logs_its_counts_and_a_refusal_where_but_not_the_value(open_round, spec, caplog):

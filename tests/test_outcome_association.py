@@ -13,6 +13,7 @@ from scipy import stats
 
 from assessment import services
 from assessment.models import Response, ResponseScore, ResponseSource, ScoreKind
+from assessment.services.tallies import rebuild_tallies
 from assessment.synthetic import synthetic_rows
 from municipalities.models import Municipality
 from reports.models import Psychometrics
@@ -54,6 +55,8 @@ def outcome_round(municipalities, spec):
             response__round=round_, kind=ScoreKind.DIMENSION, code="strategi"
         )
     )
+    # Scores written behind the services' back: the round's running tallies are summed afresh.
+    rebuild_tallies(round_id=round_.pk)
     return publish(round_)
 
 

@@ -6,6 +6,7 @@
 - `invitations`: personal links and printed codes, invited addresses, open links
 - `responses`: drafts and the anonymous responses with their answers, scores and choices
 - `mail`: invitation texts, mail batches, deliveries and reminder dates
+- `tallies`: an open round's answers summed per cell as they arrive, read only by publication
 
 Anonymity in storage (domain.md §6): a `Response` holds no link to an invitation, a user, an IP
 address or a time finer than the date. `tests/test_anonymity_storage.py` inspects these models and
@@ -43,9 +44,11 @@ from .responses import (
     TenureBand,
 )
 from .rounds import Headcount, Participation, Round
+from .tallies import ChoiceTally, ItemTally, RespondentTally, ScoreTally, TenureTally
 
 __all__ = [
     "Answer",
+    "ChoiceTally",
     "DeliveryStatus",
     "Dimension",
     "Draft",
@@ -58,6 +61,7 @@ __all__ = [
     "InvitationText",
     "InvitedAddress",
     "Item",
+    "ItemTally",
     "MailBatch",
     "MailDelivery",
     "MailKind",
@@ -66,13 +70,16 @@ __all__ = [
     "OptionKind",
     "Participation",
     "ReminderDate",
+    "RespondentTally",
     "Response",
     "ResponseChoice",
     "ResponseScore",
     "ResponseSource",
     "Round",
     "ScoreKind",
+    "ScoreTally",
     "TenureBand",
+    "TenureTally",
     "VersionQuerySet",
     "VersionedPart",
 ]

@@ -19,6 +19,7 @@ from ..models import (
 )
 from ..scoring import NOT_RELEVANT, OUTCOME_CODE, is_value, outcome_score, score_response
 from ..selectors import answer_requirement, get_instrument_spec
+from .tallies import add_to_tallies
 
 
 @dataclass
@@ -122,6 +123,7 @@ def record_responses(*, round_: Round, rows: list[ResponseData], source: str) ->
     Answer.objects.bulk_create(answers, batch_size=5000)
     ResponseScore.objects.bulk_create(scores, batch_size=5000)
     ResponseChoice.objects.bulk_create(choices, batch_size=5000)
+    add_to_tallies(round_id=round_.pk, response_ids=[response.pk for response in responses])
     return responses
 
 

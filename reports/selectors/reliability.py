@@ -6,9 +6,12 @@ from ..models import Publication
 
 
 def reliability_for_published_rounds(limit: int = 3) -> list[dict]:
-    publications = Publication.objects.select_related("round__instrument").order_by(
-        "-round__closes_on"
-    )[:limit]
+    # Reliability is computed with the psychometrics, right after publication.
+    publications = (
+        Publication.objects.filter(psychometrics__isnull=False)
+        .select_related("round__instrument")
+        .order_by("-round__closes_on")[:limit]
+    )
     result = []
     for publication in publications:
         spec = get_instrument_spec(publication.round.instrument)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment.models import Round
-from reports.publication import publish_round
+from reports.publication import complete_publication, publish_round
 
 
 class Command(BaseCommand):
@@ -21,3 +21,5 @@ class Command(BaseCommand):
             f"Runde «{round_.name}» stengt og publisert: {publication.respondents} svar, "
             f"{publication.municipalities} kommuner."
         )
+        # Here rather than waiting for the worker (which then finds nothing left to do).
+        complete_publication(round_id=round_.pk)

@@ -1,0 +1,119 @@
+"""Running tallies of an open round: its answers summed per kommune × staff group × sector × unit
+as they arrive, in the same transaction as each stored response.
+
+Publication (reports.publication) turns them into the published cells, so closing a round sums a
+few hundred thousand tally rows instead of ten million answers. Nothing else reads them: they
+are never shown (domain.md §6, results are published, never live), and they hold nothing a
+response does not hold already (no link to a person, an invitation or a time)."""
+
+from django.db import models
+
+
+class Tally(models.Model):
+    """The keys of one response cell. `unit_key` is the unit's id, 0 for no unit (a plain column,
+    so the unique key works the same on PostgreSQL and SQLite)."""
+
+    round = models.ForeignKey(
+        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
+    )
+    staff_group = models.ForeignKey(
+        "municipalities.StaffGroup",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
+    )
+    sector = models.ForeignKey(
+        "municipalities.Sector", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
+    )
+    unit_key = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.municipality_id}/{self.staff_group_id}/{self.sector_id}/{self.unit_key}"
+
+
+_CELL = ["round", "municipality", "staff_group", "sector", "unit_key"]
+
+
+class RespondentTally(Tally):
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=_CELL, name="respondent_tally_key")]
+
+
+class ScoreTally(Tally):
+    kind = models.PositiveSmallIntegerField()  # ScoreKind
+    code = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+    total = models.FloatField()
+    sum_sq = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=[*_CELL, "kind", "code"], name="score_tally_key")
+        ]
+
+
+class ItemTally(Tally):
+    item = models.ForeignKey(
+        "assessment.Item", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
+    )
+    n1 = models.PositiveIntegerField()
+    n2 = models.PositiveIntegerField()
+    n3 = models.PositiveIntegerField()
+    n4 = models.PositiveIntegerField()
+    n5 = models.PositiveIntegerField()
+    dont_know = models.PositiveIntegerField()
+    not_relevant = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=[*_CELL, "item"], name="item_tally_key")]
+
+
+class ChoiceTally(Tally):
+    option = models.ForeignKey(
+        "assessment.Option", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
+    )
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=[*_CELL, "option"], name="choice_tally_key")]
+
+
+class TenureTally(models.Model):
+    """Respondents per kommune and tenure band; with `code`, their dimension scores (code '' is
+    the respondent count itself)."""
+
+    round = models.ForeignKey(
+        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
+    )
+    tenure = models.CharField(max_length=10)
+    code = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+    total = models.FloatField()
+    sum_sq = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "municipality", "tenure", "code"], name="tenure_tally_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality_id}/{self.tenure or '-'} {self.code}: {self.n}"
