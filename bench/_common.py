@@ -21,14 +21,10 @@ NATIONAL_SLUG = "bench-national"  # the 200 000-response round (357 × 560)
 SMALL_SLUG = "bench-national-50k"  # the 50 000-response round (357 × 140), for flatness
 PER_MUNICIPALITY = int(os.environ.get("BENCH_PER_MUNICIPALITY", "560"))
 SMALL_PER_MUNICIPALITY = int(os.environ.get("BENCH_SMALL_PER_MUNICIPALITY", "140"))
+# The cells are views over the tallies (reports/models/snapshot.py): deleting the publication
+# hides them, and the tallies stay as the open round has them.
 SNAPSHOT_TABLES = (
     "reports_psychometrics",
-    "reports_respondentcell",
-    "reports_scorecell",
-    "reports_itemcell",
-    "reports_choicecell",
-    "reports_tenurecell",
-    "reports_tenurescorecell",
     "reports_municipalityscore",
     "reports_publishedmunicipality",
     "reports_publishedunit",
@@ -225,8 +221,8 @@ def national_target(n_municipalities: int = 357, per: int = PER_MUNICIPALITY) ->
 def unpublish(slug: str) -> None:
     """Bench only: delete the round's snapshot and reopen it, so that the next run can measure
     its publication again (the app itself never unpublishes: published numbers never change).
-    An open round has its running tallies (the app keeps them as answers arrive, and deletes them
-    after publication): they are summed afresh here, untimed, as the open round would have them."""
+    An open round has its running tallies (the app keeps them as answers arrive): rounds filled
+    before tallies existed get them here, untimed, as the open round would have them."""
     from django.db import connection, transaction
     from django.utils import timezone
 

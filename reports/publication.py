@@ -1,11 +1,13 @@
 """Publication: a round's answers turned once into the snapshot cells (domain.md §6).
 
-The answers were summed per cell as they arrived (assessment.services.tallies); publication
-copies those running tallies into the published cells, with each unit's place in the tree, and
-derives the per-kommune rows from them: a few INSERT … SELECT over a few hundred thousand rows,
-nothing over the ten million answers. The round row is locked for the whole publication, and
-every write path for answers takes a shared lock on it first (lock_round_for_answers), so no
-answer can slip in between the sums and the mark that the round is published.
+The answers were summed per cell as they arrived (assessment.services.tallies). The published
+cells are views over those tallies that show a round only once it has a `Publication`
+(reports/models/snapshot.py), so publishing copies nothing: it writes the `Publication`, the
+units as they stand (names and paths) and the per-kommune rows derived from the tallies, a few
+thousand rows, and never reads the ten million answers. The round row is locked for the whole
+publication, and every write path for answers takes a shared lock on it first
+(lock_round_for_answers), so no answer can slip in between the sums and the mark that the round
+is published, and no tally of a published round changes again.
 
 Reliability and psychometrics need the answers themselves (a sample of them): they are computed
 right after, by a queued task (`complete_publication`), and shown from then on.
@@ -21,7 +23,7 @@ from django_tasks.backends.immediate import ImmediateBackend
 
 from assessment.models import Round
 from assessment.services import purge_round_personal_data
-from assessment.services.tallies import TALLY_TABLES, rebuild_tallies
+from assessment.services.tallies import rebuild_tallies
 
 from .models import Psychometrics, Publication
 from .psychometrics import compute_psychometrics
@@ -30,35 +32,7 @@ from .tasks import complete_publication_task
 
 logger = logging.getLogger(__name__)
 
-_CELL_COLUMNS = "round_id, municipality_id, staff_group_id, sector_id, unit_id, unit_path"
-
-
-def _from_tally(table: str, tally: str, columns: str) -> str:
-    """Copy a round's tally rows into its published cells, with each unit's place in the tree as
-    it stands at publication."""
-    return f"""INSERT INTO {table} ({_CELL_COLUMNS}, {columns})
-    SELECT t.round_id, t.municipality_id, t.staff_group_id, t.sector_id, NULLIF(t.unit_key, 0),
-        COALESCE(u.path, ''), {", ".join("t." + c.strip() for c in columns.split(","))}
-    FROM {tally} t LEFT JOIN municipalities_orgunit u ON u.id = t.unit_key
-    WHERE t.round_id = %s"""
-
-
 _STATEMENTS = (
-    _from_tally("reports_respondentcell", "assessment_respondenttally", "n"),
-    _from_tally("reports_scorecell", "assessment_scoretally", "kind, code, n, total, sum_sq"),
-    _from_tally(
-        "reports_itemcell",
-        "assessment_itemtally",
-        "item_id, n1, n2, n3, n4, n5, dont_know, not_relevant",
-    ),
-    _from_tally("reports_choicecell", "assessment_choicetally", "option_id, n"),
-    """INSERT INTO reports_tenurecell (round_id, municipality_id, tenure, n)
-    SELECT round_id, municipality_id, tenure, n FROM assessment_tenuretally
-    WHERE round_id = %s AND code = ''""",
-    """INSERT INTO reports_tenurescorecell
-        (round_id, municipality_id, tenure, code, n, total, sum_sq)
-    SELECT round_id, municipality_id, tenure, code, n, total, sum_sq FROM assessment_tenuretally
-    WHERE round_id = %s AND code <> ''""",
     """INSERT INTO reports_publishedmunicipality
         (round_id, municipality_id, size_class, county_number, respondents, headcount)
     SELECT p.round_id, p.municipality_id, m.size_class, m.county_number,
@@ -162,8 +136,8 @@ def _compute(round_: Round, now) -> Publication:
 
 def complete_publication(*, round_id: int) -> None:
     """The figures that need the answers themselves (reliability and psychometrics, read from a
-    sample), computed once after the cells are published; then the round's tallies go. Run by
-    the task queued at publication, and by the commands; a second run does nothing."""
+    sample), computed once after the cells are published. Run by the task queued at
+    publication, and by the commands; a second run does nothing."""
     with transaction.atomic():
         publication = (
             Publication.objects.select_for_update()
@@ -178,9 +152,6 @@ def complete_publication(*, round_id: int) -> None:
         publication.reliability = compute_alphas(round_)
         publication.save(update_fields=["reliability"])
         Psychometrics.objects.create(publication=publication, **compute_psychometrics(round_))
-        with connection.cursor() as cursor:
-            for table in TALLY_TABLES:
-                cursor.execute(f"DELETE FROM {table} WHERE round_id = %s", [round_id])
     logger.info("Round %s: psychometrics in %.1f s", round_.slug, time.monotonic() - started)
 
 

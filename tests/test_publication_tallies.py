@@ -1,6 +1,7 @@
 """Publication from running tallies (reports.publication, assessment.services.tallies): an open
-round's answers are summed per cell as they arrive, so closing it sums cells, not answers. The
-published numbers must be exactly those summed from the answers, whatever path stored them."""
+round's answers are summed per cell as they arrive, and the published cells are views over those
+sums that show a round only once it is published. The published numbers must be exactly those
+summed from the answers, whatever path stored them, and nothing of an open round may show."""
 
 import random
 import re
@@ -140,10 +141,34 @@ def test_a_unit_deleted_while_the_round_is_open_leaves_its_answers_under_no_unit
     assert sum(c.n for c in cells) == 180
 
 
-def test_published_numbers_do_not_depend_on_tallies_after_publication(published_round):
-    """Publication leaves no running sums behind: nothing of an open round lingers."""
-    for model in TALLIES:
-        assert not model.objects.filter(round=published_round).exists()
+def test_an_open_round_has_no_cells_at_all_until_it_is_published(filled_round):
+    """The tallies of an open round grow with every answer, but the cells every output reads
+    show none of them: not a buggy selector, not a raw query on a cell table."""
+    assert RespondentTally.objects.filter(round=filled_round).exists()
+    for model in CELLS:
+        assert not model.objects.filter(round=filled_round).exists(), model.__name__
+
+    publish_round(round_=filled_round)
+
+    assert sum(c.n for c in snapshot.RespondentCell.objects.filter(round=filled_round)) == 180
+    assert snapshot.ItemCell.objects.filter(round=filled_round).exists()
+
+
+def test_a_unit_renamed_after_publication_keeps_its_published_place(published_round, sogndal_units):
+    unit = sogndal_units["heim"]
+    before = set(
+        snapshot.ScoreCell.objects.filter(round=published_round, unit_id=unit.pk).values_list(
+            "unit_path", flat=True
+        )
+    )
+    assert before
+    OrgUnit.objects.filter(pk=unit.pk).update(name="Nytt namn", path="9999")
+    after = set(
+        snapshot.ScoreCell.objects.filter(round=published_round, unit_id=unit.pk).values_list(
+            "unit_path", flat=True
+        )
+    )
+    assert after == before
 
 
 @pytest.mark.django_db(transaction=False)
@@ -163,7 +188,6 @@ def test_psychometrics_follow_publication_through_the_queue(filled_round, users,
 
     assert Psychometrics.objects.filter(publication=publication).exists()
     assert Publication.objects.get(pk=publication.pk).reliability
-    assert not RespondentTally.objects.filter(round=filled_round).exists()
     assert "beregnes" not in ks.get(url).content.decode()
     complete_publication(round_id=filled_round.pk)  # a second run changes nothing
     assert Psychometrics.objects.filter(publication=publication).count() == 1
@@ -171,7 +195,8 @@ def test_psychometrics_follow_publication_through_the_queue(filled_round, users,
 
 def test_only_publication_reads_the_running_tallies():
     """The tallies are live sums of an open round: no page, export or API may read them. Only
-    the write paths add to them, and only publication reads them."""
+    the write paths add to them; publication and the cell views (which show a round only once it
+    is published) read them."""
     root = Path(settings.BASE_DIR)
     allowed = {
         "assessment/bulk.py",
@@ -180,6 +205,7 @@ def test_only_publication_reads_the_running_tallies():
         "assessment/models/tallies.py",
         "assessment/services/tallies.py",
         "reports/publication.py",
+        "reports/models/snapshot.py",  # the cells: views that show published rounds only
     }
     readers = {
         str(path.relative_to(root))

@@ -2,7 +2,8 @@
 
 When a round closes, its answers are summed once into the cells below, at the finest grain any
 output shows. Every page, export and API call reads these cells, never the answers, and applies
-the anonymity rules to them (reports.anonymity). Nothing writes a cell after publication.
+the anonymity rules to them (reports.anonymity). The cells are views over the round's running
+tallies that show nothing until the round is published; nothing adds to a tally after that.
 """
 
 from django.db import models
@@ -74,13 +75,15 @@ class PublishedUnit(models.Model):
 class Cell(models.Model):
     """One combination of kommune × staff group × sector × unit in a published round.
 
-    The cell tables hold millions of rows at national scale and are written once, from rows
-    that exist in the same transaction: their foreign keys have no database constraint (checking
-    them at commit cost more than computing the cells). Deleting a round still deletes its cells
-    (Django's on_delete)."""
+    The cells are database views (reports/migrations/0007_cells_are_views.py), not tables: the
+    round's running tallies (assessment.models.tallies), which stop changing when the round is
+    published, joined to its `Publication` and to the units as they were published
+    (`PublishedUnit`). A round without a publication has no cells at all, so no output can read
+    the sums of an open round, and publishing copies nothing. Read-only: deleting a round
+    deletes its tallies, and with them its cells."""
 
     round = models.ForeignKey(
-        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
+        "assessment.Round", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
     )
     municipality = models.ForeignKey(
         "municipalities.Municipality",
@@ -102,14 +105,14 @@ class Cell(models.Model):
 
     class Meta:
         abstract = True
-        indexes = [models.Index(fields=["round", "municipality", "unit_path"])]
+        managed = False
 
 
 class RespondentCell(Cell):
     n = models.PositiveIntegerField()
 
     class Meta(Cell.Meta):
-        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="resp_cell")]
+        managed = False
 
     def __str__(self):
         return f"{self.municipality_id}/{self.staff_group_id}/{self.sector_id}: {self.n}"
@@ -125,7 +128,7 @@ class ScoreCell(Cell):
     sum_sq = models.FloatField()
 
     class Meta(Cell.Meta):
-        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="score_cell")]
+        managed = False
 
     def __str__(self):
         return f"{self.code}: {self.n}"
@@ -147,7 +150,7 @@ class ItemCell(Cell):
     not_relevant = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta(Cell.Meta):
-        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="item_cell")]
+        managed = False
 
     def __str__(self):
         return f"{self.item_id}: {self.n1}/{self.n2}/{self.n3}/{self.n4}/{self.n5}/{self.dont_know}"
@@ -162,7 +165,7 @@ class ChoiceCell(Cell):
     n = models.PositiveIntegerField()
 
     class Meta(Cell.Meta):
-        indexes = [models.Index(fields=["round", "municipality", "unit_path"], name="choice_cell")]
+        managed = False
 
     def __str__(self):
         return f"{self.option_id}: {self.n}"
@@ -196,7 +199,7 @@ class TenureCell(models.Model):
     round. Tenure is shown for the whole kommune only (domain.md §6), so it is not split further."""
 
     round = models.ForeignKey(
-        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
+        "assessment.Round", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
     )
     municipality = models.ForeignKey(
         "municipalities.Municipality",
@@ -208,7 +211,7 @@ class TenureCell(models.Model):
     n = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["round", "municipality"], name="tenure_cell")]
+        managed = False  # a view, like the cells above
 
     def __str__(self):
         return f"{self.municipality_id}/{self.tenure or '-'}: {self.n}"
@@ -218,7 +221,7 @@ class TenureScoreCell(models.Model):
     """Respondents with a dimension score per tenure band: n, sum and sum of squares."""
 
     round = models.ForeignKey(
-        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
+        "assessment.Round", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
     )
     municipality = models.ForeignKey(
         "municipalities.Municipality",
@@ -233,7 +236,7 @@ class TenureScoreCell(models.Model):
     sum_sq = models.FloatField()
 
     class Meta:
-        indexes = [models.Index(fields=["round", "municipality"], name="tenure_score_cell")]
+        managed = False  # a view, like the cells above
 
     def __str__(self):
         return f"{self.municipality_id}/{self.tenure or '-'} {self.code}: {self.n}"
