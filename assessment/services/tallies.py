@@ -21,12 +21,16 @@ def _upsert(table: str, columns: str, select: str, source: str, group: str, upda
     """INSERT the sums of `source` (rows of the responses chosen by {ids}) per cell, adding to
     the row that is there."""
     extra = f", {group}" if group else ""
+    keys = 5 + len(group.split(",")) if group else 5
+    # Summed first (hashing), then only the sums sorted into key order.
     return f"""INSERT INTO {table} ({_KEY}{", " + columns if columns else ""}, {update})
-    SELECT {_FROM_RESPONSE}{extra}, {select}
-    FROM {source}
-    WHERE r.round_id = %s AND {{ids}}
-    GROUP BY {_FROM_RESPONSE}{extra}
-    ORDER BY {_FROM_RESPONSE}{extra}
+    SELECT * FROM (
+        SELECT {_FROM_RESPONSE}{extra}, {select}
+        FROM {source}
+        WHERE r.round_id = %s AND {{ids}}
+        GROUP BY {_FROM_RESPONSE}{extra}
+    ) sums
+    ORDER BY {", ".join(str(i) for i in range(1, keys + 1))}
     ON CONFLICT ({_KEY}{", " + columns if columns else ""}) DO UPDATE SET
     {", ".join(f"{c.strip()} = {table}.{c.strip()} + excluded.{c.strip()}" for c in update.split(","))}"""
 
@@ -124,17 +128,25 @@ def add_to_tallies(*, round_id: int, response_ids: list[int]) -> None:
     tallies. Call in the transaction that stored them."""
     if not response_ids:
         return
+    postgresql = connection.vendor == "postgresql"
+    chunk_size = len(response_ids) if postgresql else _SQLITE_CHUNK
     with connection.cursor() as cursor:
+        if postgresql:
+            # A batch of an import sums hundreds of thousands of answers: in memory, not on disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         for sql, id_column in _STATEMENTS:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    sql.format(ids=f"{id_column} = ANY(%s)"), [round_id, list(response_ids)]
+            # The ids on both sides of the join, so both are read by index.
+            columns = [id_column] if id_column == "r.id" else [id_column, "r.id"]
+            for start in range(0, len(response_ids), chunk_size):
+                chunk = list(response_ids[start : start + chunk_size])
+                marks = "ANY(%s)" if postgresql else f"({', '.join(['%s'] * len(chunk))})"
+                clause = " AND ".join(
+                    f"{c} = {marks}" if postgresql else f"{c} IN {marks}" for c in columns
                 )
-                continue
-            for start in range(0, len(response_ids), _SQLITE_CHUNK):
-                chunk = response_ids[start : start + _SQLITE_CHUNK]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(sql.format(ids=f"{id_column} IN ({marks})"), [round_id, *chunk])
+                values = [chunk] if postgresql else chunk
+                cursor.execute(sql.format(ids=clause), [round_id, *(values * len(columns))])
+        if postgresql:
+            cursor.execute("SET LOCAL work_mem TO DEFAULT")
 
 
 def rebuild_tallies(*, round_id: int) -> None:
