@@ -9,28 +9,20 @@ response does not hold already (no link to a person, an invitation or a time).""
 from django.db import models
 
 
+def cell_key(model: str, on_delete=models.DO_NOTHING) -> models.ForeignKey:
+    """A key column of a tally or a published cell: no index of its own (the unique key covers
+    it) and no database constraint (the rows are summed from rows that satisfy it)."""
+    return models.ForeignKey(model, on_delete=on_delete, db_index=False, db_constraint=False)
+
+
 class Tally(models.Model):
     """The keys of one response cell. `unit_key` is the unit's id, 0 for no unit (a plain column,
     so the unique key works the same on PostgreSQL and SQLite)."""
 
-    round = models.ForeignKey(
-        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
-    )
-    municipality = models.ForeignKey(
-        "municipalities.Municipality",
-        on_delete=models.DO_NOTHING,
-        db_index=False,
-        db_constraint=False,
-    )
-    staff_group = models.ForeignKey(
-        "municipalities.StaffGroup",
-        on_delete=models.DO_NOTHING,
-        db_index=False,
-        db_constraint=False,
-    )
-    sector = models.ForeignKey(
-        "municipalities.Sector", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
-    )
+    round = cell_key("assessment.Round", on_delete=models.CASCADE)
+    municipality = cell_key("municipalities.Municipality")
+    staff_group = cell_key("municipalities.StaffGroup")
+    sector = cell_key("municipalities.Sector")
     unit_key = models.PositiveIntegerField()
 
     class Meta:
@@ -64,9 +56,7 @@ class ScoreTally(Tally):
 
 
 class ItemTally(Tally):
-    item = models.ForeignKey(
-        "assessment.Item", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
-    )
+    item = cell_key("assessment.Item")
     n1 = models.PositiveIntegerField()
     n2 = models.PositiveIntegerField()
     n3 = models.PositiveIntegerField()
@@ -80,9 +70,7 @@ class ItemTally(Tally):
 
 
 class ChoiceTally(Tally):
-    option = models.ForeignKey(
-        "assessment.Option", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
-    )
+    option = cell_key("assessment.Option")
     n = models.PositiveIntegerField()
 
     class Meta:
@@ -93,15 +81,8 @@ class TenureTally(models.Model):
     """Respondents per kommune and tenure band; with `code`, their dimension scores (code '' is
     the respondent count itself)."""
 
-    round = models.ForeignKey(
-        "assessment.Round", on_delete=models.CASCADE, db_index=False, db_constraint=False
-    )
-    municipality = models.ForeignKey(
-        "municipalities.Municipality",
-        on_delete=models.DO_NOTHING,
-        db_index=False,
-        db_constraint=False,
-    )
+    round = cell_key("assessment.Round", on_delete=models.CASCADE)
+    municipality = cell_key("municipalities.Municipality")
     tenure = models.CharField(max_length=10)
     code = models.CharField(max_length=40)
     n = models.PositiveIntegerField()

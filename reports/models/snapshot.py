@@ -9,6 +9,8 @@ tallies that show nothing until the round is published; nothing adds to a tally 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assessment.models.tallies import cell_key
+
 
 class Publication(models.Model):
     """A round's results, computed once when it closed."""
@@ -82,24 +84,10 @@ class Cell(models.Model):
     the sums of an open round, and publishing copies nothing. Read-only: deleting a round
     deletes its tallies, and with them its cells."""
 
-    round = models.ForeignKey(
-        "assessment.Round", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
-    )
-    municipality = models.ForeignKey(
-        "municipalities.Municipality",
-        on_delete=models.DO_NOTHING,
-        db_index=False,
-        db_constraint=False,
-    )
-    staff_group = models.ForeignKey(
-        "municipalities.StaffGroup",
-        on_delete=models.DO_NOTHING,
-        db_index=False,
-        db_constraint=False,
-    )
-    sector = models.ForeignKey(
-        "municipalities.Sector", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
-    )
+    round = cell_key("assessment.Round")
+    municipality = cell_key("municipalities.Municipality")
+    staff_group = cell_key("municipalities.StaffGroup")
+    sector = cell_key("municipalities.Sector")
     unit_id = models.IntegerField(null=True)
     unit_path = models.CharField(max_length=255, default="")
 
@@ -137,9 +125,7 @@ class ScoreCell(Cell):
 class ItemCell(Cell):
     """How many chose each answer on one statement: 1–5, «vet ikke» and «ikke relevant»."""
 
-    item = models.ForeignKey(
-        "assessment.Item", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
-    )
+    item = cell_key("assessment.Item")
     n1 = models.PositiveIntegerField()
     n2 = models.PositiveIntegerField()
     n3 = models.PositiveIntegerField()
@@ -159,9 +145,7 @@ class ItemCell(Cell):
 class ChoiceCell(Cell):
     """How many chose one barrier or promoter."""
 
-    option = models.ForeignKey(
-        "assessment.Option", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
-    )
+    option = cell_key("assessment.Option")
     n = models.PositiveIntegerField()
 
     class Meta(Cell.Meta):
@@ -198,15 +182,8 @@ class TenureCell(models.Model):
     """A kommune's respondents per tenure band (ansiennitet, '' = not given), published with the
     round. Tenure is shown for the whole kommune only (domain.md §6), so it is not split further."""
 
-    round = models.ForeignKey(
-        "assessment.Round", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
-    )
-    municipality = models.ForeignKey(
-        "municipalities.Municipality",
-        on_delete=models.DO_NOTHING,
-        db_index=False,
-        db_constraint=False,
-    )
+    round = cell_key("assessment.Round")
+    municipality = cell_key("municipalities.Municipality")
     tenure = models.CharField(max_length=10)
     n = models.PositiveIntegerField()
 
@@ -220,15 +197,8 @@ class TenureCell(models.Model):
 class TenureScoreCell(models.Model):
     """Respondents with a dimension score per tenure band: n, sum and sum of squares."""
 
-    round = models.ForeignKey(
-        "assessment.Round", on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
-    )
-    municipality = models.ForeignKey(
-        "municipalities.Municipality",
-        on_delete=models.DO_NOTHING,
-        db_index=False,
-        db_constraint=False,
-    )
+    round = cell_key("assessment.Round")
+    municipality = cell_key("municipalities.Municipality")
     tenure = models.CharField(max_length=10)
     code = models.CharField(max_length=40)
     n = models.PositiveIntegerField()
