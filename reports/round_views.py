@@ -41,6 +41,7 @@ def benchmark(request, slug):
         own_municipality_id=own,
         filters=request.GET,
         counties=list_counties(),
+        query_string=request.GET.urlencode(),
     )
     if is_national:
         context["fact_sheets"] = fact_sheet_table(round_, context["table_rows"])
