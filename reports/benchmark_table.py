@@ -18,6 +18,11 @@ from .anonymity import reason_label
 _QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(0, 4)}
 
 
+def _text(value) -> str:
+    """What `{{ value }}` writes for a name, a label or a count (no grouping is configured)."""
+    return str(conditional_escape(value))
+
+
 class DecimalText:
     """`floatformat(value, places)` for one page (0 to 3 places; the active language's decimal
     separator, no grouping), without the template filter's per-call work: the same digits, since
@@ -25,6 +30,9 @@ class DecimalText:
 
     def __init__(self):
         self.separator = formats.get_format("DECIMAL_SEPARATOR")
+        # translated once per page, not once per row
+        self.level = conditional_escape(_("nivå"))
+        self.quarter = conditional_escape(_("kvartil"))
 
     def __call__(self, value, places: int) -> str:
         try:
@@ -54,8 +62,7 @@ def score_cells(stats, decimal: DecimalText, row_reason: str | None = None, band
     `<td>` per dimension, or one for a hidden kommune)."""
     if row_reason:
         return mark_safe(f'<td colspan="{len(stats)}">{hidden_span(row_reason)}</td>')  # noqa: S308
-    level = conditional_escape(_("nivå"))
-    quarter = conditional_escape(_("kvartil"))
+    level, quarter = decimal.level, decimal.quarter
     cells = []
     for index, s in enumerate(stats):
         if s.suppressed:
@@ -102,3 +109,42 @@ def name_cell(row, *, viewer_is_national: bool, query: str, link) -> SafeString:
         f'<a class="small" href="?{conditional_escape(query)}&amp;marker={number}">{marker}'
         f'<span class="visually-hidden"> {name}</span></a>'
     )
+
+
+def hidden_count(reason: str | None, min_size: int) -> str:
+    """What templates/reports/_hidden.html writes for a hidden count (count=True)."""
+    code = reason or "withheld"
+    words = _("færre enn %(n)s") % {"n": min_size} if code == "too_few" else _("skjult")
+    return f'<span class="suppressed" data-reason="{code}">{conditional_escape(words)}</span>'
+
+
+def table_row(row, *, min_size: int) -> SafeString:
+    """One kommune's row of the comparison table, as the template wrote it."""
+    own = ' class="table-info"' if row["is_own"] else ""
+    count = (
+        hidden_count(row["reason"], min_size) if row["suppressed"] else _text(row["respondents"])
+    )
+    return mark_safe(  # noqa: S308 - every part escaped or built escaped
+        f'<tr{own}>\n      <th scope="row">{row["name_cell"]}</th>\n'
+        f"      <td>{_text(row['county'])}</td><td>{_text(row['size_class_label'])}</td>\n"
+        f"      <td>{count}</td>\n      {row['score_cells']}</tr>\n    "
+    )
+
+
+def fact_sheet_rows(rows: list[dict], columns: int) -> SafeString:
+    """The fact-sheet table's rows (municipalities.selectors.fact_sheet_table), as the template
+    wrote them."""
+    missing = conditional_escape(_("ikke fylt ut"))
+    html = []
+    for r in rows:
+        if r["answers"]:
+            answers = "".join(f"<td>{_text(a)}</td>\n      " for a in r["answers"])
+            scaled = r["services_scaled"]
+            cells = (
+                f"{answers}<td>{_text(r['ks_tools'])}</td>"
+                f"<td>{'–' if scaled is None else _text(scaled)}</td>\n      "
+            )
+        else:
+            cells = f'<td colspan="{columns + 2}" class="text-body-secondary">{missing}</td>'
+        html.append(f'<tr><th scope="row">{_text(r["name"])}</th>{cells}</tr>\n      ')
+    return mark_safe("".join(html))  # noqa: S308 - every part escaped

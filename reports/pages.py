@@ -10,7 +10,7 @@ from municipalities.models import SizeClass, localized
 
 from . import charts
 from .anonymity import reason_label
-from .benchmark_table import DecimalText, name_cell, report_links, score_cells
+from .benchmark_table import DecimalText, name_cell, report_links, score_cells, table_row
 from .selectors import Report, Stat, national_trend, quartiles
 from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer, viewer_benchmarks
 from .selectors.explore import heatmap_rows, tenure_groups
@@ -288,6 +288,7 @@ def benchmark_context(
                 for i, s in enumerate(stats)
             ],
         )
+        row["row_html"] = table_row(row, min_size=data["min_size"])
     spec_axes = [d["name"] for d in data["dimensions"]]
     radar_series = [(_("Landet"), [s.mean for s in data["national"]])]
     spec = get_instrument_spec(round_.instrument)
