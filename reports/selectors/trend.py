@@ -102,7 +102,7 @@ def national_trend(round_: Round, spec) -> list[dict]:
             people=Sum("n"),
             all_total=Sum("total"),
             all_sum_sq=Sum("sum_sq"),
-            unseen=Sum("n", filter=Q(n__lt=minimum) | ~in_a_report),
+            unseen=Sum("n", filter=Q(n__lt=minimum) | Q(~in_a_report)),
         )
         .order_by()
     ):
