@@ -269,7 +269,10 @@ def municipality(request, slug: RoundSlug, number: MunicipalityNumber):
     if not round_.participations.filter(municipality=found).exists():
         raise Http404
     _published(round_)
-    report = municipality_report(round_, get_report_scope_for_user(request.auth, found))
+    # The API shows no statements: their cells are not read.
+    report = municipality_report(
+        round_, get_report_scope_for_user(request.auth, found), statements=False
+    )
     overall = report.overall
     return {
         "round": round_.slug,

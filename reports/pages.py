@@ -2,9 +2,6 @@
 
 import math
 
-from django.template.defaultfilters import floatformat
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from assessment.scoring import OUTCOME_CODE
@@ -13,6 +10,7 @@ from municipalities.models import SizeClass, localized
 
 from . import charts
 from .anonymity import reason_label
+from .benchmark_table import DecimalText, name_cell, report_links, score_cells, table_row
 from .selectors import Report, Stat, national_trend, quartiles
 from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer, viewer_benchmarks
 from .selectors.explore import heatmap_rows, tenure_groups
@@ -154,15 +152,6 @@ def dimension_context(report: Report, spec, dimension) -> dict:
     return context
 
 
-def _hidden_span(reason: str | None) -> str:
-    """What templates/reports/_hidden.html writes for a hidden score."""
-    code = reason or "withheld"
-    return (
-        f'<span class="suppressed" data-reason="{code}">'
-        f"{conditional_escape(reason_label(code))}</span>"
-    )
-
-
 SORTS = ("navn", "storrelse", "fylke")
 
 
@@ -189,38 +178,6 @@ def quartile_band(value: float | None, bounds: dict | None) -> int | None:
     return 4
 
 
-def _score_cells(stats, formatted: dict, row_reason: str | None = None, bands=None) -> SafeString:
-    """The comparison table's score cells of one kommune, as the template wrote them (one
-    `<td>` per dimension, or one for a hidden kommune); built here because 357 rows × 11
-    template cells were a third of the page's time. `formatted` memoises floatformat within
-    one page (means repeat)."""
-    if row_reason:
-        return mark_safe(f'<td colspan="{len(stats)}">{_hidden_span(row_reason)}</td>')  # noqa: S308
-    level = conditional_escape(_("nivå"))
-    quarter = conditional_escape(_("kvartil"))
-    cells = []
-    for index, s in enumerate(stats):
-        if s.suppressed:
-            cells.append(f"<td>{_hidden_span(s.reason)}</td>")
-            continue
-        band = bands[index] if bands else None
-        band_html = (
-            f' <span class="band band-{band}" data-band="{band}">{quarter} {band}</span>'
-            if band
-            else ""
-        )
-        if s.code == OUTCOME_CODE:  # the outcome index is read on 0-100, as in the report
-            cells.append(f'<td class="border-start">{floatformat(s.index, 0)}{band_html}</td>')
-            continue
-        if s.mean not in formatted:
-            formatted[s.mean] = floatformat(s.mean, 2)
-        cells.append(
-            f"<td>{formatted[s.mean]} "
-            f'<span class="small text-body-secondary">({level} {s.level})</span>{band_html}</td>'
-        )
-    return mark_safe("".join(cells))  # noqa: S308 - numbers and an escaped translation
-
-
 def _outcome_distribution(rows, highlight) -> dict:
     """The kommuner's outcome index (instrument 2027.1, 0-100 as in the report) as the page
     shows it: quartiles and a distribution of the shown kommuner, apart from the dimensions."""
@@ -241,7 +198,7 @@ def _outcome_distribution(rows, highlight) -> dict:
 
 
 def benchmark_context(
-    round_, *, viewer_is_national, own_municipality_id, filters, counties
+    round_, *, viewer_is_national, own_municipality_id, filters, counties, query_string=""
 ) -> dict:
     county = filters.get("fylke", "")
     size_class = filters.get("storrelse", "")
@@ -315,18 +272,23 @@ def benchmark_context(
     bounds = [d["quartiles"] for d in distributions]
     if outcome:
         bounds.append(outcome["quartiles"])
-    formatted: dict = {}
+    decimal = DecimalText()
+    link = report_links(round_.slug)
     for row in table_rows:
         stats = row["dimensions"] + ([row["outcome"]] if outcome else [])
-        row["score_cells"] = _score_cells(
+        row["name_cell"] = name_cell(
+            row, viewer_is_national=viewer_is_national, query=query_string, link=link
+        )
+        row["score_cells"] = score_cells(
             stats,
-            formatted,
+            decimal,
             row["reason"] if row["suppressed"] else None,
             [
                 quartile_band(s.index if s.code == OUTCOME_CODE else s.mean, bounds[i])
                 for i, s in enumerate(stats)
             ],
         )
+        row["row_html"] = table_row(row, min_size=data["min_size"])
     spec_axes = [d["name"] for d in data["dimensions"]]
     radar_series = [(_("Landet"), [s.mean for s in data["national"]])]
     spec = get_instrument_spec(round_.instrument)

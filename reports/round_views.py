@@ -22,6 +22,7 @@ from assessment.selectors import (
 from municipalities.selectors import fact_sheet_table, get_access_for_user, list_counties
 
 from . import pages
+from .benchmark_table import fact_sheet_rows
 from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, reliability_for_published_rounds
 from .selectors.psychometrics import psychometrics_for_published_rounds, round_psychometrics
@@ -41,9 +42,12 @@ def benchmark(request, slug):
         own_municipality_id=own,
         filters=request.GET,
         counties=list_counties(),
+        query_string=request.GET.urlencode(),
     )
     if is_national:
-        context["fact_sheets"] = fact_sheet_table(round_, context["table_rows"])
+        sheets = fact_sheet_table(round_, context["table_rows"])
+        sheets["rows_html"] = fact_sheet_rows(sheets["rows"], len(sheets["columns"]))
+        context["fact_sheets"] = sheets
     return render(request, "reports/benchmark.html", context)
 
 

@@ -27,7 +27,11 @@ from .publication import ensure_published
 from .selectors import home_overview
 from .selectors import municipality_report as build_report
 from .selectors.action_plans import report_followup
-from .selectors.beside_radar import beside_radar, report_participation
+from .selectors.beside_radar import (
+    beside_radar,
+    report_participation,
+    report_participation_by_slug,
+)
 from .selectors.unit_participation import unit_participation
 
 
@@ -68,12 +72,13 @@ def _report_for(request, slug, municipality):
 
 def _report_and_participation(request, slug, municipality):
     scope = get_report_scope_for_user(request.user, municipality)
-    round_ = get_round(slug)
-    # The participation with its fact sheet and the round's outcome association, in the one
-    # query that checks the kommune takes part (reports.selectors.beside_radar reads them).
-    participation = report_participation(round_, municipality)
+    # The round, the participation with its fact sheet and the round's outcome association, in
+    # the one query that checks the kommune takes part (reports.selectors.beside_radar).
+    participation = report_participation_by_slug(slug, municipality)
     if participation is None:
+        get_round(slug)  # 404 for an unknown round, as for a kommune that does not take part
         raise Http404
+    round_ = participation.round
     was_published = round_.is_published
     if not ensure_published(round_):
         raise ResultsNotPublished(round_, scope)

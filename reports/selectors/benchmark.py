@@ -44,11 +44,11 @@ __all__ = [
 MIN_UNNAMED = 3
 
 
-def _outcome_stat(sums: KommuneSums, municipality_id: int, why: str | None) -> Stat:
+def _outcome_stat(sums: KommuneSums, municipality_id: int, why: str | None, name: str) -> Stat:
     key = (municipality_id, OUTCOME_CODE)
     return make_stat(
         OUTCOME_CODE,
-        _("Resultatindeks"),
+        name,
         sums.outcome_rows.get(key),
         sums.min_size,
         key in sums.outcome_cells,
@@ -56,7 +56,10 @@ def _outcome_stat(sums: KommuneSums, municipality_id: int, why: str | None) -> S
     )
 
 
-def _kommune_row(sums: KommuneSums, spec, municipality_id: int, named: bool) -> dict:
+def _kommune_row(sums: KommuneSums, labels, municipality_id: int, named: bool) -> dict:
+    """One kommune's row; `labels`: the dimensions' (code, label) and the outcome index's label
+    (None without one), translated once for all the rows."""
+    dimensions, outcome_label = labels
     p = sums.published[municipality_id]
     m = p.municipality
     is_hidden = municipality_id in sums.hidden
@@ -65,14 +68,14 @@ def _kommune_row(sums: KommuneSums, spec, municipality_id: int, named: bool) -> 
         why = WITHHELD if municipality_id in sums.quiet else reason(p.respondents, sums.min_size)
     stats = [
         make_stat(
-            d.code,
-            d.label,
-            sums.rows.get((municipality_id, d.code)),
+            code,
+            label,
+            sums.rows.get((municipality_id, code)),
             sums.min_size,
-            (municipality_id, d.code) in sums.cells,
-            why or (WITHHELD if (municipality_id, d.code) in sums.quiet_cells else None),
+            (municipality_id, code) in sums.cells,
+            why or (WITHHELD if (municipality_id, code) in sums.quiet_cells else None),
         )
-        for d in spec.dimensions
+        for code, label in dimensions
     ]
     return {
         "id": m.pk,
@@ -89,7 +92,9 @@ def _kommune_row(sums: KommuneSums, spec, municipality_id: int, named: bool) -> 
         "dimensions": stats,
         "overall": Overall() if is_hidden else Overall.of(stats),
         # Kept apart from the dimensions: never in the overall maturity or on the radar.
-        "outcome": _outcome_stat(sums, municipality_id, why) if spec.outcomes else None,
+        "outcome": _outcome_stat(sums, municipality_id, why, outcome_label)
+        if outcome_label
+        else None,
         "named": named,
     }
 
@@ -106,13 +111,17 @@ def benchmark(round_: Round) -> dict:
         )
     )
     ordered = sorted(sums.published, key=lambda m: sums.published[m].municipality.number)
+    labels = (
+        [(d.code, d.label) for d in spec.dimensions],
+        _("Resultatindeks") if spec.outcomes else None,
+    )
     return {
         "round": {"slug": round_.slug, "name": round_.name},
         "min_size": sums.min_size,
         "national": sums.population_stats(spec, sums.members(), None, lambda _code: False),
         "has_outcome": spec.outcomes is not None,
         "respondents": sum(p.respondents for p in sums.published.values()),
-        "municipalities": [_kommune_row(sums, spec, m, m in named) for m in ordered],
+        "municipalities": [_kommune_row(sums, labels, m, m in named) for m in ordered],
         "dimensions": [{"code": d.code, "name": d.label} for d in spec.dimensions],
         "sums": sums,
     }

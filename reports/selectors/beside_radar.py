@@ -25,6 +25,17 @@ def report_participation(round_: Round, municipality) -> Participation | None:
     )
 
 
+def report_participation_by_slug(slug: str, municipality) -> Participation | None:
+    """The same participation looked up by the round's slug, with the round and its instrument:
+    the report page reads its round from it (one query less than get_round, then this)."""
+    return (
+        Participation.objects.filter(round__slug=slug, municipality=municipality)
+        .select_related("fact_sheet", "round__instrument", "round__publication__psychometrics")
+        .defer(*_LARGE)
+        .first()
+    )
+
+
 def beside_radar(participation: Participation, spec) -> dict:
     sheet = getattr(participation, "fact_sheet", None)
     publication = getattr(participation.round, "publication", None)

@@ -68,11 +68,26 @@ def _score_cells(scope: CellScope) -> list[dict]:
     )
 
 
+def _item_cells(scope: CellScope, by_unit: bool) -> list[dict]:
+    """The scope's answer counts per staff group × statement (× unit for a unit's view, which
+    adds up its subtree), in one GROUP BY."""
+    return list(
+        scope.of(ItemCell)
+        .values(*(("unit_path",) if by_unit else ()), "staff_group_id", "item_id")
+        .annotate(
+            **{f"n{v}": Sum(f"n{v}") for v in range(1, 6)},
+            dont_know=Sum("dont_know"),
+            not_relevant=Sum("not_relevant"),
+        )
+        .order_by()
+    )
+
+
 def _respondent_cells(scope: CellScope) -> list[dict]:
     return list(scope.of(RespondentCell).values(*CELL_KEYS).annotate(n=Sum("n")).order_by())
 
 
-def municipality_report(round_: Round, scope) -> Report:
+def municipality_report(round_: Round, scope, *, statements: bool = True) -> Report:
     """Everything the kommune report shows, already suppressed, from the published cells.
     `scope` is the viewer's report scope (municipalities.selectors.get_report_scope_for_user).
     The round must be published (reports.publication.ensure_published).
@@ -81,7 +96,10 @@ def municipality_report(round_: Round, scope) -> Report:
     beside the whole kommune, and every subtree figure whose difference from the kommune's
     figure would describe fewer than the minimum is hidden; the unit table is suppressed inside
     every subtree, so a person with both roles learns nothing from setting one against the
-    other."""
+    other.
+
+    `statements=False` leaves out what only the pages show - the statements' distributions and
+    the leader-staff gaps (`items`, `gaps`) - and their query (the API)."""
     municipality, unit = scope.municipality, scope.unit
     spec = get_instrument_spec(round_.instrument)
     min_size = round_.effective_min_group_size
@@ -144,19 +162,12 @@ def municipality_report(round_: Round, scope) -> Report:
     )
     if not shown:
         return report
-    item_cells = list(
-        cells.of(ItemCell)
-        .values("unit_path", "staff_group_id", "item_id")
-        .annotate(
-            **{f"n{v}": Sum(f"n{v}") for v in range(1, 6)},
-            dont_know=Sum("dont_know"),
-            not_relevant=Sum("not_relevant"),
-        )
-        .order_by()
-    )
+    # The whole kommune's view needs no unit: the database adds the units up.
+    by_unit = unit is not None
+    item_cells = _item_cells(cells, by_unit) if statements else []
     choice_cells = list(
         cells.of(ChoiceCell)
-        .values("unit_path", "option_id", "staff_group_id")
+        .values(*(("unit_path",) if by_unit else ()), "option_id", "staff_group_id")
         .annotate(n=Sum("n"))
         .order_by()
     )
@@ -201,13 +212,14 @@ def municipality_report(round_: Round, scope) -> Report:
     report.staff_groups = staff_groups
     report.sectors = sectors
     report.units = unit_groups
-    report.gaps = common_item_gaps(
-        [c for c in item_cells if in_scope(c)], spec, min_size, staff_groups
-    )
     report.traits = traits
-    report.items = item_distributions(
-        item_counts(c for c in item_cells if in_scope(c)), spec, min_size, items_guard
-    )
+    if statements:
+        report.gaps = common_item_gaps(
+            [c for c in item_cells if in_scope(c)], spec, min_size, staff_groups
+        )
+        report.items = item_distributions(
+            item_counts(c for c in item_cells if in_scope(c)), spec, min_size, items_guard
+        )
     report.choices = choice_frequencies(
         [c for c in choice_cells if in_scope(c)], spec, staff_groups, part.respondents
     )

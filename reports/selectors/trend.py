@@ -1,10 +1,12 @@
 """Change over rounds, from published rounds only: a kommune's dimension means, and the national
 means, in every earlier published round whose dimension has the same statements (comparable)."""
 
+from django.db.models import Exists, F, OuterRef, Q, Sum
+
 from assessment.models import Round, ScoreKind
 from assessment.selectors import get_instrument_spec
 
-from ..models import MunicipalityScore, Publication, PublishedMunicipality
+from ..models import MunicipalityScore, PublishedMunicipality
 from .stats import make_stat, score_row
 
 
@@ -74,34 +76,40 @@ def municipality_trend(municipality, round_: Round, spec, min_size, sums=None) -
 def national_trend(round_: Round, spec) -> list[dict]:
     """National dimension means per published round. A round's mean is hidden where it, minus
     every figure a kommune report shows (KS may open them all), would leave 1 to minimum - 1
-    people: the same rule as the national figure of the round itself (KommuneSums)."""
-    rounds = list(_published_up_to(round_).order_by("opens_on"))
-    min_sizes = {r.pk: r.effective_min_group_size for r in rounds}
-    kommune_n = {
-        (round_id, municipality_id): respondents
-        for round_id, municipality_id, respondents in PublishedMunicipality.objects.filter(
-            round__in=list(min_sizes)
-        ).values_list("round_id", "municipality_id", "respondents")
-    }
-    sums: dict = {}
-    # Kommune sums (about 4 000 rows a round), not answers.
-    for round_id, municipality_id, code, n, total, sum_sq in MunicipalityScore.objects.filter(
-        round__in=list(min_sizes), kind=ScoreKind.DIMENSION
-    ).values_list("round_id", "municipality_id", "code", "n", "total", "sum_sq"):
-        acc = sums.setdefault((round_id, code), [0, 0.0, 0.0, 0])
-        acc[0] += n
-        acc[1] += total
-        acc[2] += sum_sq
-        minimum = min_sizes[round_id]
-        if n < minimum or kommune_n.get((round_id, municipality_id), 0) < minimum:
-            acc[3] += n
-    rows = {
-        key: score_row(n, total, sum_sq)
-        for key, (n, total, sum_sq, unseen) in sums.items()
-        if not 0 < unseen < min_sizes[key[0]]
-    }
-    counts = dict(
-        Publication.objects.filter(round__in=list(min_sizes)).values_list("round_id", "respondents")
+    people: the same rule as the national figure of the round itself (KommuneSums). Two
+    queries: the rounds with their respondents, and the kommune sums added up per round and
+    dimension in the database (with the part no kommune report shows)."""
+    rounds = list(
+        _published_up_to(round_)
+        .annotate(published_respondents=F("publication__respondents"))
+        .order_by("opens_on")
     )
+    min_sizes = {r.pk: r.effective_min_group_size for r in rounds}
+    # A published round's minimum is the one it was published with (Round.min_group_size).
+    minimum = F("round__min_group_size")
+    in_a_report = Exists(
+        PublishedMunicipality.objects.filter(
+            round_id=OuterRef("round_id"),
+            municipality_id=OuterRef("municipality_id"),
+            respondents__gte=OuterRef("round__min_group_size"),
+        )
+    )
+    rows = {}
+    for row in (
+        MunicipalityScore.objects.filter(round__in=list(min_sizes), kind=ScoreKind.DIMENSION)
+        .values("round_id", "code")
+        .annotate(
+            people=Sum("n"),
+            all_total=Sum("total"),
+            all_sum_sq=Sum("sum_sq"),
+            unseen=Sum("n", filter=Q(n__lt=minimum) | Q(~in_a_report)),
+        )
+        .order_by()
+    ):
+        if not 0 < (row["unseen"] or 0) < min_sizes[row["round_id"]]:
+            rows[(row["round_id"], row["code"])] = score_row(
+                row["people"], row["all_total"], row["all_sum_sq"]
+            )
+    counts = {r.pk: r.published_respondents for r in rounds if r.published_respondents}
     series = _series(rounds, counts, rows, spec, lambda r: r.effective_min_group_size)
     return [s for s in series if s["respondents"]]
