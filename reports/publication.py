@@ -56,18 +56,29 @@ _STATEMENTS = (
     SELECT %s, u.id, u.municipality_id, u.sector_id, u.name, u.path
     FROM municipalities_orgunit u
     WHERE u.municipality_id IN
-        (SELECT municipality_id FROM assessment_participation WHERE round_id = %s)""",
+        (SELECT municipality_id FROM assessment_participation WHERE round_id = %s)
+    OR u.id IN (SELECT unit_key FROM assessment_respondenttally WHERE round_id = %s)""",
 )
 
-# The tallies hold every response of the round, and no tally names a unit that is gone (deleting
-# a unit moves its responses to «no unit»). Anything else (answers stored before tallies existed,
-# responses deleted) and publication sums the round afresh from its answers.
-_TALLIES_MATCH = """SELECT
-    (SELECT COUNT(*) FROM assessment_response WHERE round_id = %s)
-    = (SELECT COALESCE(SUM(n), 0) FROM assessment_respondenttally WHERE round_id = %s)
-    AND NOT EXISTS (SELECT 1 FROM assessment_respondenttally t
-        LEFT JOIN municipalities_orgunit u ON u.id = t.unit_key
-        WHERE t.round_id = %s AND t.unit_key <> 0 AND u.id IS NULL)"""
+# The tallies hold exactly the round's responses, cell by cell (a GROUP BY over the round's
+# responses, not its answers). Anything else (answers stored before tallies existed, responses
+# deleted, a unit deleted while the round was open, which moves its responses to «no unit») and
+# publication sums the round afresh from its answers.
+_TALLIES_MATCH = """SELECT NOT EXISTS (
+    SELECT municipality_id, staff_group_id, sector_id, COALESCE(unit_id, 0), COUNT(*)
+    FROM assessment_response WHERE round_id = %s
+    GROUP BY municipality_id, staff_group_id, sector_id, COALESCE(unit_id, 0)
+    EXCEPT
+    SELECT municipality_id, staff_group_id, sector_id, unit_key, n
+    FROM assessment_respondenttally WHERE round_id = %s
+) AND NOT EXISTS (
+    SELECT municipality_id, staff_group_id, sector_id, unit_key, n
+    FROM assessment_respondenttally WHERE round_id = %s
+    EXCEPT
+    SELECT municipality_id, staff_group_id, sector_id, COALESCE(unit_id, 0), COUNT(*)
+    FROM assessment_response WHERE round_id = %s
+    GROUP BY municipality_id, staff_group_id, sector_id, COALESCE(unit_id, 0)
+)"""
 
 
 def publish_round(*, round_: Round, now=None) -> Publication:
@@ -116,7 +127,7 @@ def _compute(round_: Round, now) -> Publication:
             # or hash in memory instead of spilling to disk, and are not compiled (run once).
             cursor.execute("SET LOCAL work_mem = '128MB'")
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(_TALLIES_MATCH, [round_.pk] * 3)
+        cursor.execute(_TALLIES_MATCH, [round_.pk] * 4)
         if not cursor.fetchone()[0]:
             logger.warning("Round %s: tallies rebuilt from the answers", round_.slug)
             rebuild_tallies(round_id=round_.pk)

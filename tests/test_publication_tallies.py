@@ -255,3 +255,46 @@ def test_submissions_at_the_same_moment_into_the_same_cells_are_all_tallied(open
     assert sum(n for *_, n in kept["RespondentTally"]) == 40
     rebuild_tallies(round_id=open_round.pk)
     assert {model.__name__: _rows(model, open_round) for model in TALLIES} == kept
+
+
+def test_tallies_that_add_up_to_the_right_total_in_the_wrong_cells_are_summed_afresh(
+    filled_round, spec
+):
+    """Responses stored before tallies existed, then as many others deleted: the totals agree,
+    the cells do not. Publication must notice and sum the answers."""
+    for model in TALLIES:
+        model.objects.filter(round=filled_round).delete()
+    _add(filled_round, spec, 20, 11, number="1506")
+    Response.objects.filter(round=filled_round, municipality__number="1506").delete()
+    sogndal = Response.objects.filter(round=filled_round, municipality__number="4640")
+    sogndal.filter(pk__in=list(sogndal.order_by("pk").values_list("pk", flat=True)[:100])).delete()
+
+    publish_round(round_=filled_round)
+
+    published = {
+        p.municipality.number: p.respondents
+        for p in snapshot.PublishedMunicipality.objects.filter(round=filled_round)
+    }
+    assert published == {"4640": 20, "1506": 0}
+    by_kommune = {}
+    for cell in snapshot.RespondentCell.objects.filter(round=filled_round):
+        by_kommune[cell.municipality_id] = by_kommune.get(cell.municipality_id, 0) + cell.n
+    assert by_kommune == {Municipality.objects.get(number="4640").pk: 20}
+
+
+def test_units_keep_their_place_when_the_kommune_left_the_round_before_publication(
+    filled_round, sogndal_units
+):
+    from assessment.models import Participation
+
+    Participation.objects.filter(round=filled_round, municipality__number="4640").delete()
+
+    publish_round(round_=filled_round)
+
+    heim = sogndal_units["heim"]
+    paths = set(
+        snapshot.RespondentCell.objects.filter(round=filled_round, unit_id=heim.pk).values_list(
+            "unit_path", flat=True
+        )
+    )
+    assert paths == {heim.path}

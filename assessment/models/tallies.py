@@ -97,4 +97,5 @@ class TenureTally(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.municipality_id}/{self.tenure or '-'} {self.code}: {self.n}"
+        # No count: a tally of an open round is listed where the admin deletes a round.
+        return f"{self.municipality_id}/{self.tenure or '-'} {self.code}"

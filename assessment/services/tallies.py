@@ -119,8 +119,6 @@ TALLY_TABLES = (
     "assessment_choicetally",
     "assessment_tenuretally",
 )
-# SQLite allows at most 32 766 parameters per statement; PostgreSQL takes one array.
-_SQLITE_CHUNK = 900
 
 
 def add_to_tallies(*, round_id: int, response_ids: list[int]) -> None:
@@ -129,7 +127,8 @@ def add_to_tallies(*, round_id: int, response_ids: list[int]) -> None:
     if not response_ids:
         return
     postgresql = connection.vendor == "postgresql"
-    chunk_size = len(response_ids) if postgresql else _SQLITE_CHUNK
+    # PostgreSQL takes the ids as one array; elsewhere two IN lists must fit the parameter limit.
+    chunk_size = len(response_ids) if postgresql else connection.features.max_query_params // 2 - 1
     with connection.cursor() as cursor:
         if postgresql:
             # A batch of an import sums hundreds of thousands of answers: in memory, not on disk.
