@@ -128,7 +128,8 @@ def add_to_tallies(*, round_id: int, response_ids: list[int]) -> None:
         return
     postgresql = connection.vendor == "postgresql"
     # PostgreSQL takes the ids as one array; elsewhere two IN lists must fit the parameter limit.
-    chunk_size = len(response_ids) if postgresql else connection.features.max_query_params // 2 - 1
+    limit = connection.features.max_query_params or 999
+    chunk_size = len(response_ids) if postgresql else limit // 2 - 1
     with connection.cursor() as cursor:
         if postgresql:
             # A batch of an import sums hundreds of thousands of answers: in memory, not on disk.
