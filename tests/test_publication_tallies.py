@@ -298,3 +298,16 @@ def test_units_keep_their_place_when_the_kommune_left_the_round_before_publicati
         )
     )
     assert paths == {heim.path}
+
+
+def test_tally_keys_leave_no_trace_of_the_order_cells_got_their_first_answer(open_round, spec):
+    """Like the responses' keys: a cell whose only respondent is one person must not tell, by
+    its key, who answered before whom."""
+    order: list[int] = []
+    for seed in range(40):
+        before = set(RespondentTally.objects.values_list("pk", flat=True))
+        _add(open_round, spec, 1, seed, number=random.Random(seed).choice(["4640", "1506"]))
+        order += sorted(set(RespondentTally.objects.values_list("pk", flat=True)) - before)
+    assert len(order) >= 8
+    assert order != sorted(order)
+    assert all(0 < key < 2**63 for key in order)

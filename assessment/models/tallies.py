@@ -9,6 +9,28 @@ response does not hold already (no link to a person, an invitation or a time).""
 from django.db import models
 
 
+class RandomKey(models.Func):
+    """A random 63-bit key made by the database, for rows written by raw SQL: like the keys of
+    assessment/keys.py, it leaves no trace of the order in which the rows were created (the
+    first answer in each cell)."""
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return "(random() & 9223372036854775807)", []  # SQLite: a random signed 64-bit integer
+
+    def as_postgresql(self, compiler, connection, **extra):
+        # random() has 52 random bits: two draws make the 63.
+        return (
+            "((floor(random() * 2147483648)::bigint << 32) | floor(random() * 4294967296)::bigint)",
+            [],
+        )
+
+
+def random_id() -> models.BigIntegerField:
+    return models.BigIntegerField(primary_key=True, db_default=RandomKey(), editable=False)
+
+
 def cell_key(model: str, on_delete=models.DO_NOTHING) -> models.ForeignKey:
     """A key column of a tally or a published cell: no index of its own (the unique key covers
     it) and no database constraint (the rows are summed from rows that satisfy it)."""
@@ -19,6 +41,7 @@ class Tally(models.Model):
     """The keys of one response cell. `unit_key` is the unit's id, 0 for no unit (a plain column,
     so the unique key works the same on PostgreSQL and SQLite)."""
 
+    id = random_id()
     round = cell_key("assessment.Round", on_delete=models.CASCADE)
     municipality = cell_key("municipalities.Municipality")
     staff_group = cell_key("municipalities.StaffGroup")
@@ -81,6 +104,7 @@ class TenureTally(models.Model):
     """Respondents per kommune and tenure band; with `code`, their dimension scores (code '' is
     the respondent count itself)."""
 
+    id = random_id()
     round = cell_key("assessment.Round", on_delete=models.CASCADE)
     municipality = cell_key("municipalities.Municipality")
     tenure = models.CharField(max_length=10)
