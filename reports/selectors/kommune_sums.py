@@ -22,6 +22,11 @@ from ..models import MunicipalityScore, PublishedMunicipality
 from .stats import Stat, make_stat, score_row
 
 
+def scales_of(spec) -> list[tuple[str, str]]:
+    """The instrument's dimensions as (code, label) pairs, for KommuneSums.population_stats."""
+    return [(d.code, d.label) for d in spec.dimensions]
+
+
 @dataclass
 class KommuneSums:
     """A published round's kommuner (as published) and their dimension sums, suppressed."""
@@ -48,35 +53,34 @@ class KommuneSums:
             m for m, p in self.published.items() if size_class is None or p.size_class == size_class
         ]
 
-    def population_stats(self, spec, members, own: int | None, own_shown) -> list[Stat]:
-        """The figure over `members` per dimension, as a viewer whose own kommune is `own` may
-        see it (`own_shown(code)`: whether that viewer sees their kommune's figure)."""
+    def population_stats(self, scales, members, own: int | None, own_shown) -> list[Stat]:
+        """The figure over `members` per scale (`scales`: (code, label) pairs, see `scales_of`),
+        as a viewer whose own kommune is `own` may see it (`own_shown(code)`: whether that viewer
+        sees their kommune's figure)."""
         stats = []
-        for d in spec.dimensions:
-            parts = [self.rows[(m, d.code)] for m in members if (m, d.code) in self.rows]
+        for code, label in scales:
+            parts = [self.rows[(m, code)] for m in members if (m, code) in self.rows]
             n = sum(p["n"] for p in parts)
             total = sum(p["total"] for p in parts)
             sum_sq = sum(p["sum_sq"] for p in parts)
-            stat = make_stat(
-                d.code, d.label, score_row(n, total, sum_sq) if n else None, self.min_size
-            )
+            stat = make_stat(code, label, score_row(n, total, sum_sq) if n else None, self.min_size)
             residual = sum(
-                self.rows[(m, d.code)]["n"]
+                self.rows[(m, code)]["n"]
                 for m in members
-                if (m, d.code) in self.cells
-                and not (m == own and own_shown(d.code))
-                and (m, d.code) in self.rows
+                if (m, code) in self.cells
+                and not (m == own and own_shown(code))
+                and (m, code) in self.rows
             )
             # Every kommune report shows its own figure from the minimum up, also where the
             # comparison hid it to protect a smaller one, and KS may open every report: so the
             # figure minus every figure any report shows must not leave 1 to minimum - 1 people.
             unseen = sum(
-                self.rows[(m, d.code)]["n"]
+                self.rows[(m, code)]["n"]
                 for m in members
-                if (m, d.code) in self.rows and not self.in_a_report(m, self.rows[(m, d.code)])
+                if (m, code) in self.rows and not self.in_a_report(m, self.rows[(m, code)])
             )
             if not stat.suppressed and (0 < residual < self.min_size or 0 < unseen < self.min_size):
-                stat = Stat(code=d.code, name=d.label, suppressed=True, reason=PROTECTS_SMALLER)
+                stat = Stat(code=code, name=label, suppressed=True, reason=PROTECTS_SMALLER)
             stats.append(stat)
         return stats
 
@@ -197,22 +201,9 @@ def viewer_benchmarks(sums: KommuneSums, spec, own: int | None, size_class: str)
     """(national, peer) figures as a viewer whose own kommune is `own` may see them."""
     shown = _own_shown(sums, own)
     return (
-        sums.population_stats(spec, sums.members(), own, shown),
-        sums.population_stats(spec, sums.members(size_class), own, shown),
+        sums.population_stats(scales_of(spec), sums.members(), own, shown),
+        sums.population_stats(scales_of(spec), sums.members(size_class), own, shown),
     )
-
-
-@dataclass(frozen=True)
-class _Scale:
-    code: str
-    label: str
-
-
-@dataclass(frozen=True)
-class _OutcomeSpec:
-    """The one outcome scale, shaped like an instrument spec for KommuneSums.population_stats."""
-
-    dimensions: tuple
 
 
 def outcome_benchmarks(sums: KommuneSums, own_id: int | None, size_class: str):
@@ -221,7 +212,7 @@ def outcome_benchmarks(sums: KommuneSums, own_id: int | None, size_class: str):
     comparison (sums.hidden) and the outcome cells hidden across kommuner (sums.outcome_cells),
     then the same residual rule as the dimensions. No query: the kommune sums bring the rows."""
     outcome_sums = replace(sums, rows=sums.outcome_rows, cells=sums.outcome_cells)
-    scale = _OutcomeSpec(dimensions=(_Scale(OUTCOME_CODE, _("Resultatindeks")),))
+    scale = [(OUTCOME_CODE, _("Resultatindeks"))]
     shown = _own_shown(outcome_sums, own_id)
     national = outcome_sums.population_stats(scale, sums.members(), own_id, shown)[0]
     peer = outcome_sums.population_stats(scale, sums.members(size_class), own_id, shown)[0]
