@@ -13,7 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from municipalities.selectors import get_access_for_user, get_municipality_for_coordinator
+from municipalities.selectors import (
+    get_municipality_for_coordinator,
+    require_national,
+)
 
 from . import mail, selectors, services
 from .forms import (
@@ -26,22 +29,17 @@ from .letters import letters_pdf
 from .models import OpenLink
 
 
-def _require_national(user):
-    if not get_access_for_user(user).is_national:
-        raise Http404
-
-
 @login_required
 @require_safe
 def round_list(request):
-    _require_national(request.user)
+    require_national(request.user)
     return render(request, "assessment/round_list.html", {"rounds": selectors.list_rounds()})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_create(request):
-    _require_national(request.user)
+    require_national(request.user)
     version = selectors.latest_published_version()
     form = RoundForm(
         request.POST or None,

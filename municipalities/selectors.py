@@ -101,6 +101,12 @@ def get_access_for_user(user) -> Access:
     return access
 
 
+def require_national(user) -> None:
+    """KS analysts and superusers only: everyone else gets a 404, as for another kommune."""
+    if not get_access_for_user(user).is_national:
+        raise Http404
+
+
 def get_municipalities_for_user(user) -> QuerySet[Municipality]:
     access = get_access_for_user(user)
     if access.is_national:

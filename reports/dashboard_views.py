@@ -38,11 +38,11 @@ def dashboard(request, number, slug):
 def render_dashboard(request, participation, *, email_form=None):
     """The dashboard, also as the answer to an invitation form with addresses to correct."""
     round_ = participation.round
+    reminder_dates = mail.coming_reminder_dates(participation)
     if email_form is None:
         email_form = EmailInviteForm(
             initial=EmailInviteForm.initial_reminders(
-                mail.coming_reminder_dates(participation)
-                or mail.default_reminder_dates(participation)
+                reminder_dates or mail.default_reminder_dates(participation)
             )
         )
     return render(
@@ -55,7 +55,7 @@ def render_dashboard(request, participation, *, email_form=None):
             "rates": participation_rates(participation),
             "invitations": invitation_summary(participation),
             "batches": mail.batch_summaries(participation),
-            "reminder_dates": mail.coming_reminder_dates(participation),
+            "reminder_dates": reminder_dates,
             "links": [
                 {"link": link, "url": open_link_url(request, link)}
                 for link in open_links(participation)

@@ -18,6 +18,7 @@ from municipalities.selectors import (
     ReportScope,
     get_access_for_user,
     get_municipality_for_coordinator,
+    require_national,
 )
 
 from . import action_plans
@@ -221,8 +222,7 @@ def staff_page(request, token):
 @require_safe
 def action_cycle(request, slug):
     """KS: which focus dimensions the kommuner chose and how their actions stand."""
-    if not get_access_for_user(request.user).is_national:
-        raise Http404
+    require_national(request.user)
     round_ = get_round(slug)
     if not ensure_published(round_):
         return _pending(request, round_)

@@ -4,7 +4,6 @@ closing a round, «Om metoden», and the coordinator's dashboard while a round r
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +18,7 @@ from assessment.selectors import (
     reference_list,
     version_changes,
 )
-from municipalities.selectors import fact_sheet_table, get_access_for_user, list_counties
+from municipalities.selectors import fact_sheet_table, list_counties, require_national
 
 from . import pages
 from .benchmark_table import fact_sheet_rows
@@ -55,8 +54,7 @@ def benchmark(request, slug):
 @require_safe
 def psychometrics(request, slug):
     """KS only: every psychometric figure stored for a published round."""
-    if not get_access_for_user(request.user).is_national:
-        raise Http404
+    require_national(request.user)
     round_ = get_round(slug)
     if not ensure_published(round_):
         return _pending(request, round_)
@@ -69,8 +67,7 @@ def psychometrics(request, slug):
 @require_http_methods(["GET", "POST"])
 def close_round(request, slug):
     """KS (or a superuser) closes a round early and publishes it, after a confirmation."""
-    if not get_access_for_user(request.user).is_national:
-        raise Http404
+    require_national(request.user)
     round_ = get_round(slug)
     if round_.is_published:
         messages.info(request, _("Runden er allerede stengt og publisert."))
