@@ -228,6 +228,25 @@ def _cheapest_hitting_set(counts, deficient: list[set], max_members: int) -> set
     return set(best[full][3])
 
 
+def withheld_cells(counts, score_n, codes, min_size, hidden_groups, cells, populations):
+    """(key, code) cells whose reason is withheld (`withheld`), per dimension;
+    the cells of a hidden group carry the group's reason, not their own."""
+    out = set()
+    for code in codes:
+        cell_counts = {key: score_n.get((key, code), 0) for key in counts}
+        cell_hidden = {key for key in counts if (key, code) in cells or key in hidden_groups}
+        found = withheld(
+            cell_counts,
+            cell_hidden,
+            min_size,
+            populations,
+            unlabelled=frozenset(hidden_groups),
+            lowest=0,
+        )
+        out |= {(key, code) for key in found}
+    return out
+
+
 def hidden_cells(keys, score_n: dict, codes, min_size, hidden_groups, populations=None) -> set:
     """Complementary suppression per score: a cell (group, dimension) whose n is below the
     minimum is hidden, and the hidden cells of a dimension - with those of hidden groups - must

@@ -22,10 +22,9 @@ from .kommune_sums import (
     benchmarks_for,
     kommune_sums,
     outcome_benchmarks,
-    scales_of,
     viewer_benchmarks,
 )
-from .stats import Overall, Stat, make_stat
+from .stats import Overall, Stat, make_stat, scales
 
 __all__ = [
     "MIN_UNNAMED",
@@ -119,9 +118,7 @@ def benchmark(round_: Round) -> dict:
     return {
         "round": {"slug": round_.slug, "name": round_.name},
         "min_size": sums.min_size,
-        "national": sums.population_stats(
-            scales_of(spec), sums.members(), None, lambda _code: False
-        ),
+        "national": sums.population_stats(scales(spec), sums.members(), None, lambda _code: False),
         "has_outcome": spec.outcomes is not None,
         "respondents": sum(p.respondents for p in sums.published.values()),
         "municipalities": [_kommune_row(sums, labels, m, m in named) for m in ordered],

@@ -12,27 +12,9 @@ from ..anonymity import (
     suppress,
     suppress_nested,
     withheld,
+    withheld_cells,
 )
 from .stats import Group, Overall, count_cells, make_stat, scales, sum_cells
-
-
-def _withheld_cells(counts, score_n, codes, min_size, hidden_groups, cells, populations):
-    """(key, code) cells whose reason is withheld (reports.anonymity.withheld), per dimension;
-    the cells of a hidden group carry the group's reason, not their own."""
-    out = set()
-    for code in codes:
-        cell_counts = {key: score_n.get((key, code), 0) for key in counts}
-        cell_hidden = {key for key in counts if (key, code) in cells or key in hidden_groups}
-        found = withheld(
-            cell_counts,
-            cell_hidden,
-            min_size,
-            populations,
-            unlabelled=frozenset(hidden_groups),
-            lowest=0,
-        )
-        out |= {(key, code) for key in found}
-    return out
 
 
 def groups_of(
@@ -114,7 +96,7 @@ def suppressed_groups(
         dims,
         min_size,
         withheld(counts, hidden, min_size, everyone),
-        _withheld_cells(counts, score_n, codes, min_size, hidden, cells, everyone),
+        withheld_cells(counts, score_n, codes, min_size, hidden, cells, everyone),
     )
 
 

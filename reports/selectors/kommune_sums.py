@@ -17,14 +17,9 @@ from assessment.models import Round, ScoreKind
 from assessment.scoring import OUTCOME_CODE
 from municipalities.models import Municipality, SizeClass
 
-from ..anonymity import PROTECTS_SMALLER, hidden_cells, suppress_nested, withheld
+from ..anonymity import PROTECTS_SMALLER, hidden_cells, suppress_nested, withheld, withheld_cells
 from ..models import MunicipalityScore, PublishedMunicipality
-from .stats import Stat, make_stat, score_row
-
-
-def scales_of(spec) -> list[tuple[str, str]]:
-    """The instrument's dimensions as (code, label) pairs, for KommuneSums.population_stats."""
-    return [(d.code, d.label) for d in spec.dimensions]
+from .stats import Stat, make_stat, scales, score_row
 
 
 @dataclass
@@ -54,7 +49,7 @@ class KommuneSums:
         ]
 
     def population_stats(self, scales, members, own: int | None, own_shown) -> list[Stat]:
-        """The figure over `members` per scale (`scales`: (code, label) pairs, see `scales_of`),
+        """The figure over `members` per scale (`scales`: (code, label) pairs, as `stats.scales` gives them),
         as a viewer whose own kommune is `own` may see it (`own_shown(code)`: whether that viewer
         sees their kommune's figure)."""
         stats = []
@@ -158,29 +153,19 @@ def kommune_sums(round_: Round, spec, history_of: Municipality | None = None) ->
 def _suppressed_cells(sums: KommuneSums, rows: dict, codes, counts, populations):
     """The hidden (kommune, code) cells of one set of scores - complementary suppression inside
     the nation and every size class - and those among them whose reason must not be told."""
+    score_n = {key: row["n"] for key, row in rows.items()}
     cells = hidden_cells(
+        counts, score_n, codes, sums.min_size, sums.hidden, populations=populations
+    )
+    quiet = withheld_cells(
         counts,
-        {key: row["n"] for key, row in rows.items()},
+        score_n,
         codes,
         sums.min_size,
         sums.hidden,
-        populations=populations,
+        cells,
+        populations,
     )
-    quiet = set()
-    for code in codes:
-        cell_counts = {m: rows.get((m, code), {"n": 0})["n"] for m in counts}
-        cell_hidden = {m for m in counts if (m, code) in cells}
-        quiet |= {
-            (m, code)
-            for m in withheld(
-                cell_counts,
-                cell_hidden,
-                sums.min_size,
-                populations,
-                unlabelled=frozenset(sums.hidden),
-                lowest=0,
-            )
-        }
     return cells, quiet
 
 
@@ -201,8 +186,8 @@ def viewer_benchmarks(sums: KommuneSums, spec, own: int | None, size_class: str)
     """(national, peer) figures as a viewer whose own kommune is `own` may see them."""
     shown = _own_shown(sums, own)
     return (
-        sums.population_stats(scales_of(spec), sums.members(), own, shown),
-        sums.population_stats(scales_of(spec), sums.members(size_class), own, shown),
+        sums.population_stats(scales(spec), sums.members(), own, shown),
+        sums.population_stats(scales(spec), sums.members(size_class), own, shown),
     )
 
 
