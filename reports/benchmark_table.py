@@ -105,7 +105,7 @@ def name_cell(row, *, viewer_is_national: bool, query: str, link) -> SafeString:
     number = conditional_escape(row["number"])
     marker = conditional_escape(_("marker"))
     return mark_safe(  # noqa: S308 - every part escaped
-        f'<a href="{link(row["number"])}">{name}</a>\n        '
+        f'<a href="{link(number)}">{name}</a>\n        '
         f'<a class="small" href="?{conditional_escape(query)}&amp;marker={number}">{marker}'
         f'<span class="visually-hidden"> {name}</span></a>'
     )
@@ -131,7 +131,7 @@ def table_row(row, *, min_size: int) -> SafeString:
     )
 
 
-def fact_sheet_rows(rows: list[dict], columns: int) -> SafeString:
+def fact_sheet_rows_html(rows: list[dict], columns: int) -> SafeString:
     """The fact-sheet table's rows (municipalities.selectors.fact_sheet_table), as the template
     wrote them."""
     missing = conditional_escape(_("ikke fylt ut"))

@@ -166,6 +166,18 @@ def complete_publication(*, round_id: int) -> None:
     logger.info("Round %s: psychometrics in %.1f s", round_.slug, time.monotonic() - started)
 
 
+def complete_pending_publications() -> list[int]:
+    """Complete every publication still without its psychometrics (the worker was down or the
+    task failed); returns their round ids. Run by `publish_due_rounds`, so the daily job
+    catches up."""
+    pending = list(
+        Publication.objects.filter(psychometrics__isnull=True).values_list("round_id", flat=True)
+    )
+    for round_id in pending:
+        complete_publication(round_id=round_id)
+    return pending
+
+
 def _complete_later(round_id: int) -> None:
     """With the database queue the task is stored in the publication's transaction (both or
     neither). A backend that runs tasks at once (tests) completes the publication right here,

@@ -21,10 +21,14 @@ from assessment.selectors import (
 from municipalities.selectors import fact_sheet_table, list_counties, require_national
 
 from . import pages
-from .benchmark_table import fact_sheet_rows
+from .benchmark_table import fact_sheet_rows_html
 from .publication import ensure_published, publish_round
 from .selectors import benchmark_viewer, reliability_for_published_rounds
-from .selectors.psychometrics import psychometrics_for_published_rounds, round_psychometrics
+from .selectors.psychometrics import (
+    psychometrics_for_published_rounds,
+    psychometrics_overdue,
+    round_psychometrics,
+)
 from .views import _pending
 
 
@@ -45,7 +49,7 @@ def benchmark(request, slug):
     )
     if is_national:
         sheets = fact_sheet_table(round_, context["table_rows"])
-        sheets["rows_html"] = fact_sheet_rows(sheets["rows"], len(sheets["columns"]))
+        sheets["rows_html"] = fact_sheet_rows_html(sheets["rows"], len(sheets["columns"]))
         context["fact_sheets"] = sheets
     return render(request, "reports/benchmark.html", context)
 
@@ -60,7 +64,12 @@ def psychometrics(request, slug):
         return _pending(request, round_)
     # None until the task queued at publication has computed the figures.
     data = round_psychometrics(round_)
-    return render(request, "reports/psychometrics.html", {"round": round_, "data": data})
+    overdue = data is None and psychometrics_overdue(round_)
+    return render(
+        request,
+        "reports/psychometrics.html",
+        {"round": round_, "data": data, "overdue": overdue},
+    )
 
 
 @login_required

@@ -75,8 +75,7 @@ def _report_and_participation(request, slug, municipality):
     # The round, the participation with its fact sheet and the round's outcome association, in
     # the one query that checks the kommune takes part (reports.selectors.beside_radar).
     participation = report_participation_by_slug(slug, municipality)
-    if participation is None:
-        get_round(slug)  # 404 for an unknown round, as for a kommune that does not take part
+    if participation is None:  # an unknown round, or a kommune that does not take part
         raise Http404
     round_ = participation.round
     was_published = round_.is_published

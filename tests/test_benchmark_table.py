@@ -31,3 +31,31 @@ def test_report_links_reverse_once():
         assert link(number) == reverse(
             "reports:municipality_report", kwargs={"slug": "var-2026", "number": number}
         )
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+@pytest.mark.parametrize("reason", [None, "too_few", "protects_smaller", "withheld"])
+def test_hidden_markers_written_in_python_are_those_of_the_template(language, reason):
+    """The table's hidden scores and counts say exactly what templates/reports/_hidden.html
+    says elsewhere, so a change of wording there cannot miss the comparison table."""
+    from django.template.loader import render_to_string
+
+    from reports.benchmark_table import hidden_count, hidden_span
+
+    with translation.override(language):
+        score = render_to_string("reports/_hidden.html", {"reason": reason, "min_size": 5})
+        count = render_to_string(
+            "reports/_hidden.html", {"reason": reason, "min_size": 5, "count": True}
+        )
+        assert hidden_span(reason) == score.strip()
+        assert hidden_count(reason, 5) == count.strip()
+
+
+def test_a_kommune_number_cannot_break_out_of_the_report_link():
+    from reports.benchmark_table import name_cell
+
+    row = {"display_name": "Sogndal", "number": '46"40<'}
+    link = report_links("runde")
+    html = name_cell(row, viewer_is_national=True, query="a=1&b=2", link=link)
+    assert '"40<' not in html
+    assert "46&quot;40&lt;" in html

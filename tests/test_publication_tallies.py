@@ -3,6 +3,7 @@ round's answers are summed per cell as they arrive, and the published cells are 
 sums that show a round only once it is published. The published numbers must be exactly those
 summed from the answers, whatever path stored them, and nothing of an open round may show."""
 
+import io
 import random
 import re
 import threading
@@ -311,3 +312,28 @@ def test_tally_keys_leave_no_trace_of_the_order_cells_got_their_first_answer(ope
     assert len(order) >= 8
     assert order != sorted(order)
     assert all(0 < key < 2**63 for key in order)
+
+
+def test_psychometrics_whose_task_never_ran_are_flagged_and_caught_up_by_the_daily_job(
+    filled_round, users, settings
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    publication = publish_round(round_=filled_round)
+    ks = Client()
+    ks.force_login(users["ks"])
+    url = reverse("reports:psychometrics", kwargs={"slug": filled_round.slug})
+    assert "db_worker" not in ks.get(url).content.decode()
+    type(filled_round).objects.filter(pk=filled_round.pk).update(
+        published_at=timezone.now() - timedelta(hours=2)
+    )
+    assert "db_worker" in ks.get(url).content.decode()
+
+    call_command("publish_due_rounds", stdout=io.StringIO())  # no worker: the cron job
+
+    assert Psychometrics.objects.filter(publication=publication).exists()
+    assert "db_worker" not in ks.get(url).content.decode()

@@ -2,11 +2,18 @@
 page and the KS page. National figures only; rwg(j) per kommune exists only for kommuner shown
 in the national comparison."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from assessment.models import Round
 from assessment.selectors import get_instrument_spec
 from municipalities.models import Municipality
 
 from ..models import Psychometrics
+
+# The queued task takes seconds to minutes; past this, something is wrong with the worker.
+PSYCHOMETRICS_OVERDUE = timedelta(hours=1)
 
 
 def _dimension_rows(spec, stored: dict) -> list[dict]:
@@ -109,3 +116,10 @@ def outcome_rows(spec, respondents: dict | None, kommuner: dict | None) -> list[
         }
         for d in spec.dimensions
     ]
+
+
+def psychometrics_overdue(round_: Round) -> bool:
+    """Whether a published round still has no psychometrics long after its publication (the
+    queue's worker is not running, or the task failed)."""
+    published = round_.published_at
+    return published is not None and timezone.now() - published > PSYCHOMETRICS_OVERDUE

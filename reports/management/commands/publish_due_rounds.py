@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reports.publication import complete_publication, publish_due_rounds
+from reports.publication import complete_pending_publications, publish_due_rounds
 
 
 class Command(BaseCommand):
@@ -13,8 +13,8 @@ class Command(BaseCommand):
                 f"Runde «{publication.round.name}» publisert: {publication.respondents} svar, "
                 f"{publication.municipalities} kommuner."
             )
-        # Reliability and psychometrics here rather than waiting for the worker.
-        for publication in publications:
-            complete_publication(round_id=publication.round_id)
+        # Reliability and psychometrics here rather than waiting for the worker, also for
+        # earlier publications whose queued task never ran.
+        complete_pending_publications()
         if not publications:
             self.stdout.write("Ingen runder å publisere.")
