@@ -3,7 +3,7 @@ engine (and `floatformat` on every mean, nearly all of them different) were most
 benchmark page. The output is what the template wrote; tests/test_benchmark_table.py checks the
 number formatting against Django's `floatformat`."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.urls import reverse
 from django.utils import formats
@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from assessment.scoring import OUTCOME_CODE
 
 from .anonymity import reason_label
-
-_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(0, 4)}
+from .numbers import half_up
 
 
 def _text(value) -> str:
@@ -41,10 +40,7 @@ class DecimalText:
             return ""
         if not number.is_finite():
             return str(value)
-        rounded = number.quantize(_QUANTUM[places], ROUND_HALF_UP)
-        if not rounded:
-            rounded = abs(rounded)  # floatformat never writes «-0,00»
-        text = f"{rounded:f}"
+        text = half_up(number, places)
         return text.replace(".", self.separator) if places else text
 
 

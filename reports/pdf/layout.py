@@ -6,7 +6,7 @@ put into a Paragraph goes through `text` first: a name like `<img src="/etc/..."
 never followed."""
 
 import html
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -15,6 +15,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
+
+from ..numbers import half_up
 
 MARGIN = 16 * mm
 PORTRAIT_WIDTH = A4[0] - 2 * MARGIN
@@ -33,8 +35,7 @@ def fmt(value, digits=2) -> str:
     so the PDF shows exactly the figures of the page."""
     if value is None:
         return "–"
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return f"{rounded:.{digits}f}".replace(".", ",")
+    return half_up(Decimal(str(value)), digits).replace(".", ",")
 
 
 def percent(value) -> str:
