@@ -12,8 +12,9 @@ from . import charts
 from .anonymity import reason_label
 from .benchmark_table import DecimalText, name_cell, report_links, score_cells, table_row
 from .selectors import Report, Stat, national_trend, quartiles
-from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer, viewer_benchmarks
+from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer
 from .selectors.explore import heatmap_rows, tenure_groups
+from .selectors.kommune_sums import viewer_benchmarks
 
 
 def likert_labels():

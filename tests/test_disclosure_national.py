@@ -43,7 +43,8 @@ def test_no_viewer_can_subtract_a_small_group_from_the_national_or_a_peer_figure
     nation_setup, sizes, named
 ):
     from assessment.models import Participation, Response
-    from reports.selectors.benchmark import benchmark_for_viewer, viewer_benchmarks
+    from reports.selectors.benchmark import benchmark_for_viewer
+    from reports.selectors.kommune_sums import viewer_benchmarks
 
     round_, spec = nation_setup.round, nation_setup.spec
     unpublish(round_, nation_setup.closes_on)

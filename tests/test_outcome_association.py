@@ -99,7 +99,7 @@ def test_kommune_level_uses_only_shown_kommuner(outcome_round, spec):
         means.setdefault(row["response__municipality__number"], {})[row["code"]] = row["mean"]
     # The kommune with 3 respondents is hidden, and one more by complementary suppression
     # (3 alone would be derivable from the national total): exactly the benchmark's hidden set.
-    from reports.selectors.benchmark import kommune_sums
+    from reports.selectors.kommune_sums import kommune_sums
 
     hidden = kommune_sums(outcome_round, spec).hidden
     assert len(hidden) == 2

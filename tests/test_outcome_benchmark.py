@@ -20,7 +20,8 @@ from assessment.services import ResponseData
 from municipalities.models import Municipality
 from municipalities.selectors import ReportScope
 from reports.anonymity import PROTECTS_SMALLER, TOO_FEW
-from reports.selectors.benchmark import benchmark_for_viewer, outcome_benchmarks
+from reports.selectors.benchmark import benchmark_for_viewer
+from reports.selectors.kommune_sums import outcome_benchmarks
 from reports.selectors.report import municipality_report
 from reports.services import create_api_token
 from tests.conftest import make_user, publish, unpublish

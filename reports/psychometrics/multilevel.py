@@ -75,7 +75,7 @@ def icc_groups(round_: Round) -> dict:
 
 def rwg_by_kommune(round_: Round, spec, item_ids: dict, sums) -> dict:
     """{code: {municipality id: rwg(j)}} for kommuner (and dimensions) shown in the national
-    comparison (`sums`: reports.selectors.benchmark.kommune_sums); a suppressed kommune gets no
+    comparison (`sums`: reports.selectors.kommune_sums.kommune_sums); a suppressed kommune gets no
     entry."""
     rows = list(
         ItemCell.objects.filter(round=round_)

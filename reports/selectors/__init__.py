@@ -1,13 +1,9 @@
 """Reads for reports: everything comes from the published snapshot (reports.models), with the
 anonymity rules applied here so every output gets the same, already-suppressed numbers."""
 
-from .benchmark import (
-    benchmark,
-    benchmark_for_viewer,
-    benchmark_viewer,
-    benchmarks_for,
-)
+from .benchmark import benchmark, benchmark_for_viewer, benchmark_viewer
 from .home import home_overview
+from .kommune_sums import benchmarks_for
 from .reliability import reliability_for_published_rounds
 from .report import municipality_report
 from .report_data import Report

@@ -17,26 +17,15 @@ from municipalities.models import SizeClass
 from municipalities.selectors import get_access_for_user
 
 from ..anonymity import WITHHELD, reason
-from .kommune_sums import (
-    KommuneSums,
-    benchmarks_for,
-    kommune_sums,
-    outcome_benchmarks,
-    viewer_benchmarks,
-)
+from .kommune_sums import KommuneSums, kommune_sums, outcome_benchmarks, viewer_benchmarks
 from .stats import Overall, Stat, make_stat, scales
 
 __all__ = [
     "MIN_UNNAMED",
     "FilterTooNarrow",
-    "KommuneSums",
     "benchmark",
     "benchmark_for_viewer",
     "benchmark_viewer",
-    "benchmarks_for",
-    "kommune_sums",
-    "outcome_benchmarks",
-    "viewer_benchmarks",
 ]
 
 # A coordinator sees kommuner that have not agreed to be named only as anonymous rows, and only

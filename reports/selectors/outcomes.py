@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from assessment.scoring import OUTCOME_CODE
 
 from ..anonymity import suppress
-from .benchmark import outcome_benchmarks
+from .kommune_sums import outcome_benchmarks
 from .population import small_rest
 from .stats import Stat
 
