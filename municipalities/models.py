@@ -1,6 +1,7 @@
 """Kommuner, their org units, the national staff groups and sectors, and user roles."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -199,6 +200,30 @@ class Membership(models.Model):
     def __str__(self):
         scope = self.unit or self.municipality or "Norge"
         return f"{self.user} – {self.get_role_display()} – {scope}"
+
+    def clean(self):
+        """One unit per unit leader and kommune, wherever a role is granted (services, the
+        admin): a person who saw two units' pages beside each other could subtract one from the
+        other, or both from their sector (domain.md §6)."""
+        super().clean()
+        if (
+            self.role == Role.UNIT_LEADER
+            and self.user_id
+            and self.municipality_id
+            and Membership.objects.filter(
+                user_id=self.user_id, role=self.role, municipality_id=self.municipality_id
+            )
+            .exclude(unit_id=self.unit_id)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _(
+                    "%(user)s leder allerede en annen enhet i %(kommune)s. En enhetsleder kan ha "
+                    "én enhet per kommune, ellers kunne to enhetssider trekkes fra hverandre."
+                )
+                % {"user": self.user.username, "kommune": self.municipality.name}
+            )
 
 
 class PendingGrant(models.Model):

@@ -192,20 +192,9 @@ def grant_role(
 
 
 def _add_membership(user, role, municipality, unit) -> Membership:
-    """One unit per unit leader and kommune: a person who saw two units' pages beside each
-    other could subtract one from the other, or both from their sector (domain.md §6)."""
-    if role == Role.UNIT_LEADER and (
-        Membership.objects.filter(user=user, role=role, municipality=municipality)
-        .exclude(unit=unit)
-        .exists()
-    ):
-        raise ValidationError(
-            _(
-                "%(user)s leder allerede en annen enhet i %(kommune)s. En enhetsleder kan ha én "
-                "enhet per kommune, ellers kunne to enhetssider trekkes fra hverandre."
-            )
-            % {"user": user.username, "kommune": municipality.name}
-        )
+    """The membership, unless the rules of Membership.clean refuse it (one unit per unit
+    leader and kommune)."""
+    Membership(user=user, role=role, municipality=municipality, unit=unit).clean()
     membership, _created = Membership.objects.get_or_create(
         user=user, role=role, municipality=municipality, unit=unit
     )

@@ -3,6 +3,7 @@ unit leader see give away a small group in the unit tree, and nested suppression
 every population."""
 
 import pytest
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -149,3 +150,27 @@ def test_a_unit_leader_leads_one_unit_per_kommune(sogndal_units):
             identity="ny@sogndal.kommune.no", role="unit_leader", unit_id=skule.pk
         )
     assert PendingGrant.objects.filter(identity="ny@sogndal.kommune.no").count() == 1
+
+
+def test_the_admin_cannot_give_a_unit_leader_a_second_unit_either(admin_client, sogndal_units):
+    from municipalities.models import Membership
+    from municipalities.services import grant_role
+
+    heim, skule = sogndal_units["heim"], sogndal_units["skule"]
+    membership = grant_role(username="leiar", role="unit_leader", unit_id=heim.pk)
+    fields = {
+        "user": membership.user_id,
+        "role": "unit_leader",
+        "municipality": heim.municipality_id,
+        "unit": skule.pk,
+    }
+
+    added = admin_client.post(reverse("admin:municipalities_membership_add"), fields)
+    assert "leder allerede en annen enhet" in added.content.decode()
+    assert Membership.objects.filter(user=membership.user).count() == 1
+    # and the one unit can still be changed to another in the admin
+    changed = admin_client.post(
+        reverse("admin:municipalities_membership_change", args=[membership.pk]), fields
+    )
+    assert changed.status_code == 302
+    assert Membership.objects.get(pk=membership.pk).unit_id == skule.pk
