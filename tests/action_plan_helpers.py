@@ -3,38 +3,27 @@ a published round of synthetic answers, a signed-in client, and making a plan an
 the way the plan page does."""
 
 import random
-from datetime import timedelta
 
 from django.test import Client
-from django.utils import timezone
 
 from assessment import services as assessment_services
 from assessment.models import ResponseSource
-from assessment.synthetic import synthetic_rows
-from municipalities.models import Municipality
 from tests.conftest import publish
+from tests.helpers import closed_round, kommune_rows
 
 PLAN = "/runder/runde-2025/kommuner/4640/tiltaksplan/"
 REPORT_2026 = "/runder/runde-2026/kommuner/4640/"
 
 
 def _round(slug, days_ago, spec, levels, units=None, counts=(60, 40)):
-    today = timezone.localdate()
-    round_ = assessment_services.create_round(
-        slug=slug,
-        name=slug.replace("runde-", "Runde "),
-        opens_on=today - timedelta(days=days_ago),
-        closes_on=today - timedelta(days=days_ago - 20),
-        municipality_numbers=["4640", "1506"],
-    )
+    round_ = closed_round(slug, days_ago, ["4640", "1506"])
     rows = []
     for (number, level), count in zip(levels.items(), counts, strict=True):
-        municipality = Municipality.objects.get(number=number)
-        rows += synthetic_rows(
-            spec=spec,
-            municipality_id=municipality.pk,
-            count=count,
-            rng=random.Random(number),
+        rows += kommune_rows(
+            spec,
+            number,
+            count,
+            random.Random(number),
             level=level,
             units_by_sector=units if number == "4640" else None,
         )

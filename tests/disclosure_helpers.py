@@ -15,7 +15,7 @@ from tests.suppression_helpers import answers_scoring
 MIN = 5
 
 
-def kommune(number):
+def kommune(number="4640"):
     return Municipality.objects.get(number=number)
 
 

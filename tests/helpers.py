@@ -4,6 +4,7 @@ the text of a PDF and one HTML table parser. Importing this module needs no conf
 
 import io
 import re
+from datetime import timedelta
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlparse
@@ -138,6 +139,72 @@ class Respondent:
 
 def resume_code_in(html: str) -> str:
     return RESUME_CODE_RE.search(html)[1]
+
+
+# --- The fixed national lists and recorded answers ----------------------------------------------
+
+# The staff groups every kommune has, in their agreed order; «folkevalgt» is the optional one.
+STAFF_GROUPS = (
+    "toppleder",
+    "mellomleder",
+    "forstelinjeleder",
+    "medarbeider",
+    "tillitsvalgt",
+    "stab",
+)
+ALL_STAFF_GROUPS = (*STAFF_GROUPS, "folkevalgt")
+SECTORS = (
+    "helse_omsorg",
+    "oppvekst",
+    "kultur",
+    "teknisk",
+    "nav_sosial",
+    "administrasjon",
+    "annet",
+)
+
+
+def medarbeider_row(municipality_id, answers, outcomes, **fields):
+    """One import row: a medarbeider in helse og omsorg, no unit, no tenure."""
+    from assessment.services import ResponseData
+
+    return ResponseData(
+        municipality_id=municipality_id,
+        staff_group="medarbeider",
+        sector="helse_omsorg",
+        unit_id=None,
+        tenure="",
+        answers=answers,
+        outcomes=outcomes,
+        **fields,
+    )
+
+
+def kommune_rows(spec, number, count, rng, **options):
+    """`count` synthetic import rows of kommune `number` (options go to synthetic_rows)."""
+    from assessment.synthetic import synthetic_rows
+    from municipalities.models import Municipality
+
+    municipality = Municipality.objects.get(number=number)
+    return synthetic_rows(
+        spec=spec, municipality_id=municipality.pk, count=count, rng=rng, **options
+    )
+
+
+def closed_round(slug, days_ago, numbers):
+    """A round named after its slug that opened `days_ago` days ago and closed 20 days later."""
+    from django.utils import timezone
+
+    from assessment import services
+
+    today = timezone.localdate()
+    return services.create_round(
+        slug=slug,
+        name=slug.replace("runde-", "Runde "),
+        opens_on=today - timedelta(days=days_ago),
+        closes_on=today - timedelta(days=days_ago - 20),
+        municipality_numbers=list(numbers),
+    )
 
 
 # --- Staff ------------------------------------------------------------------------------------

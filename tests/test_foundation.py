@@ -22,6 +22,7 @@ from municipalities.selectors import (
     get_report_scope_for_user,
 )
 from municipalities.services import grant_role
+from tests.helpers import ALL_STAFF_GROUPS, SECTORS
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -137,24 +138,8 @@ def test_size_class_boundaries(population, expected):
 
 
 def test_fixed_national_lists_have_the_agreed_codes(municipalities):
-    assert list(StaffGroup.objects.values_list("code", flat=True)) == [
-        "toppleder",
-        "mellomleder",
-        "forstelinjeleder",
-        "medarbeider",
-        "tillitsvalgt",
-        "stab",
-        "folkevalgt",
-    ]
-    assert list(Sector.objects.values_list("code", flat=True)) == [
-        "helse_omsorg",
-        "oppvekst",
-        "kultur",
-        "teknisk",
-        "nav_sosial",
-        "administrasjon",
-        "annet",
-    ]
+    assert list(StaffGroup.objects.values_list("code", flat=True)) == list(ALL_STAFF_GROUPS)
+    assert list(Sector.objects.values_list("code", flat=True)) == list(SECTORS)
 
 
 @pytest.mark.django_db

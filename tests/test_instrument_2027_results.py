@@ -18,12 +18,12 @@ from assessment.models import Answer, Response, ResponseSource, ScoreKind
 from assessment.scoring import NOT_RELEVANT, outcome_score
 from assessment.selectors import _published_spec
 from assessment.services import ResponseData
-from assessment.synthetic import synthetic_rows
 from municipalities.models import Municipality
 from reports.models import ItemCell, MunicipalityScore, ScoreCell
 from reports.selectors.report import municipality_report
 from tests.conftest import make_user, publish
 from tests.csv_export import csv_tables
+from tests.helpers import kommune_rows, medarbeider_row
 
 # --- scoring ----------------------------------------------------------------------------------
 
@@ -72,22 +72,12 @@ def test_not_relevant_and_outcomes_are_stored_apart_and_published_apart(round_20
         answers = {code: 4 for code in visible}
         answers[visible[0]] = None  # vet ikke
         answers[visible[1]] = NOT_RELEVANT
-        rows.append(
-            ResponseData(
-                municipality_id=sogndal.pk,
-                staff_group="medarbeider",
-                sector="helse_omsorg",
-                unit_id=None,
-                tenure="",
-                answers=answers,
-                outcomes={
-                    "OUT1": ["adopted_yes" if n < 4 else "adopted_no"],
-                    "OUT2": ["source_staff"],  # dropped for «nei»
-                    "OUT6": ["suggested_yes"],
-                },
-                language="nn",
-            )
-        )
+        outcomes = {
+            "OUT1": ["adopted_yes" if n < 4 else "adopted_no"],
+            "OUT2": ["source_staff"],  # dropped for «nei»
+            "OUT6": ["suggested_yes"],
+        }
+        rows.append(medarbeider_row(sogndal.pk, answers, outcomes, language="nn"))
     services.record_responses(round_=round_2027, rows=rows, source=ResponseSource.IMPORT)
     first, second = (spec_2027.items[code].id for code in visible[:2])
     assert Answer.objects.filter(item_id=first, value__isnull=True, not_relevant=False).count() == 6
@@ -119,13 +109,8 @@ def _fill(round_, spec, counts, seed=3, units=None):
     rng = random.Random(seed)
     rows = []
     for number, count in counts.items():
-        municipality = Municipality.objects.get(number=number)
-        rows += synthetic_rows(
-            spec=spec,
-            municipality_id=municipality.pk,
-            count=count,
-            rng=rng,
-            units_by_sector=units if number == "4640" else None,
+        rows += kommune_rows(
+            spec, number, count, rng, units_by_sector=units if number == "4640" else None
         )
     services.record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
 

@@ -21,6 +21,7 @@ from assessment.instrument_files import (
 from assessment.scoring import score_response
 from assessment.traits import TRAITS
 from municipalities.models import StaffGroup
+from tests.helpers import STAFF_GROUPS
 from tests.instrument_data import DATA, DIMENSIONS, ITEMS, LANGUAGES
 
 SEEDS_DIR = Path(settings.BASE_DIR).parent / "shared" / "seeds"
@@ -223,14 +224,7 @@ def test_every_staff_group_can_get_a_score_in_every_dimension(spec):
     statements their group sees; every non-optional group must see at least half of each
     dimension, and answering what they see must give them a score everywhere."""
     groups = list(StaffGroup.objects.filter(is_optional=False).values_list("code", flat=True))
-    assert set(groups) >= {
-        "toppleder",
-        "mellomleder",
-        "forstelinjeleder",
-        "medarbeider",
-        "tillitsvalgt",
-        "stab",
-    }
+    assert set(groups) >= set(STAFF_GROUPS)
     all_codes = list(StaffGroup.objects.values_list("code", flat=True))
     too_few = []
     for d in DIMENSIONS:

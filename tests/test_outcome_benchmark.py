@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from assessment import services
 from assessment.models import InstrumentVersion, Participation, Response, ResponseSource
 from assessment.selectors import get_instrument_spec
-from assessment.services import ResponseData
 from municipalities.models import Municipality
 from municipalities.selectors import ReportScope
 from reports.anonymity import PROTECTS_SMALLER, TOO_FEW
@@ -26,6 +25,7 @@ from reports.selectors.report import municipality_report
 from reports.services import create_api_token
 from tests.conftest import make_user, publish, unpublish
 from tests.factories import RoundFactory
+from tests.helpers import medarbeider_row
 from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
@@ -56,22 +56,13 @@ def people(spec, number, count, *, with_outcome, adopted=True):
     rows = []
     for index in range(count):
         scored = index < with_outcome
-        rows.append(
-            ResponseData(
-                municipality_id=municipality.pk,
-                staff_group="medarbeider",
-                sector="helse_omsorg",
-                unit_id=None,
-                tenure="",
-                answers=answers,
-                outcomes={
-                    "OUT1": ["adopted_yes" if adopted else "adopted_no"]
-                    if scored
-                    else ["adopted_dont_know"],
-                    "OUT6": ["suggested_yes"] if scored else [],
-                },
-            )
-        )
+        outcomes = {
+            "OUT1": ["adopted_yes" if adopted else "adopted_no"]
+            if scored
+            else ["adopted_dont_know"],
+            "OUT6": ["suggested_yes"] if scored else [],
+        }
+        rows.append(medarbeider_row(municipality.pk, answers, outcomes))
     return rows
 
 

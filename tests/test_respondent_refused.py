@@ -20,6 +20,8 @@ from assessment.models import (
 )
 from tests.factories import RoundFactory
 from tests.helpers import (
+    SECTORS,
+    STAFF_GROUPS,
     SUBMIT,
     Respondent,
     invite,
@@ -177,25 +179,8 @@ VALID_ANSWERS = {"1", "2", "3", "4", "5", "x"}
 
 def _assert_draft_valid(draft: Draft, spec):
     data = draft.data
-    assert data.get("staff_group") in (
-        None,
-        "toppleder",
-        "mellomleder",
-        "forstelinjeleder",
-        "medarbeider",
-        "tillitsvalgt",
-        "stab",
-    )
-    assert data.get("sector") in (
-        None,
-        "helse_omsorg",
-        "oppvekst",
-        "kultur",
-        "teknisk",
-        "nav_sosial",
-        "administrasjon",
-        "annet",
-    )
+    assert data.get("staff_group") in (None, *STAFF_GROUPS)
+    assert data.get("sector") in (None, *SECTORS)
     assert data.get("tenure") in (None, "", "under_2", "2_10", "over_10")
     for code, value in data.get("answers", {}).items():
         assert code in spec.items and value in VALID_ANSWERS

@@ -13,6 +13,7 @@ from scipy.stats import t as student_t
 
 from assessment.scoring import item_score, scale_score, score_response
 from reports.scoring import confidence_interval, to_index, to_level
+from tests.helpers import ALL_STAFF_GROUPS
 from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
@@ -90,19 +91,7 @@ def test_confidence_interval_matches_scipy_t(values):
 @given(data=st.data())
 def test_score_response_matches_the_rule_for_random_answers(spec, data):
     """A second, independent reading of §5 against score_response for random respondents."""
-    staff_group = data.draw(
-        st.sampled_from(
-            [
-                "toppleder",
-                "mellomleder",
-                "forstelinjeleder",
-                "medarbeider",
-                "tillitsvalgt",
-                "stab",
-                "folkevalgt",
-            ]
-        )
-    )
+    staff_group = data.draw(st.sampled_from(ALL_STAFF_GROUPS))
     codes = list(spec.items)
     answers = data.draw(
         st.dictionaries(st.sampled_from(codes), st.one_of(st.none(), st.integers(1, 5)))

@@ -3,7 +3,6 @@ of the cycle (focus dimensions, action status, learning partners), with their at
 
 import random
 import re
-from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -11,13 +10,13 @@ from django.utils import timezone
 
 from assessment import services as assessment_services
 from assessment.models import Participation, ResponseSource, ScoreKind
-from assessment.synthetic import synthetic_rows
 from municipalities.models import Municipality
 from municipalities.selectors import ReportScope
 from reports import action_plans
 from reports.models import MunicipalityScore, StaffPage
 from reports.selectors.staff_page import staff_page_content
 from tests.conftest import make_user, publish
+from tests.helpers import closed_round, kommune_rows
 
 DASHBOARD = "/kommune/4640/runder/runde-2026/"
 
@@ -36,23 +35,11 @@ def staff_url(client):
 
 
 def published_round(spec, counts: dict, slug="runde-2026", days_ago=40, levels=None):
-    today = timezone.localdate()
-    round_ = assessment_services.create_round(
-        slug=slug,
-        name=slug.replace("runde-", "Runde "),
-        opens_on=today - timedelta(days=days_ago),
-        closes_on=today - timedelta(days=days_ago - 20),
-        municipality_numbers=list(counts),
-    )
+    round_ = closed_round(slug, days_ago, counts)
     rows = []
     for number, count in counts.items():
-        municipality = Municipality.objects.get(number=number)
-        rows += synthetic_rows(
-            spec=spec,
-            municipality_id=municipality.pk,
-            count=count,
-            rng=random.Random(number),
-            level=(levels or {}).get(number),
+        rows += kommune_rows(
+            spec, number, count, random.Random(number), level=(levels or {}).get(number)
         )
     assessment_services.record_responses(round_=round_, rows=rows, source=ResponseSource.IMPORT)
     return publish(round_)

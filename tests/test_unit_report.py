@@ -12,32 +12,20 @@ from django.utils import timezone
 from assessment import services as assessment_services
 from assessment.models import ResponseSource
 from assessment.selectors import _published_spec
-from municipalities.models import Municipality, Sector
+from municipalities.models import Sector
 from municipalities.services import create_org_unit, grant_role
+from tests import disclosure_helpers
 from tests.conftest import publish
+from tests.disclosure_helpers import kommune
 from tests.report_helpers import body_rows, charts, kpi, table
-from tests.suppression_helpers import answers_scoring
 
 pytestmark = pytest.mark.django_db
 MIN = 5
 
 
-def kommune(number="4640"):
-    return Municipality.objects.get(number=number)
-
-
-def people(spec, count, score, staff_group="medarbeider", sector="helse_omsorg", unit=None):
-    return [
-        assessment_services.ResponseData(
-            municipality_id=kommune().pk,
-            staff_group=staff_group,
-            sector=sector,
-            unit_id=unit.pk if unit else None,
-            tenure="",
-            answers=answers_scoring(spec, staff_group, score),
-        )
-        for _ in range(count)
-    ]
+def people(spec, count, score, **group):
+    """`count` respondents of Sogndal (4640) scoring `score`; see disclosure_helpers.people."""
+    return disclosure_helpers.people(spec, "4640", count, score, **group)
 
 
 def make_round(slug, days_ago, rows, closes_in=-10):
