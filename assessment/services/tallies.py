@@ -40,44 +40,31 @@ _ITEM_COUNTS = ", ".join(f"SUM(CASE WHEN x.value = {v} THEN 1 ELSE 0 END)" for v
     ", SUM(CASE WHEN x.not_relevant THEN 1 ELSE 0 END)"
 )
 
-# (statement, the column that holds the response id in its FROM clause)
-_STATEMENTS: tuple[tuple[str, str], ...] = (
-    (
-        _upsert("assessment_respondenttally", "", "COUNT(*)", "assessment_response r", "", "n"),
-        "r.id",
+_STATEMENTS: tuple[str, ...] = (
+    _upsert("assessment_respondenttally", "", "COUNT(*)", "assessment_response r", "", "n"),
+    _upsert(
+        "assessment_scoretally",
+        "kind, code",
+        "COUNT(*), SUM(x.value), SUM(x.value * x.value)",
+        "assessment_responsescore x JOIN assessment_response r ON r.id = x.response_id",
+        "x.kind, x.code",
+        "n, total, sum_sq",
     ),
-    (
-        _upsert(
-            "assessment_scoretally",
-            "kind, code",
-            "COUNT(*), SUM(x.value), SUM(x.value * x.value)",
-            "assessment_responsescore x JOIN assessment_response r ON r.id = x.response_id",
-            "x.kind, x.code",
-            "n, total, sum_sq",
-        ),
-        "x.response_id",
+    _upsert(
+        "assessment_itemtally",
+        "item_id",
+        _ITEM_COUNTS,
+        "assessment_answer x JOIN assessment_response r ON r.id = x.response_id",
+        "x.item_id",
+        "n1, n2, n3, n4, n5, dont_know, not_relevant",
     ),
-    (
-        _upsert(
-            "assessment_itemtally",
-            "item_id",
-            _ITEM_COUNTS,
-            "assessment_answer x JOIN assessment_response r ON r.id = x.response_id",
-            "x.item_id",
-            "n1, n2, n3, n4, n5, dont_know, not_relevant",
-        ),
-        "x.response_id",
-    ),
-    (
-        _upsert(
-            "assessment_choicetally",
-            "option_id",
-            "COUNT(*)",
-            "assessment_responsechoice x JOIN assessment_response r ON r.id = x.response_id",
-            "x.option_id",
-            "n",
-        ),
-        "x.response_id",
+    _upsert(
+        "assessment_choicetally",
+        "option_id",
+        "COUNT(*)",
+        "assessment_responsechoice x JOIN assessment_response r ON r.id = x.response_id",
+        "x.option_id",
+        "n",
     ),
 )
 
@@ -96,19 +83,13 @@ _TENURE = """INSERT INTO assessment_tenuretally
 _STATEMENTS += (
     # Respondents per tenure band (code ''), then their dimension scores: tenure is shown for
     # dimensions only.
-    (
-        _TENURE.format(code="''", sums="0, 0", source="assessment_response r", where="", group=""),
-        "r.id",
-    ),
-    (
-        _TENURE.format(
-            code="x.code",
-            sums="SUM(x.value), SUM(x.value * x.value)",
-            source="assessment_responsescore x JOIN assessment_response r ON r.id = x.response_id",
-            where="x.kind = 1 AND ",
-            group=", x.code",
-        ),
-        "x.response_id",
+    _TENURE.format(code="''", sums="0, 0", source="assessment_response r", where="", group=""),
+    _TENURE.format(
+        code="x.code",
+        sums="SUM(x.value), SUM(x.value * x.value)",
+        source="assessment_responsescore x JOIN assessment_response r ON r.id = x.response_id",
+        where="x.kind = 1 AND ",
+        group=", x.code",
     ),
 )
 
@@ -127,24 +108,25 @@ def add_to_tallies(*, round_id: int, response_ids: list[int]) -> None:
     if not response_ids:
         return
     postgresql = connection.vendor == "postgresql"
-    # PostgreSQL takes the ids as one array; elsewhere two IN lists must fit the parameter limit.
+    # PostgreSQL takes the ids as one array; elsewhere the IN list must fit the parameter limit.
     limit = connection.features.max_query_params or 999
-    chunk_size = len(response_ids) if postgresql else limit // 2 - 1
+    chunk_size = len(response_ids) if postgresql else limit - 1
     with connection.cursor() as cursor:
         if postgresql:
             # A batch of an import sums hundreds of thousands of answers: in memory, not on disk.
             cursor.execute("SET LOCAL work_mem = '64MB'")
-        for sql, id_column in _STATEMENTS:
-            # The ids on both sides of the join, so both are read by index.
-            columns = [id_column] if id_column == "r.id" else [id_column, "r.id"]
+        for sql in _STATEMENTS:
+            # The ids select the responses only; their rows are found through the join, by
+            # response id. (The ids on the answer side too let PostgreSQL, when its statistics
+            # still count the round as empty, test every id against every answer: 15 s instead
+            # of 0.14 s for a batch of 10 000.)
             for start in range(0, len(response_ids), chunk_size):
                 chunk = list(response_ids[start : start + chunk_size])
-                marks = "ANY(%s)" if postgresql else f"({', '.join(['%s'] * len(chunk))})"
-                clause = " AND ".join(
-                    f"{c} = {marks}" if postgresql else f"{c} IN {marks}" for c in columns
-                )
-                values = [chunk] if postgresql else chunk
-                cursor.execute(sql.format(ids=clause), [round_id, *(values * len(columns))])
+                if postgresql:
+                    clause, values = "r.id = ANY(%s)", [chunk]
+                else:
+                    clause, values = f"r.id IN ({', '.join(['%s'] * len(chunk))})", chunk
+                cursor.execute(sql.format(ids=clause), [round_id, *values])
         if postgresql:
             cursor.execute("SET LOCAL work_mem TO DEFAULT")
 
@@ -154,5 +136,5 @@ def rebuild_tallies(*, round_id: int) -> None:
     with connection.cursor() as cursor:
         for table in TALLY_TABLES:
             cursor.execute(f"DELETE FROM {table} WHERE round_id = %s", [round_id])
-        for sql, _column in _STATEMENTS:
+        for sql in _STATEMENTS:
             cursor.execute(sql.format(ids="1 = 1"), [round_id])
