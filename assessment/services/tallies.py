@@ -122,10 +122,11 @@ def add_to_tallies(*, round_id: int, response_ids: list[int]) -> None:
             # of 0.14 s for a batch of 10 000.)
             for start in range(0, len(response_ids), chunk_size):
                 chunk = list(response_ids[start : start + chunk_size])
+                values: list[object]
                 if postgresql:
                     clause, values = "r.id = ANY(%s)", [chunk]
                 else:
-                    clause, values = f"r.id IN ({', '.join(['%s'] * len(chunk))})", chunk
+                    clause, values = f"r.id IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
                 cursor.execute(sql.format(ids=clause), [round_id, *values])
         if postgresql:
             cursor.execute("SET LOCAL work_mem TO DEFAULT")
