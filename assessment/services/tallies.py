@@ -9,6 +9,8 @@ in key order, so concurrent submissions lock shared rows in the same order and n
 `rebuild_tallies` sums a whole round from its answers: publication calls it when the tallies do
 not match the responses (a round answered before tallies existed, or responses deleted)."""
 
+from typing import Any
+
 from django.db import connection
 
 _KEY = "round_id, municipality_id, staff_group_id, sector_id, unit_key"
@@ -122,7 +124,7 @@ def add_to_tallies(*, round_id: int, response_ids: list[int]) -> None:
             # of 0.14 s for a batch of 10 000.)
             for start in range(0, len(response_ids), chunk_size):
                 chunk = list(response_ids[start : start + chunk_size])
-                values: list[object]
+                values: list[Any]
                 if postgresql:
                     clause, values = "r.id = ANY(%s)", [chunk]
                 else:
