@@ -12,9 +12,8 @@ from . import charts
 from .anonymity import reason_label
 from .benchmark_table import DecimalText, name_cell, report_links, score_cells, table_row
 from .selectors import Report, Stat, national_trend, quartiles
-from .selectors.benchmark import FilterTooNarrow, benchmark_for_viewer
+from .selectors.benchmark import FilterTooNarrow, benchmark_figures, benchmark_for_viewer
 from .selectors.explore import heatmap_rows, tenure_groups
-from .selectors.kommune_sums import viewer_benchmarks
 
 
 def likert_labels():
@@ -294,9 +293,7 @@ def benchmark_context(
     radar_series = [(_("Landet"), [s.mean for s in data["national"]])]
     spec = get_instrument_spec(round_.instrument)
     if highlight:
-        national, peer = viewer_benchmarks(
-            data["sums"], spec, own_municipality_id, highlight["size_class"]
-        )
+        national, peer = benchmark_figures(data, highlight["size_class"])
         radar_series = [
             (highlight["name"], [s.mean for s in highlight["dimensions"]]),
             (_("Landet"), [s.mean for s in national]),

@@ -4,7 +4,9 @@ The answers were summed per cell as they arrived (assessment.services.tallies). 
 cells are views over those tallies that show a round only once it has a `Publication`
 (reports/models/snapshot.py), so publishing copies nothing: it writes the `Publication`, the
 units as they stand (names and paths) and the per-kommune rows derived from the tallies, a few
-thousand rows, and never reads the ten million answers. The round row is locked for the whole
+thousand rows, and never reads the ten million answers. Then it runs the disclosure rules of
+the comparison across kommuner once on those rows and stores what each viewer may see
+(reports.comparison_snapshot). The round row is locked for the whole
 publication, and every write path for answers takes a shared lock on it first
 (lock_round_for_answers), so no answer can slip in between the sums and the mark that the round
 is published, and no tally of a published round changes again.
@@ -25,6 +27,7 @@ from assessment.models import Round
 from assessment.services import purge_round_personal_data
 from assessment.services.tallies import rebuild_tallies
 
+from .comparison_snapshot import store_comparison
 from .models import Psychometrics, Publication
 from .psychometrics import compute_psychometrics
 from .reliability import compute_alphas
@@ -142,6 +145,7 @@ def _compute(round_: Round, now) -> Publication:
     publication.respondents = respondents
     publication.municipalities = municipalities
     publication.save(update_fields=["respondents", "municipalities"])
+    store_comparison(round_=round_, publication=publication)
     return publication
 
 

@@ -8,6 +8,7 @@ from assessment import services as assessment_services
 from assessment.models import ResponseSource
 from municipalities.models import Municipality
 from municipalities.services import grant_role
+from reports.models import PublishedMunicipality
 from reports.services import create_api_token
 from tests.factories import RoundFactory
 from tests.suppression_helpers import answers_scoring
@@ -67,3 +68,11 @@ class Setup:
 
     def __repr__(self):
         return "Setup()"
+
+
+def published_ids(round_, size_class=None) -> list[int]:
+    """The kommuner a national (or, with `size_class`, a peer) figure of the round is over."""
+    published = PublishedMunicipality.objects.filter(round=round_)
+    if size_class:
+        published = published.filter(size_class=size_class)
+    return list(published.values_list("municipality_id", flat=True))

@@ -9,7 +9,15 @@ from municipalities.models import Municipality
 from municipalities.selectors import ReportScope
 from reports.selectors import municipality_report
 from tests.conftest import publish, unpublish
-from tests.disclosure_helpers import Setup, kommune, new_round, people, record, residual_ok
+from tests.disclosure_helpers import (
+    Setup,
+    kommune,
+    new_round,
+    people,
+    published_ids,
+    record,
+    residual_ok,
+)
 from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +51,7 @@ def test_no_viewer_can_subtract_a_small_group_from_the_national_or_a_peer_figure
     nation_setup, sizes, named
 ):
     from assessment.models import Participation, Response
-    from reports.selectors.benchmark import benchmark_for_viewer
-    from reports.selectors.kommune_sums import viewer_benchmarks
+    from reports.selectors.benchmark import benchmark_figures, benchmark_for_viewer
 
     round_, spec = nation_setup.round, nation_setup.spec
     unpublish(round_, nation_setup.closes_on)
@@ -72,11 +79,14 @@ def test_no_viewer_can_subtract_a_small_group_from_the_national_or_a_peer_figure
     viewers.append((False, ids[KOMMUNER[0]], {ids[KOMMUNER[0]], ids[KOMMUNER[1]]}))
     for is_national, own, own_reports in viewers:
         data = benchmark_for_viewer(round_, viewer_is_national=is_national, own_id=own)
-        sums = data["sums"]
         seen = {r["id"]: r for r in data["rows"] if r["is_named"]}
         for size_class in ("under_5000", "5000_19999"):
-            national, peer = viewer_benchmarks(sums, spec, own, size_class)
-            for population, stats in ((sums.members(), national), (sums.members(size_class), peer)):
+            national, peer = benchmark_figures(data, size_class)
+            populations = (
+                (published_ids(round_), national),
+                (published_ids(round_, size_class), peer),
+            )
+            for population, stats in populations:
                 for index, stat in enumerate(stats):
                     if stat.suppressed:
                         continue

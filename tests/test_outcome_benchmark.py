@@ -20,10 +20,11 @@ from municipalities.models import Municipality
 from municipalities.selectors import ReportScope
 from reports.anonymity import PROTECTS_SMALLER, TOO_FEW
 from reports.selectors.benchmark import benchmark_for_viewer
-from reports.selectors.kommune_sums import outcome_benchmarks
+from reports.selectors.published_comparison import outcome_seen_by
 from reports.selectors.report import municipality_report
 from reports.services import create_api_token
 from tests.conftest import make_user, publish, unpublish
+from tests.disclosure_helpers import published_ids
 from tests.factories import RoundFactory
 from tests.helpers import medarbeider_row
 from tests.properties import examples
@@ -206,14 +207,17 @@ def test_attack_no_viewer_can_subtract_a_small_outcome_group_from_the_national_o
     viewers.append((False, ids[KOMMUNER[0]], {ids[KOMMUNER[0]], ids[KOMMUNER[1]]}))
     for is_national, own, own_reports in viewers:
         data = benchmark_for_viewer(round_2027, viewer_is_national=is_national, own_id=own)
-        sums = data["sums"]
         seen = {r["id"]: r["outcome"] for r in data["rows"] if r["is_named"]}
         for m_id in own_reports:
             if not reports[m_id].suppressed and not reports[m_id].outcomes["index"].suppressed:
                 seen[m_id] = reports[m_id].outcomes["index"]
         for size_class in ("under_5000", "5000_19999"):
-            national, peer = outcome_benchmarks(sums, own, size_class)
-            for population, stat in ((sums.members(), national), (sums.members(size_class), peer)):
+            national, peer = outcome_seen_by(data["publication"], data["viewer"], "", size_class)
+            populations = (
+                (published_ids(round_2027), national),
+                (published_ids(round_2027, size_class), peer),
+            )
+            for population, stat in populations:
                 if stat.suppressed:
                     continue
                 left = stat.n - sum(_known(seen.get(m)) for m in population)

@@ -23,6 +23,11 @@ class Publication(models.Model):
     municipalities = models.PositiveIntegerField(_("kommuner med svar"))
     # Cronbach's alpha per dimension: {code: {"alpha", "n", "items"}}
     reliability = models.JSONField(default=dict)
+    # The comparison across kommuner as KS sees it, computed at publication
+    # (reports.comparison_snapshot): the national and peer figures and the national trend point.
+    # Null only between the two steps of a publication (nullable so that SQLite can add the
+    # column without rebuilding the table the cell views read).
+    comparison = models.JSONField(null=True)
 
     class Meta:
         verbose_name = _("publisering")
@@ -42,6 +47,10 @@ class PublishedMunicipality(models.Model):
     county_number = models.CharField(max_length=2)
     respondents = models.PositiveIntegerField()
     headcount = models.PositiveIntegerField(default=0)
+    # Computed at publication (reports.comparison_snapshot): the kommune's row in the comparison,
+    # suppressed across kommuner, and the national and peer figures as its people may see them.
+    comparison = models.JSONField(null=True)
+    benchmarks = models.JSONField(null=True)
 
     class Meta:
         constraints = [

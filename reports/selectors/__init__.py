@@ -3,7 +3,7 @@ anonymity rules applied here so every output gets the same, already-suppressed n
 
 from .benchmark import benchmark, benchmark_for_viewer, benchmark_viewer
 from .home import home_overview
-from .kommune_sums import benchmarks_for
+from .published_comparison import benchmarks_for
 from .reliability import reliability_for_published_rounds
 from .report import municipality_report
 from .report_data import Report

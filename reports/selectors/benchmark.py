@@ -1,7 +1,7 @@
 """Every kommune side by side (the KS benchmark page and its API), and what one viewer may see
 of it: named and anonymous rows, the national figure, the outcome index beside the dimensions.
-The sums and the national and peer figures come from reports.selectors.kommune_sums, with their
-suppression across kommuner; a fylke filter only selects rows.
+The rows and the national and peer figures were computed at publication, with their suppression
+across kommuner (reports.comparison_snapshot); a fylke filter only selects rows.
 """
 
 import hashlib
@@ -16,14 +16,21 @@ from assessment.selectors import get_instrument_spec
 from municipalities.models import SizeClass
 from municipalities.selectors import get_access_for_user
 
-from ..anonymity import WITHHELD, reason
-from .kommune_sums import KommuneSums, kommune_sums, outcome_benchmarks, viewer_benchmarks
-from .stats import Overall, Stat, make_stat, scales
+from .published_comparison import (
+    PublishedRow,
+    figures_seen_by,
+    outcome_seen_by,
+    publication_of,
+    published_rows,
+    stats_from,
+)
+from .stats import Overall, Stat
 
 __all__ = [
     "MIN_UNNAMED",
     "FilterTooNarrow",
     "benchmark",
+    "benchmark_figures",
     "benchmark_for_viewer",
     "benchmark_viewer",
 ]
@@ -33,87 +40,77 @@ __all__ = [
 MIN_UNNAMED = 3
 
 
-def _outcome_stat(sums: KommuneSums, municipality_id: int, why: str | None, name: str) -> Stat:
-    key = (municipality_id, OUTCOME_CODE)
-    return make_stat(
-        OUTCOME_CODE,
-        name,
-        sums.outcome_rows.get(key),
-        sums.min_size,
-        key in sums.outcome_cells,
-        why or (WITHHELD if key in sums.outcome_quiet else None),
-    )
-
-
-def _kommune_row(sums: KommuneSums, labels, municipality_id: int, named: bool) -> dict:
-    """One kommune's row; `labels`: the dimensions' (code, label) and the outcome index's label
-    (None without one), translated once for all the rows."""
+def _kommune_row(row: PublishedRow, labels, min_size: int, named: bool) -> dict:
+    """One kommune's row as stored at publication; `labels`: the dimensions' (code, label) and
+    the outcome index's label (None without one), translated once for all the rows."""
     dimensions, outcome_label = labels
-    p = sums.published[municipality_id]
-    m = p.municipality
-    is_hidden = municipality_id in sums.hidden
-    why = None
-    if is_hidden:
-        why = WITHHELD if municipality_id in sums.quiet else reason(p.respondents, sums.min_size)
-    stats = [
-        make_stat(
-            code,
-            label,
-            sums.rows.get((municipality_id, code)),
-            sums.min_size,
-            (municipality_id, code) in sums.cells,
-            why or (WITHHELD if (municipality_id, code) in sums.quiet_cells else None),
-        )
-        for code, label in dimensions
-    ]
+    stored = row.comparison
+    is_hidden = stored["hidden"]
+    stats = stats_from(dimensions, stored["dimensions"])
     return {
-        "id": m.pk,
-        "number": m.number,
-        "name": m.name,
-        "county_number": p.county_number,
-        "county": m.county_name,
-        "size_class": p.size_class,
-        "size_class_label": SizeClass(p.size_class).label,
-        "respondents": None if is_hidden else p.respondents,
+        "id": row.id,
+        "number": row.number,
+        "name": row.name,
+        "county_number": row.county_number,
+        "county": row.county,
+        "size_class": row.size_class,
+        "size_class_label": SizeClass(row.size_class).label,
+        "respondents": None if is_hidden else row.respondents,
         "suppressed": is_hidden,
-        "below_min": is_hidden and p.respondents < sums.min_size,
-        "reason": why,
+        "below_min": is_hidden and row.respondents < min_size,
+        "reason": stored["reason"],
         "dimensions": stats,
         "overall": Overall() if is_hidden else Overall.of(stats),
         # Kept apart from the dimensions: never in the overall maturity or on the radar.
-        "outcome": _outcome_stat(sums, municipality_id, why, outcome_label)
-        if outcome_label
+        "outcome": stats_from([(OUTCOME_CODE, outcome_label)], [stored["outcome"]])[0]
+        if outcome_label and stored["outcome"]
         else None,
         "named": named,
     }
 
 
-def benchmark(round_: Round) -> dict:
+def benchmark(round_: Round, own_id: int | None = None) -> dict:
     """Every participating kommune × dimension as KS sees it, suppressed across kommuner in the
-    nation and in each size class."""
+    nation and in each size class (computed at publication: reports.comparison_snapshot), and
+    the national figure as the viewer whose own kommune is `own_id` (None: KS) may see it."""
     spec = get_instrument_spec(round_.instrument)
-    sums = kommune_sums(round_, spec)
+    publication = publication_of(round_)
+    min_size = round_.effective_min_group_size
+    published, viewer = published_rows(round_, own_id)
     # Consent to be named can change at any time, so it is read fresh with every request.
     named = set(
         Participation.objects.filter(round=round_, named_in_comparisons=True).values_list(
             "municipality_id", flat=True
         )
     )
-    ordered = sorted(sums.published, key=lambda m: sums.published[m].municipality.number)
     labels = (
         [(d.code, d.label) for d in spec.dimensions],
         _("Resultatindeks") if spec.outcomes else None,
     )
+    national, _peer = figures_seen_by(publication, viewer, labels[0])
     return {
         "round": {"slug": round_.slug, "name": round_.name},
-        "min_size": sums.min_size,
-        "national": sums.population_stats(scales(spec), sums.members(), None, lambda _code: False),
+        "min_size": min_size,
+        "national": national,
+        "outcome_national": outcome_seen_by(publication, viewer, labels[1])[0]
+        if spec.outcomes
+        else None,
         "has_outcome": spec.outcomes is not None,
-        "respondents": sum(p.respondents for p in sums.published.values()),
-        "municipalities": [_kommune_row(sums, labels, m, m in named) for m in ordered],
+        "respondents": sum(row.respondents for row in published),
+        "municipalities": [
+            _kommune_row(row, labels, min_size, row.id in named)
+            for row in sorted(published, key=lambda row: row.number)
+        ],
         "dimensions": [{"code": d.code, "name": d.label} for d in spec.dimensions],
-        "sums": sums,
+        "publication": publication,
+        "viewer": viewer,
     }
+
+
+def benchmark_figures(data: dict, size_class: str) -> tuple[list[Stat], list[Stat]]:
+    """(national, peer over `size_class`) as the viewer of `data` (benchmark()) may see them."""
+    labels = [(d["code"], d["name"]) for d in data["dimensions"]]
+    return figures_seen_by(data["publication"], data["viewer"], labels, size_class)
 
 
 class FilterTooNarrow(ValidationError):
@@ -157,9 +154,7 @@ def benchmark_for_viewer(
     class and suppressed figures, no number, no fylke, no count), only where at least
     MIN_UNNAMED of them are in view, and never in kommune-number order. A filter that leaves
     1 to MIN_UNNAMED - 1 anonymous rows is refused (FilterTooNarrow)."""
-    data = benchmark(round_)
-    spec = get_instrument_spec(round_.instrument)
-    sums = data["sums"]
+    data = benchmark(round_, own_id)
     # Only the viewer's rows leave this function: the full list (names and counts of every
     # kommune) is replaced by its length.
     municipalities = data.pop("municipalities")
@@ -204,15 +199,7 @@ def benchmark_for_viewer(
             key=lambda r: _anonymous_order(round_, r["id"]),
         )
         rows = named_rows + anonymous
-    own_published = sums.published.get(own_id)
-    own_size_class = own_published.size_class if own_published else ""
-    national, _peer = viewer_benchmarks(sums, spec, own_id, own_size_class)
-    outcome_national = (
-        outcome_benchmarks(sums, own_id, own_size_class)[0] if data["has_outcome"] else None
-    )
-    data.update(
-        rows=rows, few_unnamed=few_unnamed, national=national, outcome_national=outcome_national
-    )
+    data.update(rows=rows, few_unnamed=few_unnamed)
     return data
 
 

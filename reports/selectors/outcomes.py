@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from assessment.scoring import OUTCOME_CODE
 
 from ..anonymity import suppress
-from .kommune_sums import outcome_benchmarks
 from .population import small_rest
 from .stats import Stat
 
@@ -83,8 +82,7 @@ def _per_option(choice_cells) -> dict[int, dict]:
 
 def outcome_section(
     spec,
-    sums,
-    municipality,
+    benchmarks,
     stats,
     choice_cells,
     staff_groups,
@@ -92,7 +90,8 @@ def outcome_section(
     min_size,
     whole_choice_cells=None,
 ):
-    """The report's outcome section, or None for instruments without outcomes. `stats` is the
+    """The report's outcome section, or None for instruments without outcomes. `benchmarks` are
+    the national and peer outcome figures as the kommune's people may see them; `stats` is the
     population's (already guarded) outcome Stat list, `choice_cells` its ChoiceCell sums per
     option and staff group, `staff_groups` its suppressed staff-group breakdown. For a unit's
     subtree, `whole_choice_cells` are the kommune's: a share about the change is hidden where
@@ -100,9 +99,7 @@ def outcome_section(
     if spec.outcomes is None:
         return None
     own = stats[0] if stats else Stat(code=OUTCOME_CODE, name=_("Resultatindeks"), suppressed=True)
-    published = sums.published.get(municipality.pk)
-    size_class = published.size_class if published else municipality.size_class
-    national, peer = outcome_benchmarks(sums, municipality.pk, size_class)
+    national, peer = benchmarks
     per_option = _per_option(choice_cells)
     whole_per_option = _per_option(whole_choice_cells) if whole_choice_cells is not None else None
     shown_groups = [g for g in staff_groups if not g.suppressed]

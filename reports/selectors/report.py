@@ -8,6 +8,7 @@ guards of a unit subtree against the kommune), report_sections.py (statements an
 from dataclasses import dataclass
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from assessment.models import Round
 from assessment.selectors import get_instrument_spec
@@ -28,9 +29,15 @@ from .figures import (
     unit_sector,
     units_published_up_to,
 )
-from .kommune_sums import benchmarks_for, kommune_sums
 from .outcomes import outcome_section
 from .population import guard_groups, guard_stats, population
+from .published_comparison import (
+    benchmarks_for,
+    kommune_history,
+    outcome_seen_by,
+    publication_of,
+    viewer_of,
+)
 from .report_data import (
     Beside,
     HiddenSummary,
@@ -134,11 +141,11 @@ def municipality_report(round_: Round, scope, *, statements: bool = True) -> Rep
         and subtree_protected(part.respondents, whole.respondents, sector, min_size)
     )
     shown = shown and not protected
-    sums = kommune_sums(round_, spec, history_of=municipality)
-    published = sums.published.get(municipality.pk)
+    own_history = kommune_history(round_, municipality)
+    published = own_history.published
     headcount = published.headcount if published else 0
     # "Without own kommune" means without the whole kommune, also in a unit leader's view.
-    national, peer = benchmarks_for(round_, municipality, spec, sums=sums)
+    national, peer = benchmarks_for(round_, municipality, spec, history=own_history)
     report = Report(
         round=ReportRound(slug=round_.slug, name=round_.name, closed=round_.is_closed()),
         municipality=ReportMunicipality(
@@ -193,7 +200,7 @@ def municipality_report(round_: Round, scope, *, statements: bool = True) -> Rep
         g for g in kommune_units if not unit_path or units[g.key].path.startswith(unit_path)
     ]
     # Earlier rounds (figures.py): the previous one for the change, every one for a unit's trend.
-    rounds = [p.round for p in sums.history if p.round.opens_on < round_.opens_on] + [round_]
+    rounds = [p.round for p in own_history.history if p.round.opens_on < round_.opens_on] + [round_]
     unit_id = unit.pk if unit else None
     history = load_cells(
         rounds[:-1] if unit else rounds[-2:-1],
@@ -225,8 +232,9 @@ def municipality_report(round_: Round, scope, *, statements: bool = True) -> Rep
     )
     report.outcomes = outcome_section(
         spec,
-        sums,
-        municipality,
+        outcome_seen_by(
+            publication_of(round_), viewer_of(municipality, published), _("Resultatindeks")
+        ),
         outcome,
         [c for c in choice_cells if in_scope(c)],
         staff_groups,
@@ -237,7 +245,7 @@ def municipality_report(round_: Round, scope, *, statements: bool = True) -> Rep
     report.trend = (
         subtree_trend(rounds, history, unit.pk, spec)
         if unit
-        else municipality_trend(municipality, round_, spec, min_size, sums=sums)
+        else municipality_trend(municipality, round_, spec, min_size, sums=own_history)
     )
     report.changes = changes_between(
         rounds[-2] if len(rounds) > 1 else None, round_, history, unit_id

@@ -20,9 +20,9 @@ from assessment.tokens import hash_token, open_link_keys
 from ..action_plans import staff_page_token
 from ..models import Action, ActionPlan, StaffPage
 from .comparison import strengths_and_improvements
-from .kommune_sums import benchmarks_for, kommune_sums
 from .plan_page import status_counts
-from .stats import Overall, make_stat
+from .published_comparison import benchmarks_for, kommune_history
+from .stats import Overall, make_stat, stat_from_json
 
 
 def find_staff_page(token: str) -> StaffPage | None:
@@ -65,22 +65,34 @@ def staff_page_panel(request, round_, municipality) -> dict:
 def staff_page_content(page: StaffPage) -> dict:
     round_, municipality = page.round, page.municipality
     spec = get_instrument_spec(round_.instrument)
-    sums = kommune_sums(round_, spec)
-    published = sums.published.get(municipality.pk)
-    hidden = published is None or municipality.pk in sums.hidden
+    history = kommune_history(round_, municipality)
+    published = history.published
+    row = (published.comparison if published else None) or {"hidden": True}
+    hidden = row["hidden"]
+    # What the comparison shows of the kommune (suppressed across kommuner), with this page's
+    # own reasons.
+    shown = set()
+    if not hidden:
+        shown = {
+            d.code
+            for d, stored in zip(spec.dimensions, row["dimensions"], strict=True)
+            if not stat_from_json(d.code, d.label, stored).suppressed
+        }
     stats = [
         make_stat(
             d.code,
             d.label,
-            sums.rows.get((municipality.pk, d.code)),
-            sums.min_size,
-            hide=hidden or (municipality.pk, d.code) in sums.cells,
+            history.history_rows.get((round_.pk, d.code)),
+            round_.effective_min_group_size,
+            hide=d.code not in shown,
         )
         for d in spec.dimensions
     ]
     # Chosen as in the report (the difference from the nation, only where its interval excludes
     # 0), over the figures this page shows; the page shows the kommune's means only.
-    found = strengths_and_improvements(stats, *benchmarks_for(round_, municipality, spec, sums))
+    found = strengths_and_improvements(
+        stats, *benchmarks_for(round_, municipality, spec, history=history)
+    )
     plan = (
         ActionPlan.objects.filter(round=round_, municipality=municipality, unit__isnull=True)
         .prefetch_related(Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk")))
@@ -103,7 +115,7 @@ def staff_page_content(page: StaffPage) -> dict:
     return {
         "round": round_,
         "municipality": municipality,
-        "min_size": sums.min_size,
+        "min_size": round_.effective_min_group_size,
         "suppressed": hidden,
         "respondents": None if hidden or published is None else published.respondents,
         "dimensions": stats,

@@ -61,6 +61,39 @@ def make_stat(code, name, row, min_size, hide=False, why=None) -> Stat:
     )
 
 
+def stat_to_json(stat: Stat) -> list:
+    """A Stat as stored in a publication (reports.comparison_snapshot), without its name (the
+    reader names it in their language)."""
+    low, high = stat.ci95 if stat.ci95 else (None, None)
+    return [
+        stat.mean,
+        stat.n,
+        stat.sd,
+        low,
+        high,
+        stat.index,
+        stat.level,
+        stat.suppressed,
+        stat.reason,
+    ]
+
+
+def stat_from_json(code: str, name: str, data: list) -> Stat:
+    mean, n, sd, low, high, index, level, suppressed, reason = data
+    return Stat(
+        code=code,
+        name=name,
+        mean=mean,
+        n=n,
+        sd=sd,
+        ci95=None if low is None else (low, high),
+        index=index,
+        level=level,
+        suppressed=suppressed,
+        reason=reason,
+    )
+
+
 @dataclass
 class Overall:
     mean: float | None = None

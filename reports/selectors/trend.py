@@ -1,12 +1,10 @@
 """Change over rounds, from published rounds only: a kommune's dimension means, and the national
 means, in every earlier published round whose dimension has the same statements (comparable)."""
 
-from django.db.models import Exists, F, OuterRef, Q, Sum
-
-from assessment.models import Round, ScoreKind
+from assessment.models import Round
 from assessment.selectors import get_instrument_spec
 
-from ..models import MunicipalityScore, PublishedMunicipality
+from .published_comparison import kommune_history
 from .stats import make_stat, score_row
 
 
@@ -54,12 +52,10 @@ def _published_up_to(round_: Round):
 
 def municipality_trend(municipality, round_: Round, spec, min_size, sums=None) -> list[dict]:
     """Oldest first, ending with this round; empty with fewer than two published rounds.
-    `sums` is the round's KommuneSums loaded with this kommune's history, when the caller has
+    `sums` is the kommune's history (published_comparison.kommune_history), when the caller has
     it already."""
     if sums is None:
-        from .kommune_sums import kommune_sums
-
-        sums = kommune_sums(round_, spec, history_of=municipality)
+        sums = kommune_history(round_, municipality)
     if len(sums.history) < 2:
         return []
     counts = {p.round_id: p.respondents for p in sums.history}
@@ -76,40 +72,15 @@ def municipality_trend(municipality, round_: Round, spec, min_size, sums=None) -
 def national_trend(round_: Round, spec) -> list[dict]:
     """National dimension means per published round. A round's mean is hidden where it, minus
     every figure a kommune report shows (KS may open them all), would leave 1 to minimum - 1
-    people: the same rule as the national figure of the round itself (KommuneSums). Two
-    queries: the rounds with their respondents, and the kommune sums added up per round and
-    dimension in the database (with the part no kommune report shows)."""
-    rounds = list(
-        _published_up_to(round_)
-        .annotate(published_respondents=F("publication__respondents"))
-        .order_by("opens_on")
-    )
-    min_sizes = {r.pk: r.effective_min_group_size for r in rounds}
-    # A published round's minimum is the one it was published with (Round.min_group_size).
-    minimum = F("round__min_group_size")
-    in_a_report = Exists(
-        PublishedMunicipality.objects.filter(
-            round_id=OuterRef("round_id"),
-            municipality_id=OuterRef("municipality_id"),
-            respondents__gte=OuterRef("round__min_group_size"),
-        )
-    )
+    people: the same rule as the national figure of the round itself, applied when each round
+    was published (reports.comparison_snapshot, its "trend"). One query: the rounds with their
+    publications."""
+    rounds = list(_published_up_to(round_).select_related("publication").order_by("opens_on"))
     rows = {}
-    for row in (
-        MunicipalityScore.objects.filter(round__in=list(min_sizes), kind=ScoreKind.DIMENSION)
-        .values("round_id", "code")
-        .annotate(
-            people=Sum("n"),
-            all_total=Sum("total"),
-            all_sum_sq=Sum("sum_sq"),
-            unseen=Sum("n", filter=Q(n__lt=minimum) | Q(~in_a_report)),
-        )
-        .order_by()
-    ):
-        if not 0 < (row["unseen"] or 0) < min_sizes[row["round_id"]]:
-            rows[(row["round_id"], row["code"])] = score_row(
-                row["people"], row["all_total"], row["all_sum_sq"]
-            )
-    counts = {r.pk: r.published_respondents for r in rounds if r.published_respondents}
+    for other in rounds:
+        for code, sums in other.publication.comparison["trend"].items():
+            if sums is not None:
+                rows[(other.pk, code)] = score_row(*sums)
+    counts = {r.pk: r.publication.respondents for r in rounds if r.publication.respondents}
     series = _series(rounds, counts, rows, spec, lambda r: r.effective_min_group_size)
     return [s for s in series if s["respondents"]]
