@@ -3,8 +3,6 @@ engine (and `floatformat` on every mean, nearly all of them different) were most
 benchmark page. The output is what the template wrote; tests/test_benchmark_table.py checks the
 number formatting against Django's `floatformat`."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import conditional_escape
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from assessment.scoring import OUTCOME_CODE
 
 from .anonymity import reason_label
-from .numbers import half_up
+from .numbers import decimal_text
 
 
 def _text(value) -> str:
@@ -34,14 +32,7 @@ class DecimalText:
         self.quarter = conditional_escape(_("kvartil"))
 
     def __call__(self, value, places: int) -> str:
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            return ""
-        if not number.is_finite():
-            return str(value)
-        text = half_up(number, places)
-        return text.replace(".", self.separator) if places else text
+        return decimal_text(value, places, self.separator)
 
 
 def hidden_span(reason: str | None) -> str:

@@ -1,5 +1,5 @@
-"""The comparison table's number formatting (reports.benchmark_table.DecimalText) writes what
-Django's floatformat writes, in every language of the site."""
+"""The comparison table's number formatting (reports.benchmark_table.DecimalText) and the pages'
+`decimals` filter write what Django's floatformat writes, in every language of the site."""
 
 import random
 
@@ -21,6 +21,27 @@ def test_decimal_text_is_floatformat(language):
         for value in values:
             for places in (0, 2):
                 assert decimal(value, places) == floatformat(value, places), (value, places)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_decimals_filter_writes_what_floatformat_writes(language):
+    from django.template import Context, Template
+
+    rng = random.Random(12)
+    values = [rng.uniform(-1, 5) for _ in range(300)] + [rng.uniform(0, 100) for _ in range(100)]
+    values += [None, "", "–", "3,5", 3, 0, -0.0004, 2.675, 1.005, float("nan"), float("inf")]
+    template = Template(
+        "{% load report_numbers %}"
+        "{{ v|decimals:0 }}|{{ v|decimals:2 }}|{{ v|decimals:3 }}|{{ v|decimals:2|default:'–' }}"
+    )
+    reference = Template(
+        "{{ v|floatformat:0 }}|{{ v|floatformat:2 }}|{{ v|floatformat:3 }}"
+        "|{{ v|floatformat:2|default:'–' }}"
+    )
+    with translation.override(language):
+        for value in values:
+            context = Context({"v": value})
+            assert template.render(context) == reference.render(context), value
 
 
 def test_report_links_reverse_once():
