@@ -46,15 +46,23 @@ CELLS = (
 )
 
 
-def _rows(model, round_) -> list[tuple]:
-    """Every row of the round, without ids, floats rounded (sums in another order may differ in
+def _rounded(value):
+    """Floats rounded, also inside the stored comparison (sums in another order may differ in
     the last bit)."""
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, list | tuple):
+        return tuple(_rounded(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _rounded(v)) for k, v in value.items()))
+    return value
+
+
+def _rows(model, round_) -> list[tuple]:
+    """Every row of the round, without ids, floats rounded."""
     fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
     rows = model.objects.filter(round=round_).values_list(*fields)
-    return sorted(
-        (tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows),
-        key=repr,
-    )
+    return sorted((_rounded(row) for row in rows), key=repr)
 
 
 def _add(round_, spec, count, seed, number="4640", units=None):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.stats import t as student_t
 
 from assessment.scoring import item_score, scale_score, score_response
-from reports.scoring import confidence_interval, to_index, to_level
+from reports.scoring import confidence_interval, round_mean, to_index, to_level
 from tests.helpers import ALL_STAFF_GROUPS
 from tests.properties import examples
 
@@ -48,9 +48,31 @@ def test_item_score_reverse_is_six_minus_answer_and_stays_on_the_scale(answer, r
 scores = st.floats(min_value=1.0, max_value=5.0, allow_nan=False)
 
 
+@given(
+    st.lists(st.sampled_from([1.0, 1.5, 2.0, 2.25, 2.5, 2.75, 3.0, 3.2, 3.8, 4.6, 5.0]), min_size=1)
+)
+def test_the_reported_mean_does_not_depend_on_the_order_the_scores_were_added_in(values):
+    """The same people summed as their answers came and summed afresh (or by another database)
+    differ in the last bit of the total; the reported mean must not."""
+    forwards, backwards = 0.0, 0.0
+    for value in values:
+        forwards += value
+    for value in reversed(values):
+        backwards += value
+    n = len(values)
+    assert round_mean(forwards / n) == round_mean(backwards / n)
+    exact = Decimal(str(sum(Decimal(str(v)) for v in values) / n))
+    assert round_mean(forwards / n) == float(exact.quantize(Decimal("0.001"), "ROUND_HALF_UP"))
+
+
+def test_a_mean_half_way_is_reported_half_up_from_either_side():
+    assert round_mean(2.9474999999999) == round_mean(2.9475000000001) == 2.948
+    assert round_mean(None) is None
+
+
 @given(scores)
 def test_level_follows_the_formula_on_the_reported_mean(score):
-    reported = Decimal(str(round(score, 3)))
+    reported = Decimal(str(round_mean(score)))
     expected = min(5, 1 + int((reported - 1) // Decimal("0.8")))
     assert to_level(score) == expected
     assert 1 <= to_level(score) <= 5
