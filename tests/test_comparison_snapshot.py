@@ -63,3 +63,19 @@ def test_the_stored_comparison_hides_what_the_rules_hide(published):
         before["own_report"]["benchmarks"]["national"],
     ):
         assert all(s["suppressed"] and s["reason"] == "protects_smaller" for s in national)
+
+
+def test_a_kommune_without_its_stored_figures_is_refused_not_shown_what_ks_sees(published):
+    """What KS sees is not safe for a kommune's own people (they can subtract their own hidden
+    cell), so a published kommune whose own figures are missing fails closed."""
+    from municipalities.models import Municipality
+    from municipalities.selectors import ReportScope
+    from reports.selectors import municipality_report
+
+    PublishedMunicipality.objects.filter(round=published, municipality__number="1112").update(
+        benchmarks=None
+    )
+    with pytest.raises(ValueError, match="without its stored figures"):
+        municipality_report(
+            published, ReportScope(municipality=Municipality.objects.get(number="1112"))
+        )

@@ -58,16 +58,22 @@ def figures_seen_by(
     publication every figure is hidden: nobody is in them yet."""
     size_class = size_class or viewer.size_class
     if publication is None:
-        nobody = [
-            Stat(code=code, name=label, suppressed=True, reason=TOO_FEW) for code, label in labels
-        ]
-        return nobody, nobody if size_class else []
+        return _nobody(labels), _nobody(labels) if size_class else []
     stored, own = stored_comparison(publication), viewer.benchmarks
     national = stats_from(labels, own["national"] if own else stored["national"])
     if not size_class:
         return national, []
-    peer = own["peer"] if own and size_class == viewer.size_class else stored["peers"][size_class]
+    if own and size_class == viewer.size_class:
+        peer = own["peer"]
+    else:
+        peer = stored["peers"].get(size_class)
+    if peer is None:  # a size class no kommune was published in: nobody is in the figure
+        return national, _nobody(labels)
     return national, stats_from(labels, peer)
+
+
+def _nobody(labels) -> list[Stat]:
+    return [Stat(code=code, name=label, suppressed=True, reason=TOO_FEW) for code, label in labels]
 
 
 def outcome_seen_by(
@@ -88,7 +94,7 @@ def outcome_seen_by(
         if own and size_class == viewer.size_class:
             peer = own["outcome"][1]
         else:
-            peer = stored["outcome_peers"][size_class]
+            peer = stored["outcome_peers"].get(size_class)
     scale = [(OUTCOME_CODE, label or "")]
     return (
         stats_from(scale, [national])[0],
@@ -143,7 +149,7 @@ def published_rows(round_: Round, own_id: int | None) -> tuple[list[PublishedRow
         )
         rows.append(row)
         if row.id == own_id:
-            viewer = Viewer(benchmarks=benchmarks, size_class=row.size_class)
+            viewer = Viewer(benchmarks=_own(benchmarks, row.id), size_class=row.size_class)
     return rows, viewer
 
 
@@ -185,7 +191,18 @@ def viewer_of(municipality: Municipality, published: PublishedMunicipality | Non
     sees, with the peers of its size class)."""
     if published is None:
         return Viewer(size_class=municipality.size_class)
-    return Viewer(benchmarks=published.benchmarks, size_class=published.size_class)
+    return Viewer(
+        benchmarks=_own(published.benchmarks, published.municipality_id),
+        size_class=published.size_class,
+    )
+
+
+def _own(benchmarks: dict | None, municipality_id: int) -> dict:
+    """A published kommune's own figures. Never fall back to what KS sees: those figures are
+    not safe for the kommune's own people, who can subtract their own hidden cell."""
+    if benchmarks is None:
+        raise ValueError(f"Kommune {municipality_id} is published without its stored figures")
+    return benchmarks
 
 
 def benchmarks_for(round_: Round, municipality: Municipality, spec, history=None):

@@ -4,7 +4,7 @@ means, in every earlier published round whose dimension has the same statements 
 from assessment.models import Round
 from assessment.selectors import get_instrument_spec
 
-from .published_comparison import kommune_history
+from .published_comparison import kommune_history, stored_comparison
 from .stats import make_stat, score_row
 
 
@@ -75,10 +75,15 @@ def national_trend(round_: Round, spec) -> list[dict]:
     people: the same rule as the national figure of the round itself, applied when each round
     was published (reports.comparison_snapshot, its "trend"). One query: the rounds with their
     publications."""
-    rounds = list(_published_up_to(round_).select_related("publication").order_by("opens_on"))
+    rounds = list(
+        _published_up_to(round_)
+        .filter(publication__isnull=False)
+        .select_related("publication")
+        .order_by("opens_on")
+    )
     rows = {}
     for other in rounds:
-        for code, sums in other.publication.comparison["trend"].items():
+        for code, sums in stored_comparison(other.publication)["trend"].items():
             if sums is not None:
                 rows[(other.pk, code)] = score_row(*sums)
     counts = {r.pk: r.publication.respondents for r in rounds if r.publication.respondents}
