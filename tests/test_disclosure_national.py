@@ -51,6 +51,7 @@ def test_no_viewer_can_subtract_a_small_group_from_the_national_or_a_peer_figure
     nation_setup, sizes, named
 ):
     from assessment.models import Participation, Response
+    from reports.selectors import national_trend
     from reports.selectors.benchmark import benchmark_figures, benchmark_for_viewer
 
     round_, spec = nation_setup.round, nation_setup.spec
@@ -80,6 +81,12 @@ def test_no_viewer_can_subtract_a_small_group_from_the_national_or_a_peer_figure
     for is_national, own, own_reports in viewers:
         data = benchmark_for_viewer(round_, viewer_is_national=is_national, own_id=own)
         seen = {r["id"]: r for r in data["rows"] if r["is_named"]}
+        # The national trend on the same page keeps one rule for everyone (nothing left that no
+        # report shows); it must never show a round's mean the viewer's own figure hides.
+        for point in national_trend(round_, spec):
+            for stat in data["national"]:
+                if stat.suppressed:
+                    assert point["dimensions"][stat.code] is None, (own, stat.code, sizes)
         for size_class in ("under_5000", "5000_19999"):
             national, peer = benchmark_figures(data, size_class)
             populations = (
