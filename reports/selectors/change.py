@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from assessment.models import Round
 
-from ..models import PublishedMunicipality
 from .figures import Figures, load_cells, round_figures
+from .published_comparison import published_up_to
 from .trend import comparable_codes
 
 
@@ -162,12 +162,8 @@ def _group_changes(prev: Figures, cur: Figures, comparable, part, prev_groups, c
 def previous_round(round_: Round, municipality) -> Round | None:
     """The kommune's latest published round that opened before this one (one query)."""
     row = (
-        PublishedMunicipality.objects.filter(
-            municipality=municipality,
-            round__published_at__isnull=False,
-            round__opens_on__lt=round_.opens_on,
-        )
-        .select_related("round__instrument")
+        published_up_to(round_, municipality)
+        .filter(round__opens_on__lt=round_.opens_on)
         .order_by("-round__opens_on")
         .first()
     )

@@ -162,18 +162,20 @@ class KommuneHistory:
     history_rows: dict = field(default_factory=dict)  # (round id, code) -> score row
 
 
+def published_up_to(round_: Round, municipality):
+    """The kommune's published rows (with their rounds and instruments) in this round and every
+    published round that opened before it."""
+    return PublishedMunicipality.objects.filter(
+        municipality=municipality,
+        round__published_at__isnull=False,
+        round__opens_on__lte=round_.opens_on,
+    ).select_related("round__instrument")
+
+
 def kommune_history(round_: Round, municipality: Municipality) -> KommuneHistory:
     """Two queries: the kommune's published rows up to this round (with their rounds) and its
     dimension sums in them."""
-    history = list(
-        PublishedMunicipality.objects.filter(
-            municipality=municipality,
-            round__published_at__isnull=False,
-            round__opens_on__lte=round_.opens_on,
-        )
-        .select_related("round__instrument")
-        .order_by("round__opens_on")
-    )
+    history = list(published_up_to(round_, municipality).order_by("round__opens_on"))
     found = KommuneHistory(
         published=next((p for p in history if p.round_id == round_.pk), None), history=history
     )

@@ -245,7 +245,7 @@ def municipality_report(round_: Round, scope, *, statements: bool = True) -> Rep
     report.trend = (
         subtree_trend(rounds, history, unit.pk, spec)
         if unit
-        else municipality_trend(municipality, round_, spec, min_size, sums=own_history)
+        else municipality_trend(municipality, round_, spec, min_size, history=own_history)
     )
     report.changes = changes_between(
         rounds[-2] if len(rounds) > 1 else None, round_, history, unit_id

@@ -50,19 +50,19 @@ def _published_up_to(round_: Round):
     ).select_related("instrument")
 
 
-def municipality_trend(municipality, round_: Round, spec, min_size, sums=None) -> list[dict]:
+def municipality_trend(municipality, round_: Round, spec, min_size, history=None) -> list[dict]:
     """Oldest first, ending with this round; empty with fewer than two published rounds.
-    `sums` is the kommune's history (published_comparison.kommune_history), when the caller has
-    it already."""
-    if sums is None:
-        sums = kommune_history(round_, municipality)
-    if len(sums.history) < 2:
+    `history` is the kommune's (published_comparison.kommune_history), when the caller has it
+    already."""
+    if history is None:
+        history = kommune_history(round_, municipality)
+    if len(history.history) < 2:
         return []
-    counts = {p.round_id: p.respondents for p in sums.history}
+    counts = {p.round_id: p.respondents for p in history.history}
     return _series(
-        [p.round for p in sums.history],
+        [p.round for p in history.history],
         counts,
-        sums.history_rows,
+        history.history_rows,
         spec,
         # each round's own minimum, as its report hid by it (never lower than this round's)
         lambda r: max(min_size, r.effective_min_group_size),
